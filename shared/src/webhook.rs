@@ -1,0 +1,1 @@
+//! Standard Webhooks signing and verification. (Stub: owned by the shared-validation work.)
