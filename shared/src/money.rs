@@ -169,7 +169,10 @@ pub fn validate_amount(amount: i64, currency: &Currency, param: &str) -> Result<
         return Err(ApiError::invalid_code(
             codes::AMOUNT_INVALID,
             param,
-            format!("Amount must be a positive integer in the currency's minor unit (e.g. 12500 for 125.00 {}).", currency.code),
+            format!(
+                "Amount must be a positive integer in the currency's minor unit (e.g. 12500 for 125.00 {}).",
+                currency.code
+            ),
         ));
     }
     let max = currency.max_amount();
