@@ -668,6 +668,9 @@ mod tests {
         assert_eq!(parse_expiry_input("ab/cd"), None);
         assert_eq!(parse_expiry_input(""), None);
         assert_eq!(parse_expiry_input("123/45"), None);
+        // Found by proptest: four bytes that are not four ASCII characters must not be split mid-character.
+        assert_eq!(parse_expiry_input("!\u{dca}"), None);
+        assert_eq!(parse_expiry_input("１２３４"), None);
         assert_eq!(format_expiry_input(""), "");
         assert_eq!(format_expiry_input("1"), "1");
         assert_eq!(format_expiry_input("12"), "12 / ");
