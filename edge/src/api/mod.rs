@@ -1,0 +1,19 @@
+//! HTTP handlers: parse the request, call one service, shape the response. No business rules live here.
+
+pub mod demo;
+pub mod pages;
+pub mod payer;
+pub mod payments;
+pub mod sessions;
+
+use crate::http::ApiRequest;
+use hsrc_shared::ApiError;
+
+/// `limit` (1–100, default 10) and `starting_after` of list endpoints.
+pub fn paging(req: &ApiRequest) -> Result<(u32, Option<String>), ApiError> {
+    let limit = match req.query_param("limit") {
+        None => 10,
+        Some(s) => s.parse::<u32>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| ApiError::invalid("limit", "limit must be a whole number from 1 to 100."))?,
+    };
+    Ok((limit, req.query_param("starting_after").map(str::to_string)))
+}

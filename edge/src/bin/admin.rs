@@ -1,0 +1,28 @@
+//! Operator commands that run beside the Worker. `seed-sql` prints the SQL that creates a sandbox merchant with
+//! its keys (stored hashed), for `wrangler d1 execute`.
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["seed-sql", id, name, secret_key, publishable_key] => {
+            let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+            print!(
+                "{}",
+                hsrc_edge::services::merchants::seed_sql(
+                    id,
+                    name,
+                    false,
+                    &["localhost", "127.0.0.1", "merchant.example", "*.merchant.example"],
+                    &["http://localhost:8787", "http://127.0.0.1:8787"],
+                    secret_key,
+                    publishable_key,
+                    now_ms
+                )
+            );
+        }
+        _ => {
+            eprintln!("usage: hsrc-admin seed-sql <merchant_id> <name> <sk_test_…> <pk_test_…>");
+            std::process::exit(2);
+        }
+    }
+}

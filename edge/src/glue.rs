@@ -1,0 +1,245 @@
+//! The Cloudflare Workers binding: turns Worker requests, queue batches and cron ticks into calls of the
+//! runtime-free code, and implements the `platform` traits over D1, KV, Queues, fetch and Web Crypto.
+//! Nothing here decides anything about payments.
+
+use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, Row, Runtime, SqlValue, Stmt};
+use async_trait::async_trait;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::MessageExt;
+use worker::{event, Context, Env, Fetch, Headers, MessageBatch, Request, RequestInit, RequestRedirect, Response, ScheduleContext, ScheduledEvent};
+
+struct D1(worker::D1Database);
+
+fn js_params(params: &[SqlValue]) -> Vec<JsValue> {
+    params
+        .iter()
+        .map(|p| match p {
+            SqlValue::Null => JsValue::NULL,
+            SqlValue::Int(i) => JsValue::from_f64(*i as f64),
+            SqlValue::Text(s) => JsValue::from_str(s),
+        })
+        .collect()
+}
+
+fn d1_err(e: worker::Error) -> DbError {
+    DbError::from_message(format!("{e} {e:?}"))
+}
+
+impl D1 {
+    fn prepare(&self, stmt: &Stmt) -> Result<worker::D1PreparedStatement, DbError> {
+        self.0.prepare(stmt.sql.as_str()).bind(&js_params(&stmt.params)).map_err(d1_err)
+    }
+}
+
+#[async_trait(?Send)]
+impl Database for D1 {
+    async fn query(&self, stmt: Stmt) -> Result<Vec<Row>, DbError> {
+        let result = self.prepare(&stmt)?.all().await.map_err(d1_err)?;
+        result.results::<Row>().map_err(d1_err)
+    }
+
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
+        let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>, _>>()?;
+        let results = self.0.batch(prepared).await.map_err(d1_err)?;
+        Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) as u64).collect())
+    }
+}
+
+struct Kv(worker::KvStore);
+
+#[async_trait(?Send)]
+impl Cache for Kv {
+    async fn get(&self, key: &str) -> Option<String> {
+        self.0.get(key).text().await.ok().flatten()
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl_seconds: u64) {
+        // A cache write that fails only costs a later miss.
+        if let Ok(builder) = self.0.put(key, value) {
+            let _ = builder.expiration_ttl(ttl_seconds.max(60)).execute().await;
+        }
+    }
+}
+
+struct Queue(Option<worker::Queue>);
+
+#[async_trait(?Send)]
+impl DeliveryQueue for Queue {
+    async fn send(&self, delivery_ids: &[String]) -> Result<(), String> {
+        let Some(queue) = &self.0 else { return Err("no WEBHOOKS queue binding".into()) };
+        if delivery_ids.is_empty() {
+            return Ok(());
+        }
+        let batch = worker::BatchMessageBuilder::new().messages(delivery_ids.to_vec()).build();
+        queue.send_batch(batch).await.map_err(|e| e.to_string())
+    }
+}
+
+struct Http;
+
+#[async_trait(?Send)]
+impl HttpClient for Http {
+    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u64) -> HttpOutcome {
+        let h = Headers::new();
+        for (k, v) in headers {
+            let _ = h.set(k, v);
+        }
+        let controller = worker::AbortController::default();
+        let mut init = RequestInit::new();
+        init.with_method(worker::Method::Post).with_headers(h).with_redirect(RequestRedirect::Manual).with_body(Some(js_sys::Uint8Array::from(body).into()));
+        let request = match Request::new_with_init(url, &init) {
+            Ok(r) => r,
+            Err(e) => return HttpOutcome::Error(e.to_string()),
+        };
+        let signal = controller.signal();
+        let fetch = Fetch::Request(request);
+        let sending = Box::pin(fetch.send_with_signal(&signal));
+        let timeout = Box::pin(worker::Delay::from(std::time::Duration::from_millis(timeout_ms)));
+        let outcome = match futures::future::select(sending, timeout).await {
+            futures::future::Either::Left((Ok(resp), _)) => HttpOutcome::Response { status: resp.status_code() },
+            futures::future::Either::Left((Err(e), _)) => HttpOutcome::Error(e.to_string()),
+            futures::future::Either::Right(_) => HttpOutcome::Timeout,
+        };
+        if outcome == HttpOutcome::Timeout {
+            controller.abort();
+        }
+        outcome
+    }
+}
+
+struct WorkerRuntime;
+
+impl Runtime for WorkerRuntime {
+    fn now_ms(&self) -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) {
+        let crypto: web_sys::Crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto"))
+            .expect("Web Crypto is always present in Workers")
+            .unchecked_into();
+        // getRandomValues takes at most 65536 bytes per call.
+        for chunk in buf.chunks_mut(65_536) {
+            crypto.get_random_values_with_u8_array(chunk).expect("crypto.getRandomValues");
+        }
+    }
+}
+
+fn var(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string()).or_else(|| env.secret(name).ok().map(|v| v.to_string())).filter(|s| !s.is_empty())
+}
+
+fn config(env: &Env, request_origin: Option<String>) -> Config {
+    let defaults = Config::default();
+    Config {
+        public_origin: var(env, "PUBLIC_ORIGIN").or(request_origin).unwrap_or(defaults.public_origin),
+        demo_enabled: var(env, "DEMO_ENABLED").is_some_and(|v| v == "true"),
+        fingerprint_key: var(env, "FINGERPRINT_KEY").unwrap_or(defaults.fingerprint_key),
+        sandbox_async_delay_ms: var(env, "SANDBOX_ASYNC_DELAY_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.sandbox_async_delay_ms),
+        challenge_ttl_ms: var(env, "CHALLENGE_TTL_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.challenge_ttl_ms),
+        demo_merchant_id: var(env, "DEMO_MERCHANT_ID").unwrap_or(defaults.demo_merchant_id),
+    }
+}
+
+/// Everything a Ctx borrows, owned for the duration of one invocation.
+struct Bindings {
+    db: D1,
+    cache: Kv,
+    queue: Queue,
+    config: Config,
+}
+
+impl Bindings {
+    fn new(env: &Env, request_origin: Option<String>) -> worker::Result<Self> {
+        Ok(Self { db: D1(env.d1("DB")?), cache: Kv(env.kv("CACHE")?), queue: Queue(env.queue("WEBHOOKS").ok()), config: config(env, request_origin) })
+    }
+
+    fn ctx(&self, request_id: String) -> Ctx<'_> {
+        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &Http, runtime: &WorkerRuntime, config: &self.config, request_id }
+    }
+}
+
+fn new_request_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 12];
+    WorkerRuntime.fill_random(&mut bytes);
+    format!("{prefix}_{}", hsrc_shared::crypto::hex(&bytes))
+}
+
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let url = req.url()?;
+    let origin = url.origin().ascii_serialization();
+    let path = url.path().to_string();
+    if let Some(asset_path) = path.strip_prefix("/assets/") {
+        return serve_static(&env, &origin, &format!("/{asset_path}"), &[("cache-control", "public, max-age=300")]).await;
+    }
+    let bindings = Bindings::new(&env, Some(origin.clone()))?;
+    let ctx = bindings.ctx(new_request_id("req"));
+
+    let too_large = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok()).is_some_and(|l| l > crate::http::MAX_BODY_BYTES);
+    let mut api_req = ApiRequest::new(Method::parse(req.method().as_ref()), &format!("{}{}", path, url.query().map(|q| format!("?{q}")).unwrap_or_default()));
+    api_req.headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
+    if !too_large && matches!(api_req.method, Method::Post | Method::Patch | Method::Delete) {
+        api_req.body = req.bytes().await.unwrap_or_default();
+    } else if too_large {
+        api_req.body = vec![b' '; crate::http::MAX_BODY_BYTES + 1];
+    }
+    let response = crate::router::handle(&ctx, api_req).await;
+    crate::log::info("request", &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), path, response.status));
+    to_worker_response(&env, &origin, response).await
+}
+
+async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worker::Result<Response> {
+    let asset = resp.header(crate::api::pages::ASSET_HEADER).map(str::to_string);
+    let headers: Vec<(&str, &str)> = resp.headers.iter().filter(|(k, _)| k != crate::api::pages::ASSET_HEADER).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if let Some(path) = asset {
+        return serve_static(env, origin, &path, &headers).await;
+    }
+    let out = Headers::new();
+    for (k, v) in headers {
+        out.set(k, v)?;
+    }
+    Ok(Response::from_bytes(resp.body)?.with_status(resp.status).with_headers(out))
+}
+
+/// Fetches a file from the static assets binding and sends it with `headers` added.
+async fn serve_static(env: &Env, origin: &str, path: &str, headers: &[(&str, &str)]) -> worker::Result<Response> {
+    let assets = env.assets("ASSETS")?;
+    let resp = assets.fetch(format!("{origin}{path}"), None).await?;
+    let status = resp.status_code();
+    let out = Headers::new();
+    for (k, v) in resp.headers().entries() {
+        out.set(&k, &v)?;
+    }
+    for (k, v) in headers {
+        out.set(k, v)?;
+    }
+    out.set("x-content-type-options", "nosniff")?;
+    let mut resp = resp;
+    let body = resp.bytes().await?;
+    Ok(Response::from_bytes(body)?.with_status(status).with_headers(out))
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match Bindings::new(&env, None) {
+        Ok(bindings) => {
+            let ctx = bindings.ctx(new_request_id("job"));
+            crate::services::scheduled::run(&ctx).await;
+        }
+        Err(e) => crate::log::error("scheduled", &e.to_string()),
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
+    let bindings = Bindings::new(&env, None)?;
+    let ctx = bindings.ctx(new_request_id("dlv"));
+    for message in batch.messages()? {
+        // Delivery records its own outcome and schedules its retry; the queue only needs to hear "done".
+        crate::services::webhooks::deliver(&ctx, message.body()).await;
+        message.ack();
+    }
+    Ok(())
+}

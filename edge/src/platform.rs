@@ -1,0 +1,233 @@
+//! What the business logic needs from the outside world, as traits: the system-of-record database (D1), the edge
+//! read cache (KV), the webhook queue, time and randomness. The Worker glue implements them over Cloudflare's
+//! bindings; `native` implements them over SQLite and memory so every service runs under plain `cargo test`.
+
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as Json};
+
+/// A bound SQL parameter. D1 and SQLite agree on these three.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for SqlValue {
+    fn from(v: i64) -> Self {
+        Self::Int(v)
+    }
+}
+impl From<u32> for SqlValue {
+    fn from(v: u32) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<bool> for SqlValue {
+    fn from(v: bool) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<&str> for SqlValue {
+    fn from(v: &str) -> Self {
+        Self::Text(v.to_string())
+    }
+}
+impl From<String> for SqlValue {
+    fn from(v: String) -> Self {
+        Self::Text(v)
+    }
+}
+impl From<&String> for SqlValue {
+    fn from(v: &String) -> Self {
+        Self::Text(v.clone())
+    }
+}
+impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Self::Null, Into::into)
+    }
+}
+
+/// One SQL statement with its parameters (positional `?1`, `?2`, …).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stmt {
+    pub sql: String,
+    pub params: Vec<SqlValue>,
+}
+
+impl Stmt {
+    pub fn new(sql: impl Into<String>, params: Vec<SqlValue>) -> Self {
+        Self { sql: sql.into(), params }
+    }
+
+    /// Follows an UPDATE that must have changed exactly one row: if it changed none, this statement fails and the
+    /// whole batch rolls back with [`DbError::Conflict`].
+    pub fn cas_guard() -> Self {
+        Self::new("INSERT OR REPLACE INTO cas_guard (id, ok) VALUES (1, changes())", vec![])
+    }
+}
+
+/// Builds a `Stmt` from SQL and parameters of mixed types: `stmt!("… ?1 ?2", id, amount)`.
+#[macro_export]
+macro_rules! stmt {
+    ($sql:expr $(, $param:expr)* $(,)?) => {
+        $crate::platform::Stmt::new($sql, vec![$($crate::platform::SqlValue::from($param)),*])
+    };
+}
+
+/// A result row, column name → JSON value (integers, strings, null).
+pub type Row = Map<String, Json>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DbError {
+    /// A compare-and-set lost its race (the cas_guard fired): nothing in the batch was applied.
+    Conflict,
+    /// A UNIQUE constraint refused a row.
+    Duplicate(String),
+    Other(String),
+}
+
+impl DbError {
+    /// Classifies an error message from SQLite or D1 (both carry SQLite's wording).
+    pub fn from_message(message: String) -> Self {
+        if message.contains("CHECK constraint failed") && (message.contains("ok = 1") || message.contains("cas_guard")) {
+            Self::Conflict
+        } else if message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY") {
+            Self::Duplicate(message)
+        } else {
+            Self::Other(message)
+        }
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Conflict => f.write_str("compare-and-set conflict"),
+            Self::Duplicate(m) => write!(f, "duplicate: {m}"),
+            Self::Other(m) => write!(f, "database error: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// The system of record (D1 in production, SQLite in native tests).
+#[async_trait(?Send)]
+pub trait Database {
+    async fn query(&self, stmt: Stmt) -> Result<Vec<Row>, DbError>;
+
+    /// Runs all statements as one transaction: all or nothing. Returns rows changed per statement.
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError>;
+}
+
+/// Typed reads on top of [`Database`].
+pub async fn query_as<T: DeserializeOwned>(db: &dyn Database, stmt: Stmt) -> Result<Vec<T>, DbError> {
+    db.query(stmt)
+        .await?
+        .into_iter()
+        .map(|row| serde_json::from_value(Json::Object(row)).map_err(|e| DbError::Other(format!("row shape: {e}"))))
+        .collect()
+}
+
+pub async fn query_one<T: DeserializeOwned>(db: &dyn Database, stmt: Stmt) -> Result<Option<T>, DbError> {
+    Ok(query_as(db, stmt).await?.into_iter().next())
+}
+
+/// The edge read cache (KV): eventually consistent, so it only holds what never changes for a key.
+#[async_trait(?Send)]
+pub trait Cache {
+    async fn get(&self, key: &str) -> Option<String>;
+    async fn put(&self, key: &str, value: &str, ttl_seconds: u64);
+}
+
+/// The webhook delivery queue: messages are delivery ids; consumers tolerate duplicates.
+#[async_trait(?Send)]
+pub trait DeliveryQueue {
+    async fn send(&self, delivery_ids: &[String]) -> Result<(), String>;
+}
+
+/// An outbound HTTP POST for webhook delivery. Redirects are never followed.
+#[async_trait(?Send)]
+pub trait HttpClient {
+    async fn post(&self, url: &str, headers: &[(String, String)], body: &[u8], timeout_ms: u64) -> HttpOutcome;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HttpOutcome {
+    Response { status: u16 },
+    Timeout,
+    Error(String),
+}
+
+/// Time and randomness: injected so tests can move the clock.
+pub trait Runtime {
+    fn now_ms(&self) -> i64;
+    /// Fills `buf` from a CSPRNG.
+    fn fill_random(&self, buf: &mut [u8]);
+}
+
+/// Deployment settings read from the Worker's environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Public origin of the edge (`https://checkout.example` or `http://127.0.0.1:8787`), for URLs we hand out.
+    pub public_origin: String,
+    /// Serves `/demo` and its session endpoint (sandbox deployments only).
+    pub demo_enabled: bool,
+    /// Keys the card fingerprint HMAC. A Worker secret in production.
+    pub fingerprint_key: String,
+    /// How long a sandbox timeout takes to resolve.
+    pub sandbox_async_delay_ms: i64,
+    /// How long a 3DS challenge stays open before the payment returns to the payer.
+    pub challenge_ttl_ms: i64,
+    /// The sandbox merchant the demo shop acts as.
+    pub demo_merchant_id: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            public_origin: "http://127.0.0.1:8787".into(),
+            demo_enabled: true,
+            fingerprint_key: "local-development-fingerprint-key".into(),
+            sandbox_async_delay_ms: 2_000,
+            challenge_ttl_ms: 15 * 60 * 1000,
+            demo_merchant_id: "mer_sandbox".into(),
+        }
+    }
+}
+
+/// Everything a request or job may touch, borrowed for its duration.
+pub struct Ctx<'a> {
+    pub db: &'a dyn Database,
+    pub cache: &'a dyn Cache,
+    pub queue: &'a dyn DeliveryQueue,
+    pub http: &'a dyn HttpClient,
+    pub runtime: &'a dyn Runtime,
+    pub config: &'a Config,
+    /// The request (or job run) that causes whatever this context writes.
+    pub request_id: String,
+}
+
+impl Ctx<'_> {
+    pub fn now_ms(&self) -> i64 {
+        self.runtime.now_ms()
+    }
+
+    pub fn now_s(&self) -> i64 {
+        self.runtime.now_ms().div_euclid(1000)
+    }
+
+    pub fn random_bytes<const N: usize>(&self) -> [u8; N] {
+        let mut buf = [0u8; N];
+        self.runtime.fill_random(&mut buf);
+        buf
+    }
+
+    /// A new object id: `prefix_` + 96 random bits in hex (ids are not secrets; tokens are longer).
+    pub fn new_id(&self, prefix: &str) -> String {
+        format!("{prefix}_{}", hsrc_shared::crypto::hex(&self.random_bytes::<12>()))
+    }
+}

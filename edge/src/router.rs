@@ -1,0 +1,259 @@
+//! The route table and the request pipeline: match → authenticate → idempotency → handler → common headers.
+//!
+//! The table is data, so the OpenAPI document is generated from it and a test checks that the two agree.
+
+use crate::api;
+use crate::auth::{self, Caller};
+use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::platform::Ctx;
+use crate::services::{idempotency, sessions};
+use hsrc_shared::{codes, ApiError, ErrorType};
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health, documents, pages).
+    Public,
+    /// The merchant's secret key only.
+    Secret,
+    /// The payer, holding the session token in the path.
+    Token,
+    /// The payer, holding the 3DS challenge id in the path.
+    Challenge,
+    /// The demo shop's server side (sandbox deployments only).
+    Demo,
+}
+
+/// Every operation of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Health,
+    OpenApi,
+    Loader,
+    EmbedPage,
+    HostedPage,
+    ChallengePage,
+    DemoPage,
+    OpsPage,
+    CreateSession,
+    ListSessions,
+    GetSession,
+    CancelSession,
+    PayerView,
+    PayerDetails,
+    Confirm,
+    PayerCancel,
+    GetChallenge,
+    CompleteChallenge,
+    ListPayments,
+    GetPayment,
+    CapturePayment,
+    VoidPayment,
+    DemoCreateSession,
+    DemoGetPayment,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    /// Path pattern with `{name}` segments.
+    pub path: &'static str,
+    pub access: Access,
+    pub op: Op,
+    pub summary: &'static str,
+}
+
+const fn route(method: Method, path: &'static str, access: Access, op: Op, summary: &'static str) -> Route {
+    Route { method, path, access, op, summary }
+}
+
+use Access::*;
+use Method::{Get, Post};
+
+pub const ROUTES: &[Route] = &[
+    route(Get, "/v1/health", Public, Op::Health, "Liveness; touches no storage."),
+    route(Get, "/v1/openapi.json", Public, Op::OpenApi, "This API as an OpenAPI 3.1 document."),
+    route(Get, "/v1/checkout.js", Public, Op::Loader, "The script-tag loader merchants embed."),
+    route(Get, "/checkout/embed", Public, Op::EmbedPage, "The payment form inside the merchant's iframe."),
+    route(Get, "/checkout/hosted", Public, Op::HostedPage, "The payment form as a full page on our domain."),
+    route(Get, "/checkout/3ds/{challenge_id}", Public, Op::ChallengePage, "The sandbox 3DS challenge page."),
+    route(Get, "/demo", Demo, Op::DemoPage, "The demo merchant shop (sandbox only)."),
+    route(Get, "/ops", Public, Op::OpsPage, "The operations console."),
+    route(Post, "/v1/checkout-sessions", Secret, Op::CreateSession, "Create a checkout session."),
+    route(Get, "/v1/checkout-sessions", Secret, Op::ListSessions, "List checkout sessions, newest first."),
+    route(Get, "/v1/checkout-sessions/{id}", Secret, Op::GetSession, "Retrieve a checkout session."),
+    route(Post, "/v1/checkout-sessions/{id}/cancel", Secret, Op::CancelSession, "Cancel an open checkout session."),
+    route(Get, "/v1/checkout-sessions/token/{token}", Token, Op::PayerView, "The payer's view of a session."),
+    route(Post, "/v1/checkout-sessions/token/{token}/payer", Token, Op::PayerDetails, "Save payer details."),
+    route(Post, "/v1/checkout-sessions/token/{token}/confirm", Token, Op::Confirm, "Confirm the payment with a card."),
+    route(Post, "/v1/checkout-sessions/token/{token}/cancel", Token, Op::PayerCancel, "The payer cancels the session."),
+    route(Get, "/v1/3ds/{challenge_id}", Challenge, Op::GetChallenge, "A sandbox 3DS challenge."),
+    route(Post, "/v1/3ds/{challenge_id}/complete", Challenge, Op::CompleteChallenge, "Pass or fail a sandbox 3DS challenge."),
+    route(Get, "/v1/payments", Secret, Op::ListPayments, "List payments, newest first."),
+    route(Get, "/v1/payments/{id}", Secret, Op::GetPayment, "Retrieve a payment with its charges."),
+    route(Post, "/v1/payments/{id}/capture", Secret, Op::CapturePayment, "Capture an authorized payment."),
+    route(Post, "/v1/payments/{id}/void", Secret, Op::VoidPayment, "Void an authorized payment."),
+    route(Post, "/demo/api/sessions", Demo, Op::DemoCreateSession, "Demo shop: create a session server-side."),
+    route(Get, "/demo/api/payments/{id}", Demo, Op::DemoGetPayment, "Demo shop: verify a payment server-side."),
+];
+
+/// A matched request, as handlers see it.
+pub struct Call<'r> {
+    pub req: &'r ApiRequest,
+    pub params: Vec<(&'static str, String)>,
+    pub caller: Option<Caller>,
+}
+
+impl Call<'_> {
+    pub fn param(&self, name: &str) -> &str {
+        self.params.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The authenticated merchant (present on `Secret` routes).
+    pub fn caller(&self) -> Result<&Caller, ApiError> {
+        self.caller.as_ref().ok_or_else(ApiError::internal)
+    }
+}
+
+/// Matches `path` against a pattern; returns the `{name}` captures.
+fn match_path(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let mut params = Vec::new();
+    let mut pat = pattern.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (pat.next(), got.next()) {
+            (None, None) => return Some(params),
+            (Some(p), Some(g)) if p.starts_with('{') && p.ends_with('}') => {
+                if g.is_empty() || g.len() > 200 {
+                    return None;
+                }
+                params.push((&p[1..p.len() - 1], g.to_string()));
+            }
+            (Some(p), Some(g)) if p == g => {}
+            _ => return None,
+        }
+    }
+}
+
+/// Finds the route for a method and path: `Err` carries 404 or 405.
+pub fn find(method: Method, path: &str) -> Result<(&'static Route, Vec<(&'static str, String)>), ApiError> {
+    let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
+    let mut path_matched = false;
+    for r in ROUTES {
+        if let Some(params) = match_path(r.path, path) {
+            // Literal routes win over captures (`/token/{token}` vs `/{id}`): ROUTES lists literals first where needed.
+            if r.method == method {
+                return Ok((r, params));
+            }
+            path_matched = true;
+        }
+    }
+    Err(if path_matched {
+        ApiError::new(405, ErrorType::InvalidRequestError, codes::METHOD_NOT_ALLOWED, format!("{} is not allowed on {path}.", method.as_str()))
+    } else {
+        ApiError::new(404, ErrorType::InvalidRequestError, codes::ROUTE_NOT_FOUND, format!("Unrecognized request URL ({} {path}).", method.as_str()))
+    })
+}
+
+/// Runs one request end to end. Never panics on input; every error is the JSON error model.
+pub async fn handle(ctx: &Ctx<'_>, req: ApiRequest) -> ApiResponse {
+    let response = match dispatch(ctx, &req).await {
+        Ok(resp) => resp,
+        Err(err) => ApiResponse::error(&err),
+    };
+    finish_headers(ctx, &req, response)
+}
+
+async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let (route, params) = find(req.method, &req.path)?;
+    let caller = match route.access {
+        Secret => {
+            let caller = auth::authenticate(ctx, req.header("authorization")).await?;
+            caller.require_secret()?;
+            Some(caller)
+        }
+        Demo if !ctx.config.demo_enabled => return Err(ApiError::not_found("page", &req.path)),
+        _ => None,
+    };
+    let call = Call { req, params, caller };
+    let key = req.header("idempotency-key").map(str::to_string);
+    match (req.method, key) {
+        (Method::Post, Some(key)) => {
+            let scope = idempotency_scope(route.access, &call);
+            let hash = idempotency::request_hash(req.method.as_str(), &req.path, &req.body);
+            match idempotency::claim(ctx, &scope, &key, &hash).await? {
+                idempotency::Claim::Replay(resp) => Ok(resp),
+                idempotency::Claim::Run => {
+                    let resp = run(ctx, route.op, &call).await.unwrap_or_else(|e| ApiResponse::error(&e));
+                    idempotency::finish(ctx, &scope, &key, &resp).await;
+                    Ok(resp)
+                }
+            }
+        }
+        _ => run(ctx, route.op, &call).await,
+    }
+}
+
+fn idempotency_scope(access: Access, call: &Call<'_>) -> String {
+    match (access, &call.caller) {
+        (_, Some(c)) => format!("merchant:{}", c.merchant.id),
+        (Token, None) => format!("session:{}", sessions::token_hash(call.param("token"))),
+        (Challenge, None) => format!("challenge:{}", call.param("challenge_id")),
+        _ => "public".into(),
+    }
+}
+
+async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    match op {
+        Op::Health => Ok(ApiResponse::ok(&serde_json::json!({ "status": "ok" }))),
+        Op::OpenApi => Ok(ApiResponse::ok(&crate::openapi::document())),
+        Op::Loader | Op::EmbedPage | Op::HostedPage | Op::ChallengePage | Op::DemoPage | Op::OpsPage => api::pages::serve(ctx, op, call).await,
+        Op::CreateSession => api::sessions::create(ctx, call).await,
+        Op::ListSessions => api::sessions::list(ctx, call).await,
+        Op::GetSession => api::sessions::retrieve(ctx, call).await,
+        Op::CancelSession => api::sessions::cancel(ctx, call).await,
+        Op::PayerView => api::payer::view(ctx, call).await,
+        Op::PayerDetails => api::payer::details(ctx, call).await,
+        Op::Confirm => api::payer::confirm(ctx, call).await,
+        Op::PayerCancel => api::payer::cancel(ctx, call).await,
+        Op::GetChallenge => api::payer::challenge(ctx, call).await,
+        Op::CompleteChallenge => api::payer::complete_challenge(ctx, call).await,
+        Op::ListPayments => api::payments::list(ctx, call).await,
+        Op::GetPayment => api::payments::retrieve(ctx, call).await,
+        Op::CapturePayment => api::payments::capture(ctx, call).await,
+        Op::VoidPayment => api::payments::void(ctx, call).await,
+        Op::DemoCreateSession => api::demo::create_session(ctx, call).await,
+        Op::DemoGetPayment => api::demo::payment(ctx, call).await,
+    }
+}
+
+/// Headers every response carries: the request id, no sniffing, no caching of API data, no referrer leaks.
+fn finish_headers(ctx: &Ctx<'_>, req: &ApiRequest, resp: ApiResponse) -> ApiResponse {
+    let mut resp = resp.with_header("request-id", ctx.request_id.clone()).with_header("x-content-type-options", "nosniff");
+    if resp.header("referrer-policy").is_none() {
+        resp = resp.with_header("referrer-policy", "no-referrer");
+    }
+    if req.path.starts_with("/v1/") && resp.header("cache-control").is_none() {
+        resp = resp.with_header("cache-control", "no-store");
+    }
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_segments_win_over_captures() {
+        let (r, p) = find(Method::Get, "/v1/checkout-sessions/token/abc").unwrap();
+        assert_eq!((r.op, p), (Op::PayerView, vec![("token", "abc".to_string())]));
+        let (r, _) = find(Method::Get, "/v1/checkout-sessions/cs_1").unwrap();
+        assert_eq!(r.op, Op::GetSession);
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_get_404_and_405() {
+        assert_eq!(find(Method::Get, "/v1/nope").unwrap_err().status, 404);
+        assert_eq!(find(Method::Delete, "/v1/checkout-sessions").unwrap_err().status, 405);
+    }
+}

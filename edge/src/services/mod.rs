@@ -1,0 +1,13 @@
+//! Business logic, free of the Worker runtime: each module owns one resource and speaks SQL through
+//! `platform::Database`, so the same code runs on D1 in production and on SQLite under `cargo test`.
+
+pub mod confirm;
+pub mod events;
+pub mod idempotency;
+pub mod merchants;
+pub mod payments;
+pub mod records;
+pub mod scheduled;
+pub mod sessions;
+pub mod transitions;
+pub mod webhooks;

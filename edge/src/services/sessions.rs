@@ -1,0 +1,393 @@
+//! Checkout sessions: create, read, list, cancel, expire, and the payer's view through the session token.
+
+use crate::auth::Merchant;
+use crate::platform::{query_as, query_one, Ctx};
+use crate::services::events::{types, NewEvent, Outbox};
+use crate::services::payments;
+use crate::services::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
+use crate::services::transitions::cas;
+use crate::store::{self, to_json_text};
+use crate::stmt;
+use base64::Engine;
+use hsrc_shared::api::{
+    CheckoutSession, CreateSessionRequest, List, MerchantDisplay, PayerDetails, PayerSessionView,
+};
+use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
+use hsrc_shared::urls::{validate_redirect_url, UrlPolicy};
+use hsrc_shared::{codes, crypto, money, validate, ApiError};
+
+pub const DEFAULT_EXPIRES_IN_S: i64 = 30 * 60;
+pub const MAX_EXPIRES_IN_S: i64 = 7 * 24 * 3600;
+/// Live sessions must give the payer at least a minute; sandbox sessions may be shorter so expiry can be tested.
+const MIN_EXPIRES_IN_LIVE_S: i64 = 60;
+const MIN_EXPIRES_IN_TEST_S: i64 = 3;
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// Hash under which a payer token is stored and looked up.
+pub fn token_hash(token: &str) -> String {
+    crypto::sha256_hex(token.as_bytes())
+}
+
+fn new_token(ctx: &Ctx<'_>) -> String {
+    // 256 bits from the platform CSPRNG.
+    format!("cst_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ctx.random_bytes::<32>()))
+}
+
+pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateSessionRequest) -> Result<CheckoutSession, ApiError> {
+    let currency = money::currency(&req.currency).ok_or_else(|| {
+        ApiError::invalid_code(codes::CURRENCY_UNSUPPORTED, "currency", format!("Unsupported currency '{}'. Use an upper-case ISO 4217 code such as TRY.", req.currency))
+    })?;
+    money::validate_amount(req.amount, &currency, "amount")?;
+
+    let own_host = host_of(&ctx.config.public_origin);
+    let mut allowed_hosts = merchant.allowed_hosts.clone();
+    allowed_hosts.extend(own_host);
+    let allow_local = !merchant.livemode;
+    let page_policy = UrlPolicy { allowed_hosts: &allowed_hosts, allow_localhost_http: allow_local, allow_fragment: false };
+    let url = match &req.url {
+        Some(u) => validate_redirect_url(u, "url", &page_policy)?,
+        None => format!("{}/checkout/hosted", ctx.config.public_origin),
+    };
+    let return_url = req.return_url.as_deref().map(|u| validate_redirect_url(u, "return_url", &page_policy)).transpose()?;
+    let cancel_url = req.cancel_url.as_deref().map(|u| validate_redirect_url(u, "cancel_url", &page_policy)).transpose()?;
+
+    let now_ms = ctx.now_ms();
+    let expires_at_ms = match (req.expires_in, req.expires_at) {
+        (Some(_), Some(_)) => return Err(ApiError::invalid("expires_at", "Give either expires_in or expires_at, not both.")),
+        (Some(secs), None) => {
+            check_lifetime(secs, merchant.livemode, "expires_in")?;
+            now_ms + secs * 1000
+        }
+        (None, Some(at)) => {
+            check_lifetime(at - now_ms.div_euclid(1000), merchant.livemode, "expires_at")?;
+            at * 1000
+        }
+        (None, None) => now_ms + DEFAULT_EXPIRES_IN_S * 1000,
+    };
+
+    if let Some(customer) = &req.customer {
+        let as_payer = PayerDetails { name: customer.name.clone(), email: customer.email.clone(), phone: customer.phone.clone(), ..Default::default() };
+        validate::payer_details(&as_payer, &[]).map_err(|e| rename_param(e, "payer", "customer"))?;
+    }
+    validate::custom_field_defs(&req.custom_fields)?;
+    validate::metadata(&req.metadata, "metadata")?;
+    if let Some(key) = req.public_metadata_keys.iter().find(|k| !req.metadata.contains_key(*k)) {
+        return Err(ApiError::invalid("public_metadata_keys", format!("'{key}' is not a key of metadata.")));
+    }
+    let max_attempts = req.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS);
+    if !(1..=10).contains(&max_attempts) {
+        return Err(ApiError::invalid("max_attempts", "max_attempts must be between 1 and 10."));
+    }
+    let mut collect = req.collect.clone();
+    collect.sort();
+    collect.dedup();
+
+    let session_id = ctx.new_id("cs");
+    let payment_id = ctx.new_id("pay");
+    let token = new_token(ctx);
+    let capture_method = req.capture_method.unwrap_or_default();
+    let statements = vec![
+        stmt!(
+            "INSERT INTO checkout_sessions (id, merchant_id, status, token_hash, amount, currency, url, return_url, cancel_url, \
+             expires_at, customer, collect, custom_fields, metadata, public_metadata_keys, secure_mode, capture_method, locale, \
+             max_attempts, livemode, payment_id, created_at, updated_at) \
+             VALUES (?1, ?2, 'PENDING', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?21)",
+            session_id.as_str(),
+            merchant.id.as_str(),
+            token_hash(&token),
+            req.amount,
+            currency.code,
+            url,
+            return_url,
+            cancel_url,
+            expires_at_ms,
+            req.customer.as_ref().map(to_json_text),
+            to_json_text(&collect),
+            to_json_text(&req.custom_fields),
+            to_json_text(&req.metadata),
+            to_json_text(&req.public_metadata_keys),
+            req.secure_mode.unwrap_or(false),
+            enum_text(&capture_method),
+            enum_text(&req.locale.unwrap_or_default()),
+            max_attempts,
+            merchant.livemode,
+            payment_id.as_str(),
+            now_ms
+        ),
+        stmt!(
+            "INSERT INTO payments (id, merchant_id, checkout_session_id, status, amount, currency, capture_method, livemode, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, 'CREATED', ?4, ?5, ?6, ?7, ?8, ?8)",
+            payment_id.as_str(),
+            merchant.id.as_str(),
+            session_id.as_str(),
+            req.amount,
+            currency.code,
+            enum_text(&capture_method),
+            merchant.livemode,
+            now_ms
+        ),
+        crate::services::transitions::timeline(ctx, "checkout_session", &session_id, None, SessionStatus::Pending.as_str()),
+        crate::services::transitions::timeline(ctx, "payment", &payment_id, None, PaymentStatus::Created.as_str()),
+    ];
+    ctx.db.batch(statements).await.map_err(store::internal)?;
+    let row = load(ctx, &merchant.id, &session_id).await?;
+    Ok(row.to_api(Some(token)))
+}
+
+fn check_lifetime(secs: i64, livemode: bool, param: &str) -> Result<(), ApiError> {
+    let min = if livemode { MIN_EXPIRES_IN_LIVE_S } else { MIN_EXPIRES_IN_TEST_S };
+    if secs < min || secs > MAX_EXPIRES_IN_S {
+        return Err(ApiError::invalid(param, format!("A session must live between {min} seconds and 7 days.")));
+    }
+    Ok(())
+}
+
+fn rename_param(mut e: ApiError, from: &str, to: &str) -> ApiError {
+    e.param = e.param.map(|p| p.replacen(from, to, 1));
+    e
+}
+
+fn host_of(origin: &str) -> Option<String> {
+    let rest = origin.split_once("://")?.1;
+    let host_port = rest.split('/').next()?;
+    let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
+    Some(host.to_string())
+}
+
+pub async fn load(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<SessionRow, ApiError> {
+    let row: Option<SessionRow> = query_one(
+        ctx.db,
+        stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.id = ?1 AND s.merchant_id = ?2"), id, merchant_id),
+    )
+    .await
+    .map_err(store::internal)?;
+    row.ok_or_else(|| ApiError::not_found("checkout session", id))
+}
+
+pub async fn load_by_token(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, ApiError> {
+    let row: Option<SessionRow> = query_one(
+        ctx.db,
+        stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.token_hash = ?1"), token_hash(token)),
+    )
+    .await
+    .map_err(store::internal)?;
+    row.ok_or_else(|| ApiError::new(404, hsrc_shared::ErrorType::InvalidRequestError, codes::TOKEN_INVALID, "This checkout link is not valid. Ask the merchant for a new one."))
+}
+
+/// The merchant's view, expiring the session first if its time is up.
+pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<CheckoutSession, ApiError> {
+    let row = load(ctx, merchant_id, id).await?;
+    Ok(expire_if_due(ctx, row).await?.to_api(None))
+}
+
+pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<SessionStatus>, limit: u32, starting_after: Option<&str>) -> Result<List<CheckoutSession>, ApiError> {
+    let rows: Vec<SessionRow> = query_as(
+        ctx.db,
+        stmt!(
+            format!(
+                "SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.merchant_id = ?1 AND (?2 IS NULL OR s.status = ?2) \
+                 AND (?3 IS NULL OR s.rowid < (SELECT rowid FROM checkout_sessions WHERE id = ?3 AND merchant_id = ?1)) \
+                 ORDER BY s.rowid DESC LIMIT ?4"
+            ),
+            merchant_id,
+            status.map(|s| s.as_str()),
+            starting_after,
+            i64::from(limit) + 1
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    Ok(page(rows.iter().map(|r| r.to_api(None)).collect(), limit, |s| s.id.clone()))
+}
+
+/// Cuts a `limit + 1` query result into a page with a cursor.
+pub fn page<T>(mut items: Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> List<T> {
+    let has_more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let cursor = if has_more { items.last().map(id) } else { None };
+    List::new(items, has_more, cursor)
+}
+
+/// Who ends a session early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelledBy {
+    Merchant,
+    Payer,
+}
+
+/// Cancels an open session and its untouched payment, with their events, in one batch.
+pub async fn cancel(ctx: &Ctx<'_>, session: SessionRow, by: CancelledBy) -> Result<SessionRow, ApiError> {
+    let session = expire_if_due(ctx, session).await?;
+    close(ctx, &session, SessionEvent::Cancel, by).await?;
+    reload(ctx, &session).await
+}
+
+/// Expires a session whose time is up (on read, and from the scheduled job). Processing sessions are left alone.
+pub async fn expire_if_due(ctx: &Ctx<'_>, session: SessionRow) -> Result<SessionRow, ApiError> {
+    if session.status != SessionStatus::Pending || ctx.now_ms() < session.expires_at {
+        return Ok(session);
+    }
+    match close(ctx, &session, SessionEvent::Expire, CancelledBy::Merchant).await {
+        // Somebody else moved it first (another reader expired it, or a confirm won): report what is there now.
+        Ok(()) | Err(ApiError { status: 409, .. }) => reload(ctx, &session).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn reload(ctx: &Ctx<'_>, session: &SessionRow) -> Result<SessionRow, ApiError> {
+    load(ctx, &session.merchant_id, &session.id).await
+}
+
+/// Cancel or expire: the session ends and its payment, which never moved money, is cancelled with it.
+async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: CancelledBy) -> Result<(), ApiError> {
+    let to = session.status.next(event).map_err(|e| not_open(session, e.to_string()))?;
+    let payment = payments::load_row(ctx, &session.payment_id).await?;
+    let payment_to = payment.status.next(PaymentEvent::Cancel).map_err(|e| not_open(session, e.to_string()))?;
+    let mut statements = cas(ctx, "checkout_sessions", "checkout_session", &session.id, session.status.as_str(), session.version, to.as_str(), vec![]);
+    statements.extend(cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, payment_to.as_str(), vec![]));
+
+    let mut outbox = Outbox::default();
+    let session_after = SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session.clone() };
+    let payment_after = PaymentRow { status: payment_to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
+    let kind = if to == SessionStatus::Expired { types::SESSION_EXPIRED } else { types::SESSION_CANCELLED };
+    let payment_object = payments::api_object(ctx, &payment_after, &session_after).await?;
+    outbox.push(ctx, NewEvent { kind: types::PAYMENT_CANCELED, merchant_id: &session.merchant_id, livemode: session.livemode, payment_id: Some(&payment.id), checkout_session_id: Some(&session.id), object: serde_json::to_value(payment_object).unwrap_or_default() });
+    let mut session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
+    if to == SessionStatus::Cancelled {
+        session_object["cancelled_by"] = serde_json::json!(if by == CancelledBy::Payer { "payer" } else { "merchant" });
+    }
+    outbox.push(ctx, NewEvent { kind, merchant_id: &session.merchant_id, livemode: session.livemode, payment_id: Some(&payment.id), checkout_session_id: Some(&session.id), object: session_object });
+    statements.append(&mut outbox.statements);
+    ctx.db
+        .batch(statements)
+        .await
+        .map_err(|e| store::conflict_or_internal(e, "The checkout session changed while it was being closed; read it again."))?;
+    outbox.publish(ctx).await;
+    Ok(())
+}
+
+/// The refusal for a session that no longer takes this action, in terms the caller can act on.
+pub fn not_open(session: &SessionRow, detail: String) -> ApiError {
+    match session.status {
+        SessionStatus::Processing => ApiError::conflict(codes::SESSION_PROCESSING, format!("{detail} A payment is in progress.")),
+        SessionStatus::Expired => ApiError::new(410, hsrc_shared::ErrorType::InvalidRequestError, codes::SESSION_EXPIRED, "This checkout session has expired."),
+        _ => ApiError::conflict(codes::SESSION_NOT_OPEN, detail),
+    }
+}
+
+/// What never changes for a session: safe to serve from the eventually consistent edge cache.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StaticView {
+    id: String,
+    merchant_id: String,
+    merchant_name: String,
+    allowed_origins: Vec<String>,
+}
+
+/// The payer's view through the token: static parts from KV, everything that gates a payment from D1.
+pub async fn payer_view(ctx: &Ctx<'_>, token: &str) -> Result<(PayerSessionView, Vec<String>), ApiError> {
+    let session = load_by_token(ctx, token).await?;
+    let session = expire_if_due(ctx, session).await?;
+    let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
+    let payment = payments::load_row(ctx, &session.payment_id).await?;
+    let display = merchant_display(ctx, token, &session).await?;
+    let view = view_of(&session, &payment, &display.merchant_name);
+    Ok((view, display.allowed_origins))
+}
+
+/// The payer view of a session and its payment.
+pub fn view_of(session: &SessionRow, payment: &PaymentRow, merchant_name: &str) -> PayerSessionView {
+    PayerSessionView {
+        id: session.id.clone(),
+        object: "checkout_session".into(),
+        status: session.status,
+        amount: session.amount,
+        currency: session.currency.clone(),
+        expires_at: session.expires_at.div_euclid(1000),
+        merchant: MerchantDisplay { name: merchant_name.to_string() },
+        locale: session.locale,
+        customer: session.customer.clone(),
+        collect: session.collect.clone(),
+        custom_fields: session.custom_fields.clone(),
+        metadata: session.public_metadata(),
+        return_url: session.return_url.clone(),
+        cancel_url: session.cancel_url.clone(),
+        secure_mode: session.secure_mode,
+        livemode: session.livemode,
+        payer: session.payer.clone(),
+        attempts_remaining: session.attempts_remaining(),
+        payment: payment.summary(),
+    }
+}
+
+async fn merchant_display(ctx: &Ctx<'_>, token: &str, session: &SessionRow) -> Result<StaticView, ApiError> {
+    let key = format!("session-static:{}", token_hash(token));
+    if let Some(cached) = ctx.cache.get(&key).await.and_then(|s| serde_json::from_str::<StaticView>(&s).ok()) {
+        if cached.id == session.id {
+            return Ok(cached);
+        }
+    }
+    let merchant = crate::auth::merchant_by_id(ctx, &session.merchant_id).await?.ok_or_else(ApiError::internal)?;
+    let view = StaticView { id: session.id.clone(), merchant_id: merchant.id, merchant_name: merchant.name, allowed_origins: merchant.allowed_origins };
+    let ttl = ((session.expires_at - ctx.now_ms()) / 1000 + 3600).max(60) as u64;
+    ctx.cache.put(&key, &to_json_text(&view), ttl).await;
+    Ok(view)
+}
+
+/// Loads the session behind a token for a payer action (payer details, confirm, cancel).
+pub async fn open_session_for_payer(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, ApiError> {
+    let session = load_by_token(ctx, token).await?;
+    let session = expire_if_due(ctx, session).await?;
+    if session.status != SessionStatus::Pending {
+        return Err(not_open(&session, format!("This checkout session is {}.", session.status.as_str().to_lowercase())));
+    }
+    Ok(session)
+}
+
+/// Saves payer details (merged over what was saved before) on an open session.
+pub async fn update_payer(ctx: &Ctx<'_>, token: &str, details: PayerDetails) -> Result<PayerSessionView, ApiError> {
+    let session = open_session_for_payer(ctx, token).await?;
+    let merged = merge_payer(session.payer.clone(), details);
+    let merged = validate::payer_details(&merged, &session.custom_fields)?;
+    let changed = ctx
+        .db
+        .batch(vec![
+            stmt!(
+                "UPDATE checkout_sessions SET payer = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND status = 'PENDING' AND version = ?4",
+                to_json_text(&merged),
+                ctx.now_ms(),
+                session.id.as_str(),
+                session.version
+            ),
+            crate::platform::Stmt::cas_guard(),
+        ])
+        .await;
+    changed.map_err(|e| store::conflict_or_internal(e, "The checkout session changed while saving; try again."))?;
+    Ok(payer_view(ctx, token).await?.0)
+}
+
+/// Newer values win field by field; custom field answers merge by key.
+pub fn merge_payer(old: Option<PayerDetails>, new: PayerDetails) -> PayerDetails {
+    let old = old.unwrap_or_default();
+    let mut custom_fields = old.custom_fields;
+    custom_fields.extend(new.custom_fields);
+    PayerDetails {
+        name: new.name.or(old.name),
+        email: new.email.or(old.email),
+        phone: new.phone.or(old.phone),
+        billing_address: new.billing_address.or(old.billing_address),
+        shipping_address: new.shipping_address.or(old.shipping_address),
+        shipping_same_as_billing: new.shipping_same_as_billing.or(old.shipping_same_as_billing),
+        custom_fields,
+    }
+}
+
+/// Sessions whose time is up, oldest first (for the scheduled job).
+pub async fn due_for_expiry(ctx: &Ctx<'_>, limit: u32) -> Result<Vec<SessionRow>, ApiError> {
+    query_as(
+        ctx.db,
+        stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.status = 'PENDING' AND s.expires_at <= ?1 ORDER BY s.expires_at LIMIT ?2"), ctx.now_ms(), i64::from(limit)),
+    )
+    .await
+    .map_err(store::internal)
+}
