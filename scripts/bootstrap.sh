@@ -31,7 +31,7 @@ ensure_wasm_target() {
 
 ensure_cargo_tool() { # binary crate version [--locked]
   local bin="$1" crate="$2" version="$3" locked="${4:-}"
-  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -q " $version\b"; then return; fi
+  if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -qw -- "$version"; then return; fi
   log "cargo install $crate $version (a few minutes, once per machine)"
   cargo install "$crate" --version "=$version" $locked --quiet
 }

@@ -6,6 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PERSIST="$1"
 KEYS="$2"
 cd "$ROOT"
+source scripts/bootstrap.sh 2>/dev/null
 if [ ! -f "$KEYS" ]; then
   mkdir -p "$(dirname "$KEYS")"
   rand() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }

@@ -86,8 +86,9 @@ impl ApiRequest {
         if self.body.len() > MAX_BODY_BYTES {
             return Err(ApiError::new(413, ErrorType::InvalidRequestError, codes::BODY_TOO_LARGE, format!("Request bodies are limited to {MAX_BODY_BYTES} bytes.")));
         }
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
-        if body != b"{}" {
+        let empty = self.body.iter().all(u8::is_ascii_whitespace);
+        let body: &[u8] = if empty { b"{}" } else { &self.body };
+        if !empty {
             let content_type = self.header("content-type").unwrap_or("");
             if !content_type.to_ascii_lowercase().starts_with("application/json") {
                 return Err(ApiError::new(415, ErrorType::InvalidRequestError, codes::UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with `Content-Type: application/json`."));

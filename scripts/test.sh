@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test: native unit and integration tests (SQLite with the real migrations), then end-to-end tests
+# (HTTP and headless Chromium) against a local Worker on workerd that this script starts and stops.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/bootstrap.sh
+step() { printf '\n\033[1;32m== %s\033[0m\n' "$*"; }
+
+step "native tests (shared, edge, widget logic)"
+cargo test --workspace --exclude hsrc-e2e --quiet
+
+step "building the Worker and the widget"
+bash scripts/build.sh
+cargo build --quiet -p hsrc-e2e --tests -p hsrc-edge --bin hsrc-admin
+
+# A fresh local database and a free loopback port for this run; everything is removed on exit.
+RUN_DIR="$(mktemp -d /tmp/hsrc-test.XXXXXX)"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+BASE="http://127.0.0.1:$PORT"
+WORKER_LOG="$RUN_DIR/worker.log"
+WRANGLER_PID=""
+cleanup() {
+  if [ -n "$WRANGLER_PID" ]; then kill -- -"$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true; wait "$WRANGLER_PID" 2>/dev/null || true; fi
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+step "starting the local Worker on $BASE"
+bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
+set -a; source "$RUN_DIR/keys.env"; set +a
+set -m
+HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$RUN_DIR/state" --test-scheduled \
+  --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" --show-interactive-dev-session=false \
+  > "$WORKER_LOG" 2>&1 &
+WRANGLER_PID=$!
+set +m
+for _ in $(seq 1 120); do
+  curl -sf "$BASE/v1/health" >/dev/null 2>&1 && break
+  kill -0 "$WRANGLER_PID" 2>/dev/null || { cat "$WORKER_LOG"; echo "the Worker exited" >&2; exit 1; }
+  sleep 0.5
+done
+curl -sf "$BASE/v1/health" >/dev/null || { tail -50 "$WORKER_LOG"; echo "the Worker did not become ready in 60 s" >&2; exit 1; }
+
+export HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
+
+step "end-to-end API tests"
+cargo test --quiet -p hsrc-e2e -- --test-threads=4
+
+if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhooks/*.test.mjs" >/dev/null; then
+  step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
+  node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
+fi
+step "all tests passed"
