@@ -1,1 +1,27 @@
+//! HSRC Pay Checkout widget: the payment form payers see inside the merchant's page (iframe) or on our hosted
+//! page, and the sandbox 3DS challenge page.
+//!
+//! The modules at the top are plain Rust (form state and validation, the message catalogue, the screen flow, URL
+//! rules) and test natively with `cargo test -p hsrc-widget`. The Leptos UI and the browser glue (`app`, `net`,
+//! `browser`) exist only in the wasm build, where `start` mounts the app when the module loads.
 
+pub mod card_input;
+pub mod challenge;
+pub mod flow;
+pub mod form;
+pub mod i18n;
+pub mod mode;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod browser;
+#[cfg(target_arch = "wasm32")]
+mod net;
+
+/// Entry point: runs when `/assets/boot.js` initializes the module.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    app::mount();
+}

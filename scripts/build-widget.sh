@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the checkout widget (Leptos CSR → wasm) and the static assets into dist/assets, the Worker's assets
+# directory:
+#   dist/assets/pkg/hsrc_widget.js, dist/assets/pkg/hsrc_widget_bg.wasm   (wasm-bindgen --target web, wasm-opt -Oz)
+#   dist/assets/{checkout.html,boot.js,checkout.css,checkout.js,demo.*}    (copied from static/, SRI hashes filled in)
+# Offline: uses the wasm-bindgen CLI and node_modules/.bin/wasm-opt that scripts/bootstrap.sh installed. Idempotent;
+# when the wasm did not change, wasm-bindgen and wasm-opt are skipped.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+OUT="$ROOT/dist/assets"
+PKG="$OUT/pkg"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+WASM="$TARGET_DIR/wasm32-unknown-unknown/release/hsrc_widget.wasm"
+# Features current rustc emits for wasm32-unknown-unknown; wasm-opt must accept them.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+log() { printf '\033[1;35m[build-widget]\033[0m %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: run scripts/bootstrap.sh"
+[ -x node_modules/.bin/wasm-opt ] || die "node_modules/.bin/wasm-opt not found: run scripts/bootstrap.sh"
+
+# The CLI must be exactly the wasm-bindgen the crate links against, or the glue does not match the module.
+lock_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+cli_version="$(wasm-bindgen --version | awk '{ print $2 }')"
+[ "$lock_version" = "$cli_version" ] || die "wasm-bindgen CLI $cli_version != $lock_version in Cargo.lock"
+
+log "cargo build (wasm32, release)"
+cargo build -p hsrc-widget --lib --target wasm32-unknown-unknown --release
+
+stamp="$PKG/.stamp"
+want_stamp="$(sha256sum "$WASM" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]}"
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$PKG/hsrc_widget.js" ] && [ -f "$PKG/hsrc_widget_bg.wasm" ]; then
+  log "wasm unchanged: keeping $PKG"
+else
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  log "wasm-bindgen --target web"
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name hsrc_widget "$WASM"
+  log "wasm-opt -Oz"
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/hsrc_widget_bg.wasm" -o "$tmp/hsrc_widget_bg.opt.wasm"
+  mkdir -p "$PKG"
+  mv "$tmp/hsrc_widget_bg.opt.wasm" "$PKG/hsrc_widget_bg.wasm"
+  mv "$tmp/hsrc_widget.js" "$PKG/hsrc_widget.js"
+  printf '%s' "$want_stamp" > "$stamp"
+fi
+
+log "static assets → $OUT"
+mkdir -p "$OUT"
+cp -p static/* "$OUT/"
+
+# Subresource Integrity: fill the placeholders in the HTML shells with the hashes of what we serve.
+sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+sed -i \
+  -e "s|__SRI_CHECKOUT_CSS__|$(sri "$OUT/checkout.css")|" \
+  -e "s|__SRI_WIDGET_JS__|$(sri "$PKG/hsrc_widget.js")|" \
+  -e "s|__SRI_BOOT_JS__|$(sri "$OUT/boot.js")|" \
+  "$OUT/checkout.html"
+sed -i \
+  -e "s|__SRI_DEMO_CSS__|$(sri "$OUT/demo.css")|" \
+  -e "s|__SRI_DEMO_JS__|$(sri "$OUT/demo.js")|" \
+  -e "s|__SRI_LOADER_JS__|$(sri "$OUT/checkout.js")|" \
+  "$OUT/demo.html"
+
+gz() { gzip -9 -c "$1" | wc -c; }
+log "sizes (gzip -9): loader $(gz "$OUT/checkout.js") B, wasm $(gz "$PKG/hsrc_widget_bg.wasm") B, JS glue $(gz "$PKG/hsrc_widget.js") B, boot $(gz "$OUT/boot.js") B, CSS $(gz "$OUT/checkout.css") B"

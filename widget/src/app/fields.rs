@@ -1,0 +1,275 @@
+//! Labelled inputs bound to [`crate::form::FormState`]: each has a real `<label>`, `aria-invalid` and an error
+//! message tied to it with `aria-describedby`.
+
+use super::{use_ctx, Ctx};
+use crate::card_input::{format_card_number, format_expiry, sanitize_cvc};
+use crate::form::Field;
+use crate::i18n::Msg;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How an input behaves: its type, keyboard, autofill and as-you-type formatting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// Free text with an `autocomplete` hint.
+    Text(&'static str),
+    Email,
+    Phone,
+    /// A number typed as text (custom numeric fields).
+    Decimal,
+    CardNumber,
+    Expiry,
+    Cvc,
+}
+
+impl InputKind {
+    fn input_type(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Phone => "tel",
+            _ => "text",
+        }
+    }
+
+    fn inputmode(self) -> Option<&'static str> {
+        match self {
+            Self::Email => Some("email"),
+            Self::Phone => Some("tel"),
+            Self::Decimal => Some("decimal"),
+            Self::CardNumber | Self::Expiry | Self::Cvc => Some("numeric"),
+            Self::Text(_) => None,
+        }
+    }
+
+    fn autocomplete(self) -> &'static str {
+        match self {
+            Self::Text(hint) => hint,
+            Self::Email => "email",
+            Self::Phone => "tel",
+            Self::Decimal => "off",
+            Self::CardNumber => "cc-number",
+            Self::Expiry => "cc-exp",
+            Self::Cvc => "cc-csc",
+        }
+    }
+
+    fn maxlength(self) -> Option<&'static str> {
+        match self {
+            Self::CardNumber => Some("23"),
+            Self::Expiry => Some("7"),
+            Self::Cvc => Some("4"),
+            _ => None,
+        }
+    }
+
+    /// Reformats what was typed; returns the new value and where the caret goes (when it must move).
+    fn format(self, raw: &str, caret: u32) -> (String, Option<u32>) {
+        match self {
+            Self::CardNumber => {
+                let f = format_card_number(raw, caret);
+                (f.value, Some(f.caret))
+            }
+            Self::Expiry => (format_expiry(raw), None),
+            Self::Cvc => (sanitize_cvc(raw), None),
+            _ => (raw.to_string(), None),
+        }
+    }
+}
+
+/// Re-checks one field and shows or clears its message.
+fn recheck(ctx: Ctx, field: &Field) {
+    let req = ctx.req.get_untracked();
+    let problem = ctx.form.with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
+    ctx.errors.update(|errors| match problem {
+        Some(msg) => {
+            errors.insert(field.clone(), msg);
+        }
+        None => {
+            errors.remove(field);
+        }
+    });
+}
+
+/// The reactive error message of a field.
+fn error_of(ctx: Ctx, field: &Field) -> Memo<Option<Msg>> {
+    let field = field.clone();
+    Memo::new(move |_| ctx.errors.with(|e| e.get(&field).copied()))
+}
+
+/// A label's text with "(optional)" when the field may stay empty.
+fn label_text(ctx: Ctx, label: String, optional: bool) -> String {
+    if optional {
+        format!("{label} ({})", ctx.t(Msg::Optional))
+    } else {
+        label
+    }
+}
+
+/// The message element under a field; empty (and silent) while the field is fine.
+#[component]
+fn ErrorText(id: String, error: Memo<Option<Msg>>) -> impl IntoView {
+    let ctx = use_ctx();
+    view! { <p class="field-error" id=id>{move || error.get().map(|m| ctx.t(m))}</p> }
+}
+
+/// A text input with label, hint and error.
+#[component]
+pub fn TextField(
+    /// Which form value it edits.
+    field: Field,
+    /// The label text.
+    label: String,
+    /// Input behaviour.
+    kind: InputKind,
+    /// Whether it may stay empty.
+    #[prop(optional)]
+    optional: bool,
+    /// A hint under the label.
+    #[prop(optional)]
+    hint: Option<Msg>,
+    /// Text shown while empty.
+    #[prop(optional)]
+    placeholder: Option<String>,
+    /// Something to show inside the input's box on the right (the card brand).
+    #[prop(optional)]
+    adornment: Option<AnyView>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = field.id();
+    let error_id = field.error_id();
+    let hint_id = format!("{id}-hint");
+    let error = error_of(ctx, &field);
+    let value = {
+        let field = field.clone();
+        move || ctx.form.with(|f| f.value(&field).to_string())
+    };
+    let on_input = {
+        let field = field.clone();
+        move |ev: leptos::ev::Event| {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+                return;
+            };
+            let raw = input.value();
+            let caret = input.selection_start().ok().flatten().unwrap_or(raw.encode_utf16().count() as u32);
+            let (formatted, new_caret) = kind.format(&raw, caret);
+            if formatted != raw {
+                input.set_value(&formatted);
+                if let Some(c) = new_caret {
+                    let _ = input.set_selection_range(c, c);
+                }
+            }
+            ctx.form.update(|f| f.set(&field, formatted));
+            if ctx.errors.with_untracked(|e| e.contains_key(&field)) {
+                recheck(ctx, &field);
+            }
+        }
+    };
+    let on_blur = {
+        let field = field.clone();
+        move |_| {
+            if !ctx.form.with_untracked(|f| f.value(&field).trim().is_empty()) {
+                recheck(ctx, &field);
+            }
+        }
+    };
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let ids: Vec<&str> =
+                [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())].into_iter().flatten().collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label_text(ctx, label, optional)}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{ctx.t(h)}</p> })}
+            <div class="input-wrap">
+                <input
+                    id=id
+                    name=field.id()
+                    type=kind.input_type()
+                    inputmode=kind.inputmode()
+                    autocomplete=kind.autocomplete()
+                    maxlength=kind.maxlength()
+                    placeholder=placeholder
+                    spellcheck="false"
+                    required=!optional
+                    aria-required=(!optional).then_some("true")
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby=described_by
+                    prop:value=value
+                    on:input=on_input
+                    on:blur=on_blur
+                />
+                {adornment}
+            </div>
+            <ErrorText id=error_id error=error />
+        </div>
+    }
+}
+
+/// A `<select>` with label and error; `choose` adds an empty "Choose…" first option.
+#[component]
+pub fn SelectField(
+    /// Which form value it edits.
+    field: Field,
+    /// The label text.
+    label: String,
+    /// `(value, text)` pairs.
+    options: Vec<(String, String)>,
+    /// Whether it may stay empty.
+    #[prop(optional)]
+    optional: bool,
+    /// Whether to offer an empty first option.
+    #[prop(optional)]
+    choose: bool,
+    /// Autofill hint.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = field.id();
+    let error_id = field.error_id();
+    let error = error_of(ctx, &field);
+    let on_change = {
+        let field = field.clone();
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            ctx.form.update(|f| f.set(&field, value));
+            recheck(ctx, &field);
+        }
+    };
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let field = field.clone();
+            let current = value.clone();
+            view! {
+                <option value=value prop:selected=move || ctx.form.with(|f| f.value(&field) == current)>{text}</option>
+            }
+        })
+        .collect_view();
+    let error_ref = error_id.clone();
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label_text(ctx, label, optional)}</label>
+            <div class="input-wrap select">
+                <select
+                    id=id
+                    name=field.id()
+                    autocomplete=autocomplete
+                    required=!optional
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby=move || error.get().map(|_| error_ref.clone())
+                    on:change=on_change
+                >
+                    {choose.then(|| view! { <option value="">{ctx.t(Msg::ChooseOne)}</option> })}
+                    {options}
+                </select>
+            </div>
+            <ErrorText id=error_id error=error />
+        </div>
+    }
+}
