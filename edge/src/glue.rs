@@ -139,6 +139,8 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
         sandbox_async_delay_ms: var(env, "SANDBOX_ASYNC_DELAY_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.sandbox_async_delay_ms),
         challenge_ttl_ms: var(env, "CHALLENGE_TTL_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.challenge_ttl_ms),
         demo_merchant_id: var(env, "DEMO_MERCHANT_ID").unwrap_or(defaults.demo_merchant_id),
+        webhook_timeout_ms: var(env, "WEBHOOK_TIMEOUT_MS").and_then(|v| v.parse().ok()).filter(|ms| (100..=30_000).contains(ms)).unwrap_or(defaults.webhook_timeout_ms),
+        webhook_retry_speedup: var(env, "WEBHOOK_RETRY_SPEEDUP").and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(defaults.webhook_retry_speedup),
     }
 }
 

@@ -184,6 +184,11 @@ pub struct Config {
     pub challenge_ttl_ms: i64,
     /// The sandbox merchant the demo shop acts as.
     pub demo_merchant_id: String,
+    /// How long a webhook endpoint has to answer one delivery attempt.
+    pub webhook_timeout_ms: u64,
+    /// Divides webhook retry delays and the failing-endpoint window (1 in production; end-to-end tests use a large
+    /// value so days of retries pass in seconds).
+    pub webhook_retry_speedup: u32,
 }
 
 impl Default for Config {
@@ -195,6 +200,8 @@ impl Default for Config {
             sandbox_async_delay_ms: 2_000,
             challenge_ttl_ms: 15 * 60 * 1000,
             demo_merchant_id: "mer_sandbox".into(),
+            webhook_timeout_ms: 10_000,
+            webhook_retry_speedup: 1,
         }
     }
 }
