@@ -40,6 +40,9 @@ impl Database for D1 {
     }
 
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
+        if stmts.is_empty() {
+            return Ok(Vec::new()); // D1 refuses an empty batch.
+        }
         let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>, _>>()?;
         let results = self.0.batch(prepared).await.map_err(d1_err)?;
         Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) as u64).collect())
@@ -188,7 +191,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         api_req.body = vec![b' '; crate::http::MAX_BODY_BYTES + 1];
     }
     let response = crate::router::handle(&ctx, api_req).await;
-    crate::log::info("request", &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), path, response.status));
+    crate::log::info("request", &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), crate::log::redact_path(&path), response.status));
     to_worker_response(&env, &origin, response).await
 }
 
