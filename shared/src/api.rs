@@ -409,3 +409,8 @@ pub struct SessionEnvelope {
 pub struct PayerSessionEnvelope {
     pub checkout_session: PayerSessionView,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentEnvelope {
+    pub payment: Payment,
+}

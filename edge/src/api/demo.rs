@@ -73,5 +73,5 @@ pub async fn create_session(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiRespons
 pub async fn payment(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let merchant = demo_merchant(ctx).await?;
     let payment = payments::retrieve(ctx, &merchant.id, call.param("id")).await?;
-    Ok(ApiResponse::ok(&serde_json::json!({ "payment": payment })))
+    Ok(ApiResponse::ok(&hsrc_shared::api::PaymentEnvelope { payment }))
 }

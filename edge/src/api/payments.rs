@@ -4,13 +4,13 @@ use crate::http::ApiResponse;
 use crate::platform::Ctx;
 use crate::router::Call;
 use crate::services::payments;
-use hsrc_shared::api::CaptureRequest;
+use hsrc_shared::api::{CaptureRequest, PaymentEnvelope};
 use hsrc_shared::lifecycle::PaymentStatus;
 use hsrc_shared::ApiError;
 
 pub async fn retrieve(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let payment = payments::retrieve(ctx, &call.caller()?.merchant.id, call.param("id")).await?;
-    Ok(ApiResponse::ok(&serde_json::json!({ "payment": payment })))
+    Ok(ApiResponse::ok(&PaymentEnvelope { payment }))
 }
 
 pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
@@ -26,11 +26,11 @@ pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiErro
 pub async fn capture(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let body: CaptureRequest = call.req.json()?;
     let payment = payments::capture(ctx, &call.caller()?.merchant.id, call.param("id"), body).await?;
-    Ok(ApiResponse::ok(&serde_json::json!({ "payment": payment })))
+    Ok(ApiResponse::ok(&PaymentEnvelope { payment }))
 }
 
 pub async fn void(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let _: serde_json::Map<String, serde_json::Value> = call.req.json()?;
     let payment = payments::void(ctx, &call.caller()?.merchant.id, call.param("id")).await?;
-    Ok(ApiResponse::ok(&serde_json::json!({ "payment": payment })))
+    Ok(ApiResponse::ok(&PaymentEnvelope { payment }))
 }

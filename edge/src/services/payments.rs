@@ -96,11 +96,21 @@ pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<PaymentStatus
     )
     .await
     .map_err(store::internal)?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let charges = charges(ctx, &row.id).await?;
-        items.push(row.to_api(charges.iter().map(ChargeRow::to_api).collect(), Vec::new(), Default::default()));
-    }
+    // One query for the charges of the whole page, not one per payment.
+    let ids = serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    let all_charges: Vec<ChargeRow> = query_as(
+        ctx.db,
+        stmt!(format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id IN (SELECT value FROM json_each(?1)) ORDER BY c.payment_id, c.sequence"), ids),
+    )
+    .await
+    .map_err(store::internal)?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            let charges = all_charges.iter().filter(|c| c.payment_id == row.id).map(ChargeRow::to_api).collect();
+            row.to_api(charges, Vec::new(), Default::default())
+        })
+        .collect();
     Ok(sessions::page(items, limit, |p| p.id.clone()))
 }
 
