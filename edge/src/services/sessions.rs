@@ -82,55 +82,79 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateSessionReques
     collect.sort();
     collect.dedup();
 
-    let session_id = ctx.new_id("cs");
-    let payment_id = ctx.new_id("pay");
     let token = new_token(ctx);
-    let capture_method = req.capture_method.unwrap_or_default();
+    let row = SessionRow {
+        id: ctx.new_id("cs"),
+        merchant_id: merchant.id.clone(),
+        status: SessionStatus::Pending,
+        version: 0,
+        amount: req.amount,
+        currency: currency.code.to_string(),
+        url,
+        return_url,
+        cancel_url,
+        expires_at: expires_at_ms,
+        customer: req.customer,
+        collect,
+        custom_fields: req.custom_fields,
+        metadata: req.metadata,
+        public_metadata_keys: req.public_metadata_keys,
+        secure_mode: req.secure_mode.unwrap_or(false),
+        capture_method: req.capture_method.unwrap_or_default(),
+        locale: req.locale.unwrap_or_default(),
+        payer: None,
+        attempts: 0,
+        max_attempts: i64::from(max_attempts),
+        livemode: merchant.livemode,
+        payment_id: ctx.new_id("pay"),
+        created_at: now_ms,
+        updated_at: now_ms,
+    };
     let statements = vec![
         stmt!(
             "INSERT INTO checkout_sessions (id, merchant_id, status, token_hash, amount, currency, url, return_url, cancel_url, \
              expires_at, customer, collect, custom_fields, metadata, public_metadata_keys, secure_mode, capture_method, locale, \
              max_attempts, livemode, payment_id, created_at, updated_at) \
-             VALUES (?1, ?2, 'PENDING', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?21)",
-            session_id.as_str(),
-            merchant.id.as_str(),
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?22)",
+            row.id.as_str(),
+            row.merchant_id.as_str(),
+            row.status.as_str(),
             token_hash(&token),
-            req.amount,
-            currency.code,
-            url,
-            return_url,
-            cancel_url,
-            expires_at_ms,
-            req.customer.as_ref().map(to_json_text),
-            to_json_text(&collect),
-            to_json_text(&req.custom_fields),
-            to_json_text(&req.metadata),
-            to_json_text(&req.public_metadata_keys),
-            req.secure_mode.unwrap_or(false),
-            enum_text(&capture_method),
-            enum_text(&req.locale.unwrap_or_default()),
-            max_attempts,
-            merchant.livemode,
-            payment_id.as_str(),
+            row.amount,
+            row.currency.as_str(),
+            row.url.as_str(),
+            row.return_url.clone(),
+            row.cancel_url.clone(),
+            row.expires_at,
+            row.customer.as_ref().map(to_json_text),
+            to_json_text(&row.collect),
+            to_json_text(&row.custom_fields),
+            to_json_text(&row.metadata),
+            to_json_text(&row.public_metadata_keys),
+            row.secure_mode,
+            enum_text(&row.capture_method),
+            enum_text(&row.locale),
+            row.max_attempts,
+            row.livemode,
+            row.payment_id.as_str(),
             now_ms
         ),
         stmt!(
             "INSERT INTO payments (id, merchant_id, checkout_session_id, status, amount, currency, capture_method, livemode, created_at, updated_at) \
              VALUES (?1, ?2, ?3, 'CREATED', ?4, ?5, ?6, ?7, ?8, ?8)",
-            payment_id.as_str(),
-            merchant.id.as_str(),
-            session_id.as_str(),
-            req.amount,
-            currency.code,
-            enum_text(&capture_method),
-            merchant.livemode,
+            row.payment_id.as_str(),
+            row.merchant_id.as_str(),
+            row.id.as_str(),
+            row.amount,
+            row.currency.as_str(),
+            enum_text(&row.capture_method),
+            row.livemode,
             now_ms
         ),
-        crate::services::transitions::timeline(ctx, "checkout_session", &session_id, None, SessionStatus::Pending.as_str()),
-        crate::services::transitions::timeline(ctx, "payment", &payment_id, None, PaymentStatus::Created.as_str()),
+        crate::services::transitions::timeline(ctx, "checkout_session", &row.id, None, SessionStatus::Pending.as_str()),
+        crate::services::transitions::timeline(ctx, "payment", &row.payment_id, None, PaymentStatus::Created.as_str()),
     ];
     ctx.db.batch(statements).await.map_err(store::internal)?;
-    let row = load(ctx, &merchant.id, &session_id).await?;
     Ok(row.to_api(Some(token)))
 }
 
