@@ -113,10 +113,13 @@ impl DeliveryQueue for MemoryQueue {
     }
 }
 
+/// One recorded outbound POST: url, headers, body.
+pub type SentRequest = (String, Vec<(String, String)>, Vec<u8>);
+
 /// Records every POST and answers with the queued outcomes (200 once they run out).
 #[derive(Default)]
 pub struct RecordingHttp {
-    pub requests: RefCell<Vec<(String, Vec<(String, String)>, Vec<u8>)>>,
+    pub requests: RefCell<Vec<SentRequest>>,
     pub outcomes: RefCell<Vec<HttpOutcome>>,
 }
 

@@ -115,8 +115,11 @@ impl Call<'_> {
     }
 }
 
+/// Captured `{name}` path segments.
+pub type Params = Vec<(&'static str, String)>;
+
 /// Matches `path` against a pattern; returns the `{name}` captures.
-fn match_path(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+fn match_path(pattern: &'static str, path: &str) -> Option<Params> {
     let mut params = Vec::new();
     let mut pat = pattern.split('/');
     let mut got = path.split('/');
@@ -136,7 +139,7 @@ fn match_path(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, St
 }
 
 /// Finds the route for a method and path: `Err` carries 404 or 405.
-pub fn find(method: Method, path: &str) -> Result<(&'static Route, Vec<(&'static str, String)>), ApiError> {
+pub fn find(method: Method, path: &str) -> Result<(&'static Route, Params), ApiError> {
     let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
     let mut path_matched = false;
     for r in ROUTES {

@@ -10,6 +10,12 @@ pub struct World {
     pub m: SeededMerchant,
 }
 
+impl Default for World {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl World {
     pub fn new() -> Self {
         let h = Harness::new();

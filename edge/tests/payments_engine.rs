@@ -246,7 +246,8 @@ fn a_stale_compare_and_set_writes_nothing() {
     let w = World::new();
     let s = w.create(json!({}));
     let ctx = w.h.ctx();
-    let stale = hsrc_edge::services::transitions::cas(&ctx, "checkout_sessions", "checkout_session", s["id"].as_str().unwrap(), "PENDING", 99, "PROCESSING", vec![]);
+    let target = hsrc_edge::services::transitions::Target { table: "checkout_sessions", entity: "checkout_session", id: s["id"].as_str().unwrap(), status: "PENDING", version: 99 };
+    let stale = hsrc_edge::services::transitions::cas(&ctx, target, "PROCESSING", vec![]);
     let before: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM transitions", [], |r| r.get(0)).unwrap());
     assert_eq!(futures_block(w.h.db.batch(stale)), Err(DbError::Conflict));
     let after: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM transitions", [], |r| r.get(0)).unwrap());

@@ -9,7 +9,7 @@ use crate::platform::{query_as, query_one, Ctx, Stmt};
 use crate::providers::{sandbox, Instrument, ProviderResult};
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
-use crate::services::transitions::{cas, timeline};
+use crate::services::transitions::{cas, timeline, Target};
 use crate::services::{payments, sessions};
 use crate::store::{self, to_json_text};
 use crate::stmt;
@@ -68,11 +68,11 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     };
 
     // Batch 1: claim the session and the payment. Losers of a race stop here with nothing written.
-    let mut statements = cas(ctx, "checkout_sessions", "checkout_session", &session.id, session.status.as_str(), session.version, session_to.as_str(), vec![
+    let mut statements = cas(ctx, Target::session(&session), session_to.as_str(), vec![
         ("payer", to_json_text(&payer).into()),
         ("attempts", (session.attempts + 1).into()),
     ]);
-    statements.extend(cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, payment_to.as_str(), vec![
+    statements.extend(cas(ctx, Target::payment(&payment), payment_to.as_str(), vec![
         ("card", to_json_text(&card_details).into()),
         ("next_action", crate::platform::SqlValue::Null),
         ("last_error", crate::platform::SqlValue::Null),
@@ -87,7 +87,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         let challenge_id = ctx.new_id("chl");
         let action = NextAction::RedirectUserToUrl { redirect_user_to_url: RedirectToUrl { url: format!("{}/checkout/3ds/{challenge_id}", ctx.config.public_origin) } };
         let to = payment.status.next(PaymentEvent::RequireAction)?;
-        statements.extend(cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, to.as_str(), vec![("next_action", to_json_text(&action).into())]));
+        statements.extend(cas(ctx, Target::payment(&payment), to.as_str(), vec![("next_action", to_json_text(&action).into())]));
         statements.push(stmt!(
             "INSERT INTO challenges (id, payment_id, charge_id, status, created_at, expires_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
             challenge_id.as_str(),
@@ -268,7 +268,7 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
     let mut version = payment.version;
     let mut from = payment.status;
     for step in &payment_steps {
-        statements.extend(cas(ctx, "payments", "payment", &payment.id, from.as_str(), version, step.as_str(), vec![
+        statements.extend(cas(ctx, Target { status: from.as_str(), version, ..Target::payment(&payment) }, step.as_str(), vec![
             ("last_error", last_error.as_ref().map(to_json_text).into()),
             ("next_action", crate::platform::SqlValue::Null),
             ("amount_captured", captured.into()),
@@ -276,7 +276,7 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
         version += 1;
         from = *step;
     }
-    statements.extend(cas(ctx, "checkout_sessions", "checkout_session", &session.id, session.status.as_str(), session.version, session_to.as_str(), vec![]));
+    statements.extend(cas(ctx, Target::session(&session), session_to.as_str(), vec![]));
     let session_after = SessionRow { status: session_to, version: session.version + 1, updated_at: ctx.now_ms(), ..session };
     let payment_after = PaymentRow { status: payment_to, version, amount_captured: captured, last_error, next_action: None, updated_at: ctx.now_ms(), ..payment };
 
@@ -411,7 +411,7 @@ async fn resolve_challenge(ctx: &Ctx<'_>, challenge: ChallengeRow, passed: bool,
     }
     let to = payment.status.next(PaymentEvent::ActionCompleted)?;
     let mut statements = mark;
-    statements.extend(cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, to.as_str(), vec![("next_action", crate::platform::SqlValue::Null)]));
+    statements.extend(cas(ctx, Target::payment(&payment), to.as_str(), vec![("next_action", crate::platform::SqlValue::Null)]));
     ctx.db.batch(statements).await.map_err(conflict)?;
     let payment = PaymentRow { status: to, version: payment.version + 1, next_action: None, ..payment };
     let merchant = auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)?;
@@ -481,10 +481,8 @@ pub async fn reconcile_due(ctx: &Ctx<'_>, limit: u32) -> Result<usize, ApiError>
     let waiting: Vec<Waiting> = query_as(
         ctx.db,
         stmt!(
-            concat!(
-                "SELECT DISTINCT s.id, s.merchant_id FROM checkout_sessions s JOIN charges c ON c.payment_id = s.payment_id \
-                 WHERE s.status = 'PROCESSING' AND c.status IN ('pending', 'requires_action') LIMIT ?1"
-            ),
+            "SELECT DISTINCT s.id, s.merchant_id FROM checkout_sessions s JOIN charges c ON c.payment_id = s.payment_id \
+             WHERE s.status = 'PROCESSING' AND c.status IN ('pending', 'requires_action') LIMIT ?1",
             i64::from(limit)
         ),
     )

@@ -4,7 +4,7 @@ use crate::platform::{query_as, query_one, Ctx};
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow, CHARGE_COLUMNS, PAYMENT_COLUMNS};
 use crate::services::sessions;
-use crate::services::transitions::cas;
+use crate::services::transitions::{cas, Target};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::api::{CaptureRequest, List, Payment};
@@ -138,7 +138,7 @@ pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment,
 async fn finish_authorized(ctx: &Ctx<'_>, payment: PaymentRow, to: PaymentStatus, sets: Vec<crate::services::transitions::Set>, event: &'static str) -> Result<Payment, ApiError> {
     let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
     let captured = sets.iter().find(|(c, _)| *c == "amount_captured").map(|(_, v)| v.clone());
-    let mut statements = cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, to.as_str(), sets);
+    let mut statements = cas(ctx, Target::payment(&payment), to.as_str(), sets);
     let mut after = PaymentRow { status: to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
     if let Some(crate::platform::SqlValue::Int(amount)) = captured {
         after.amount_captured = amount;

@@ -5,7 +5,7 @@ use crate::platform::{query_as, query_one, Ctx};
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::payments;
 use crate::services::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
-use crate::services::transitions::cas;
+use crate::services::transitions::{cas, Target};
 use crate::store::{self, to_json_text};
 use crate::stmt;
 use base64::Engine;
@@ -267,8 +267,8 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
     let to = session.status.next(event).map_err(|e| not_open(session, e.to_string()))?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let payment_to = payment.status.next(PaymentEvent::Cancel).map_err(|e| not_open(session, e.to_string()))?;
-    let mut statements = cas(ctx, "checkout_sessions", "checkout_session", &session.id, session.status.as_str(), session.version, to.as_str(), vec![]);
-    statements.extend(cas(ctx, "payments", "payment", &payment.id, payment.status.as_str(), payment.version, payment_to.as_str(), vec![]));
+    let mut statements = cas(ctx, Target::session(session), to.as_str(), vec![]);
+    statements.extend(cas(ctx, Target::payment(&payment), payment_to.as_str(), vec![]));
 
     let mut outbox = Outbox::default();
     let session_after = SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session.clone() };

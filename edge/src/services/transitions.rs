@@ -3,14 +3,35 @@
 //! lost, and the timeline row the operations console shows.
 
 use crate::platform::{Ctx, SqlValue, Stmt};
+use crate::services::records::{PaymentRow, SessionRow};
 use crate::stmt;
 
 /// A column to set alongside the status change.
 pub type Set = (&'static str, SqlValue);
 
-/// Statements that move one row of `table` from `from` (at `version`) to `to`, setting `sets` too.
-/// `entity` names the row kind in the timeline (`checkout_session`, `payment`).
-pub fn cas(ctx: &Ctx<'_>, table: &'static str, entity: &'static str, id: &str, from: &str, version: i64, to: &str, sets: Vec<Set>) -> Vec<Stmt> {
+/// The row a transition applies to, as it was read: compare-and-set succeeds only if it is still so.
+pub struct Target<'a> {
+    pub table: &'static str,
+    /// The row kind in the timeline (`checkout_session`, `payment`).
+    pub entity: &'static str,
+    pub id: &'a str,
+    pub status: &'a str,
+    pub version: i64,
+}
+
+impl<'a> Target<'a> {
+    pub fn session(s: &'a SessionRow) -> Self {
+        Self { table: "checkout_sessions", entity: "checkout_session", id: &s.id, status: s.status.as_str(), version: s.version }
+    }
+
+    pub fn payment(p: &'a PaymentRow) -> Self {
+        Self { table: "payments", entity: "payment", id: &p.id, status: p.status.as_str(), version: p.version }
+    }
+}
+
+/// Statements that move `target` to `to`, setting `sets` too.
+pub fn cas(ctx: &Ctx<'_>, target: Target<'_>, to: &str, sets: Vec<Set>) -> Vec<Stmt> {
+    let Target { table, entity, id, status: from, version } = target;
     let mut sql = format!("UPDATE {table} SET status = ?1, version = version + 1, updated_at = ?2");
     let mut params: Vec<SqlValue> = vec![to.into(), ctx.now_ms().into()];
     for (column, value) in sets {
