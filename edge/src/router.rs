@@ -51,6 +51,17 @@ pub enum Op {
     VoidPayment,
     DemoCreateSession,
     DemoGetPayment,
+    CreateWebhookEndpoint,
+    ListWebhookEndpoints,
+    GetWebhookEndpoint,
+    UpdateWebhookEndpoint,
+    DeleteWebhookEndpoint,
+    RotateWebhookSecret,
+    ListEndpointDeliveries,
+    ListEvents,
+    GetEvent,
+    ListEventDeliveries,
+    ResendEvent,
 }
 
 #[derive(Debug)]
@@ -68,7 +79,7 @@ const fn route(method: Method, path: &'static str, access: Access, op: Op, summa
 }
 
 use Access::*;
-use Method::{Get, Post};
+use Method::{Delete, Get, Patch, Post};
 
 pub const ROUTES: &[Route] = &[
     route(Get, "/v1/health", Public, Op::Health, "Liveness; touches no storage."),
@@ -95,6 +106,17 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/v1/payments/{id}/void", Secret, Op::VoidPayment, "Void an authorized payment."),
     route(Post, "/demo/api/sessions", Demo, Op::DemoCreateSession, "Demo shop: create a session server-side."),
     route(Get, "/demo/api/payments/{id}", Demo, Op::DemoGetPayment, "Demo shop: verify a payment server-side."),
+    route(Post, "/v1/webhook-endpoints", Secret, Op::CreateWebhookEndpoint, "Create a webhook endpoint; the whsec_ secret is returned once."),
+    route(Get, "/v1/webhook-endpoints", Secret, Op::ListWebhookEndpoints, "List webhook endpoints, newest first."),
+    route(Get, "/v1/webhook-endpoints/{id}", Secret, Op::GetWebhookEndpoint, "Retrieve a webhook endpoint."),
+    route(Patch, "/v1/webhook-endpoints/{id}", Secret, Op::UpdateWebhookEndpoint, "Update url, description, enabled_events, or disable/enable."),
+    route(Delete, "/v1/webhook-endpoints/{id}", Secret, Op::DeleteWebhookEndpoint, "Delete a webhook endpoint."),
+    route(Post, "/v1/webhook-endpoints/{id}/rotate-secret", Secret, Op::RotateWebhookSecret, "Issue a new secret; the old one keeps signing for a grace period."),
+    route(Get, "/v1/webhook-endpoints/{id}/deliveries", Secret, Op::ListEndpointDeliveries, "An endpoint's deliveries with every attempt."),
+    route(Get, "/v1/events", Secret, Op::ListEvents, "List events, newest first (filters: type, payment_id, checkout_session_id)."),
+    route(Get, "/v1/events/{id}", Secret, Op::GetEvent, "Retrieve an event."),
+    route(Get, "/v1/events/{id}/deliveries", Secret, Op::ListEventDeliveries, "An event's deliveries with every attempt."),
+    route(Post, "/v1/events/{id}/resend", Secret, Op::ResendEvent, "Deliver an event again (all subscribed endpoints, or endpoint_id)."),
 ];
 
 /// A matched request, as handlers see it.
@@ -227,6 +249,17 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::VoidPayment => api::payments::void(ctx, call).await,
         Op::DemoCreateSession => api::demo::create_session(ctx, call).await,
         Op::DemoGetPayment => api::demo::payment(ctx, call).await,
+        Op::CreateWebhookEndpoint => api::webhook_endpoints::create(ctx, call).await,
+        Op::ListWebhookEndpoints => api::webhook_endpoints::list(ctx, call).await,
+        Op::GetWebhookEndpoint => api::webhook_endpoints::retrieve(ctx, call).await,
+        Op::UpdateWebhookEndpoint => api::webhook_endpoints::update(ctx, call).await,
+        Op::DeleteWebhookEndpoint => api::webhook_endpoints::delete(ctx, call).await,
+        Op::RotateWebhookSecret => api::webhook_endpoints::rotate_secret(ctx, call).await,
+        Op::ListEndpointDeliveries => api::webhook_endpoints::deliveries(ctx, call).await,
+        Op::ListEvents => api::events::list(ctx, call).await,
+        Op::GetEvent => api::events::retrieve(ctx, call).await,
+        Op::ListEventDeliveries => api::events::deliveries(ctx, call).await,
+        Op::ResendEvent => api::events::resend(ctx, call).await,
     }
 }
 

@@ -1,10 +1,12 @@
 //! HTTP handlers: parse the request, call one service, shape the response. No business rules live here.
 
 pub mod demo;
+pub mod events;
 pub mod pages;
 pub mod payer;
 pub mod payments;
 pub mod sessions;
+pub mod webhook_endpoints;
 
 use crate::http::ApiRequest;
 use hsrc_shared::ApiError;

@@ -1,0 +1,88 @@
+//! Reading the outbox: events as the merchant lists them and as they are delivered (the same object either way).
+
+use crate::platform::{query_as, query_one, Ctx};
+use crate::stmt;
+use crate::store::{self, int, int_bool, json_text};
+use hsrc_shared::api::{Event, EventData, List};
+use hsrc_shared::ApiError;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EventRow {
+    pub id: String,
+    pub merchant_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub payment_id: Option<String>,
+    pub checkout_session_id: Option<String>,
+    pub request_id: Option<String>,
+    #[serde(deserialize_with = "int_bool")]
+    pub livemode: bool,
+    #[serde(deserialize_with = "json_text")]
+    pub data: EventData,
+    #[serde(deserialize_with = "int")]
+    pub created_at: i64,
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.merchant_id, e.type, e.payment_id, e.checkout_session_id, e.request_id, e.livemode, e.data, e.created_at";
+
+impl EventRow {
+    pub fn to_api(&self) -> Event {
+        Event {
+            id: self.id.clone(),
+            object: "event".into(),
+            kind: self.kind.clone(),
+            created_at: self.created_at.div_euclid(1000),
+            payment_id: self.payment_id.clone(),
+            checkout_session_id: self.checkout_session_id.clone(),
+            request_id: self.request_id.clone(),
+            livemode: self.livemode,
+            data: self.data.clone(),
+        }
+    }
+}
+
+/// Filters of `GET /v1/events`.
+#[derive(Debug, Default, Clone)]
+pub struct EventFilter {
+    pub kind: Option<String>,
+    pub payment_id: Option<String>,
+    pub checkout_session_id: Option<String>,
+}
+
+pub async fn load(ctx: &Ctx<'_>, id: &str) -> Result<Option<EventRow>, ApiError> {
+    query_one(ctx.db, stmt!(format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?1"), id)).await.map_err(store::internal)
+}
+
+pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<EventRow, ApiError> {
+    load(ctx, id).await?.filter(|e| e.merchant_id == merchant_id).ok_or_else(|| ApiError::not_found("event", id))
+}
+
+pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Event, ApiError> {
+    Ok(load_for_merchant(ctx, merchant_id, id).await?.to_api())
+}
+
+/// Newest first; `starting_after` is the last id of the previous page.
+pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, filter: &EventFilter, limit: u32, starting_after: Option<&str>) -> Result<List<Event>, ApiError> {
+    let rows: Vec<EventRow> = query_as(
+        ctx.db,
+        stmt!(
+            format!(
+                "SELECT {EVENT_COLUMNS} FROM events e WHERE e.merchant_id = ?1 \
+                 AND (?2 IS NULL OR e.type = ?2) AND (?3 IS NULL OR e.payment_id = ?3) AND (?4 IS NULL OR e.checkout_session_id = ?4) \
+                 AND (?5 IS NULL OR e.rowid < (SELECT rowid FROM events WHERE id = ?5 AND merchant_id = ?1)) \
+                 ORDER BY e.rowid DESC LIMIT ?6"
+            ),
+            merchant_id,
+            filter.kind.as_deref(),
+            filter.payment_id.as_deref(),
+            filter.checkout_session_id.as_deref(),
+            starting_after,
+            i64::from(limit) + 1
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    let items = rows.iter().map(EventRow::to_api).collect();
+    Ok(crate::services::sessions::page(items, limit, |e: &Event| e.id.clone()))
+}

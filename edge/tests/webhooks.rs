@@ -1,0 +1,604 @@
+//! Webhooks end to end inside one process: endpoints API, outbox fan-out, queue, signed delivery, retries,
+//! disabling, dedupe, rotation, resend, and the events API — on SQLite with the real migrations.
+
+mod common;
+
+use common::{err_code, World};
+use hsrc_edge::http::{ApiResponse, Method};
+use hsrc_edge::platform::{Ctx, HttpOutcome};
+use hsrc_edge::services::webhooks::delivery::{deliver_one, Step};
+use hsrc_edge::services::webhooks::policy::Verdict;
+use hsrc_shared::webhook::{self, WebhookSecret};
+use serde_json::{json, Value};
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    futures_executor::block_on(f)
+}
+
+fn ok(resp: ApiResponse) -> Value {
+    assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+    resp.json_body()
+}
+
+/// A request the harness recorded: url, headers, body.
+struct Sent {
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Sent {
+    fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+
+    fn event(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap()
+    }
+
+    /// Verifies the delivery the way a receiver does, at the harness clock.
+    fn verify(&self, secret: &str, now_s: i64) -> Result<(), webhook::VerifyError> {
+        let secret = WebhookSecret::parse(secret).unwrap();
+        webhook::verify(&secret, self.header("webhook-id"), self.header("webhook-timestamp"), self.header("webhook-signature"), &self.body, now_s)
+    }
+}
+
+trait WebhookWorld {
+    fn endpoint(&self, body: Value) -> Value;
+    fn patch(&self, path: &str, body: Value) -> ApiResponse;
+    fn delete(&self, path: &str) -> ApiResponse;
+    fn pay(&self, card: &str) -> (Value, Value);
+    fn take_queue(&self) -> Vec<String>;
+    fn take_sent(&self) -> Vec<Sent>;
+    fn deliver(&self, id: &str) -> Step;
+    fn drain(&self) -> Vec<Step>;
+    fn sweep(&self) -> usize;
+    fn script(&self, outcomes: &[HttpOutcome]);
+    fn now_s(&self) -> i64;
+    fn deliveries_of(&self, event_id: &str) -> Vec<Value>;
+    fn events_of(&self, payment_id: &str) -> Vec<Value>;
+    fn delivery_count(&self) -> i64;
+}
+
+impl WebhookWorld for World {
+    /// Creates an endpoint and returns `webhook_endpoint` (with its secret).
+    fn endpoint(&self, body: Value) -> Value {
+        ok(self.post("/v1/webhook-endpoints", body))["webhook_endpoint"].clone()
+    }
+
+    fn patch(&self, path: &str, body: Value) -> ApiResponse {
+        self.call(Method::Patch, path, Some(body), Some(&self.m.secret_key.clone()))
+    }
+
+    fn delete(&self, path: &str) -> ApiResponse {
+        self.call(Method::Delete, path, None, Some(&self.m.secret_key.clone()))
+    }
+
+    /// Creates a session and confirms it with `card`; returns (session, confirm response).
+    fn pay(&self, card: &str) -> (Value, Value) {
+        let s = self.create(json!({}));
+        let r = self.confirm_ok(s["token"].as_str().unwrap(), card);
+        (s, r)
+    }
+
+    fn take_queue(&self) -> Vec<String> {
+        std::mem::take(&mut *self.h.queue.sent.borrow_mut())
+    }
+
+    fn take_sent(&self) -> Vec<Sent> {
+        std::mem::take(&mut *self.h.http.requests.borrow_mut()).into_iter().map(|(url, headers, body)| Sent { url, headers, body }).collect()
+    }
+
+    fn deliver(&self, id: &str) -> Step {
+        block(deliver_one(&self.job_ctx("dlv_test"), id)).unwrap()
+    }
+
+    /// Delivers every queued message (as the queue consumer would), until the queue is empty.
+    fn drain(&self) -> Vec<Step> {
+        let mut steps = Vec::new();
+        loop {
+            let ids = self.take_queue();
+            if ids.is_empty() {
+                return steps;
+            }
+            steps.extend(ids.iter().map(|id| self.deliver(id)));
+        }
+    }
+
+    fn sweep(&self) -> usize {
+        block(hsrc_edge::services::webhooks::sweep(&self.h.ctx(), 100)).unwrap()
+    }
+
+    fn script(&self, outcomes: &[HttpOutcome]) {
+        self.h.http.outcomes.borrow_mut().extend(outcomes.iter().cloned());
+    }
+
+    fn now_s(&self) -> i64 {
+        self.h.runtime.now.get() / 1000
+    }
+
+    fn deliveries_of(&self, event_id: &str) -> Vec<Value> {
+        ok(self.get(&format!("/v1/events/{event_id}/deliveries")))["data"].as_array().unwrap().clone()
+    }
+
+    fn events_of(&self, payment_id: &str) -> Vec<Value> {
+        let mut events = ok(self.get(&format!("/v1/events?payment_id={payment_id}&limit=100")))["data"].as_array().unwrap().clone();
+        events.reverse();
+        events
+    }
+
+    fn delivery_count(&self) -> i64 {
+        self.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM webhook_deliveries", [], |r| r.get(0)).unwrap())
+    }
+}
+
+trait JobCtx {
+    fn job_ctx(&self, request_id: &str) -> Ctx<'_>;
+}
+
+impl JobCtx for World {
+    /// A context as the queue consumer or cron job has it (its own request id).
+    fn job_ctx(&self, request_id: &str) -> Ctx<'_> {
+        Ctx { request_id: request_id.to_string(), ..self.h.ctx() }
+    }
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or_default()
+}
+
+#[test]
+fn endpoint_lifecycle_shows_the_secret_only_on_create() {
+    let w = World::new();
+    let created = w.endpoint(json!({ "url": "https://hooks.merchant.example/hsrc", "description": "Orders", "enabled_events": ["payment.succeeded"] }));
+    let id = s(&created["id"]).to_string();
+    assert!(id.starts_with("we_"));
+    assert_eq!((s(&created["object"]), s(&created["status"])), ("webhook_endpoint", "enabled"));
+    let secret = s(&created["secret"]);
+    assert!(secret.starts_with("whsec_") && WebhookSecret::parse(secret).is_ok());
+
+    let got = ok(w.get(&format!("/v1/webhook-endpoints/{id}")))["webhook_endpoint"].clone();
+    assert!(got.get("secret").is_none(), "the secret is shown once");
+    assert_eq!(got["enabled_events"], json!(["payment.succeeded"]));
+    let listed = ok(w.get("/v1/webhook-endpoints"));
+    assert_eq!(listed["data"][0]["id"], id.as_str());
+    assert!(listed["data"][0].get("secret").is_none());
+
+    let patched = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "url": "https://hooks.merchant.example/v2", "enabled_events": ["*"], "description": "" })));
+    let patched = &patched["webhook_endpoint"];
+    assert_eq!((s(&patched["url"]), &patched["enabled_events"], &patched["description"]), ("https://hooks.merchant.example/v2", &json!(["*"]), &Value::Null));
+    let off = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": true })))["webhook_endpoint"].clone();
+    assert_eq!((s(&off["status"]), s(&off["disabled_reason"])), ("disabled", "disabled_by_merchant"));
+    let on = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": false })))["webhook_endpoint"].clone();
+    assert_eq!((s(&on["status"]), &on["disabled_reason"]), ("enabled", &Value::Null));
+
+    let deleted = ok(w.delete(&format!("/v1/webhook-endpoints/{id}")));
+    assert_eq!(deleted, json!({ "id": id, "object": "webhook_endpoint", "deleted": true }));
+    assert_eq!(err_code(&w.get(&format!("/v1/webhook-endpoints/{id}"))), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.delete(&format!("/v1/webhook-endpoints/{id}"))), (404, "resource_missing".into()));
+}
+
+#[test]
+fn endpoint_requests_are_validated_and_scoped_to_the_merchant() {
+    let w = World::new();
+    let cases = [
+        (json!({ "url": "ftp://hooks.merchant.example/" }), 400, "url_invalid"),
+        (json!({ "url": "javascript:alert(1)" }), 400, "url_invalid"),
+        (json!({ "url": "https://u:p@hooks.merchant.example/" }), 400, "url_invalid"),
+        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.exploded"] }), 400, "parameter_invalid"),
+        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": [] }), 400, "parameter_invalid"),
+        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["*", "payment.succeeded"] }), 400, "parameter_invalid"),
+        (json!({ "url": "https://hooks.merchant.example/", "secret": "whsec_mine" }), 400, "parameter_unknown"),
+        (json!({ "description": "no url" }), 400, "parameter_missing"),
+        (json!({ "url": "https://hooks.merchant.example/", "description": "x".repeat(501) }), 400, "parameter_invalid"),
+    ];
+    for (body, status, code) in cases {
+        assert_eq!(err_code(&w.post("/v1/webhook-endpoints", body.clone())), (status, code.into()), "{body}");
+    }
+    let e = w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.succeeded", "nope"] })).json_body();
+    assert_eq!(e["error"]["param"], "enabled_events[1]");
+
+    // Keys: none, publishable, and another merchant's secret key.
+    assert_eq!(err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, None)), (401, "api_key_missing".into()));
+    assert_eq!(err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, Some(&w.m.publishable_key.clone()))), (403, "api_key_wrong_kind".into()));
+    let mine = w.endpoint(json!({ "url": "https://hooks.merchant.example/" }));
+    let other = w.h.seed_merchant("mer_other", "Other", false);
+    let path = format!("/v1/webhook-endpoints/{}", s(&mine["id"]));
+    assert_eq!(err_code(&w.call(Method::Get, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.call(Method::Delete, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
+
+    // Updates are validated the same way.
+    assert_eq!(err_code(&w.patch(&path, json!({ "url": "http://" }))), (400, "url_invalid".into()));
+    assert_eq!(err_code(&w.patch(&path, json!({ "disabled": "yes" }))), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.patch(&path, json!({ "status": "enabled" }))), (400, "parameter_unknown".into()));
+
+    // Live mode needs https to a public host.
+    let live = w.h.seed_merchant("mer_live", "Live", true);
+    let resp = w.call(Method::Post, "/v1/webhook-endpoints", Some(json!({ "url": "http://127.0.0.1:9000/hook" })), Some(&live.secret_key));
+    assert_eq!(err_code(&resp), (400, "url_invalid".into()));
+}
+
+#[test]
+fn a_merchant_has_a_bounded_number_of_endpoints() {
+    let w = World::new();
+    for i in 0..16 {
+        w.endpoint(json!({ "url": format!("https://hooks.merchant.example/{i}") }));
+    }
+    assert_eq!(err_code(&w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/17" }))), (400, "endpoint_limit_reached".into()));
+    let page = ok(w.get("/v1/webhook-endpoints?limit=10"));
+    assert_eq!((page["data"].as_array().unwrap().len(), page["has_more"].as_bool()), (10, Some(true)));
+    let next = ok(w.get(&format!("/v1/webhook-endpoints?limit=10&starting_after={}", s(&page["next_cursor"]))));
+    assert_eq!((next["data"].as_array().unwrap().len(), next["has_more"].as_bool()), (6, Some(false)));
+}
+
+#[test]
+fn events_fan_out_in_the_same_batch_to_subscribed_enabled_endpoints_only() {
+    let w = World::new();
+    let all = w.endpoint(json!({ "url": "https://a.merchant.example/" }));
+    let succeeded = w.endpoint(json!({ "url": "https://b.merchant.example/", "enabled_events": ["payment.succeeded"] }));
+    let declined = w.endpoint(json!({ "url": "https://c.merchant.example/", "enabled_events": ["charge.declined"] }));
+    let off = w.endpoint(json!({ "url": "https://d.merchant.example/" }));
+    ok(w.patch(&format!("/v1/webhook-endpoints/{}", s(&off["id"])), json!({ "disabled": true })));
+    // Another merchant's endpoint never sees our events.
+    let other = w.h.seed_merchant("mer_other", "Other", false);
+    w.call(Method::Post, "/v1/webhook-endpoints", Some(json!({ "url": "https://e.merchant.example/" })), Some(&other.secret_key));
+
+    let (session, _) = w.pay("4242424242424242");
+    let events = w.events_of(s(&session["payment_id"]));
+    let kinds: Vec<&str> = events.iter().map(|e| s(&e["type"])).collect();
+    assert_eq!(kinds, ["charge.succeeded", "payment.succeeded", "checkout_session.completed"]);
+
+    let mut expected = Vec::new();
+    for e in &events {
+        let targets: Vec<String> = w.deliveries_of(s(&e["id"])).iter().map(|d| s(&d["endpoint_id"]).to_string()).collect();
+        let want: Vec<String> = if s(&e["type"]) == "payment.succeeded" { vec![s(&all["id"]).into(), s(&succeeded["id"]).into()] } else { vec![s(&all["id"]).into()] };
+        let mut targets_sorted = targets.clone();
+        targets_sorted.sort();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        assert_eq!(targets_sorted, want_sorted, "{}", s(&e["type"]));
+        expected.extend(targets);
+    }
+    assert!(!expected.contains(&s(&declined["id"]).to_string()));
+    assert_eq!(w.delivery_count(), 4);
+    // Every delivery was queued right after the commit.
+    assert_eq!(w.take_queue().len(), 4);
+}
+
+#[test]
+fn deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
+    let (session, _) = w.pay("4242424242424242");
+    assert_eq!(w.drain(), [Step::Attempted(Verdict::Delivered)]);
+    let sent = w.take_sent();
+    assert_eq!(sent.len(), 1);
+    let d = &sent[0];
+    assert_eq!(d.url, "https://hooks.merchant.example/in");
+    assert_eq!(d.header("content-type"), "application/json");
+    assert_eq!(d.header("webhook-timestamp"), w.now_s().to_string());
+    assert!(d.header("webhook-signature").starts_with("v1,"));
+    assert_eq!(d.verify(s(&ep["secret"]), w.now_s()), Ok(()));
+    let stranger = WebhookSecret::from_random_bytes(&[3u8; 32]).unwrap().to_whsec_string();
+    assert_eq!(d.verify(&stranger, w.now_s()), Err(webhook::VerifyError::NoMatchingSignature));
+
+    // The envelope of the guide: id, type, paymentId, checkoutSessionId, requestId, data.object.
+    let event = d.event();
+    assert_eq!(d.header("webhook-id"), s(&event["id"]));
+    assert_eq!((s(&event["object"]), s(&event["type"])), ("event", "payment.succeeded"));
+    assert_eq!(event["paymentId"], session["payment_id"]);
+    assert_eq!(event["checkoutSessionId"], session["id"]);
+    assert!(s(&event["requestId"]).starts_with("req_"));
+    assert_eq!((s(&event["data"]["object"]["id"]), s(&event["data"]["object"]["status"])), (s(&session["payment_id"]), "SUCCEEDED"));
+    // The delivered event is the listed event.
+    assert_eq!(ok(w.get(&format!("/v1/events/{}", s(&event["id"])))), event);
+}
+
+#[test]
+fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
+    w.script(&[HttpOutcome::Response { status: 500 }, HttpOutcome::Timeout, HttpOutcome::Response { status: 302 }, HttpOutcome::Error("connection refused".into())]);
+    let (session, _) = w.pay("4242424242424242");
+    let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
+
+    assert_eq!(w.drain(), [Step::Attempted(Verdict::Failed)]);
+    let d = &w.deliveries_of(&event_id)[0];
+    assert_eq!((s(&d["status"]), d["attempt_count"].as_i64(), d["last_status_code"].as_i64()), ("pending", Some(1), Some(500)));
+    let wait = d["next_attempt_at"].as_i64().unwrap() - w.now_s();
+    assert!((5..=6).contains(&wait), "second attempt after about 5 s, got {wait}");
+    // Not due yet: the sweep queues nothing and a stray message posts nothing.
+    assert_eq!(w.sweep(), 0);
+    assert_eq!(w.deliver(s(&d["id"])), Step::NotDue);
+
+    // Then 5 s, 5 min, 30 min, 2 h later (each + up to 10 % jitter).
+    let mut expected_outcomes = vec!["failed"];
+    for (delay_ms, verdict, outcome) in [(5_500, Verdict::Failed, "timeout"), (330_000, Verdict::Failed, "failed"), (1_980_000, Verdict::Failed, "error"), (7_920_000, Verdict::Delivered, "succeeded")] {
+        w.h.runtime.advance_ms(delay_ms);
+        assert_eq!(w.sweep(), 1);
+        assert_eq!(w.drain(), [Step::Attempted(verdict)]);
+        expected_outcomes.push(outcome);
+    }
+    let sent = w.take_sent();
+    assert_eq!(sent.len(), 5);
+    assert!(sent.iter().all(|d| d.header("webhook-id") == event_id), "webhook-id is identical on every retry");
+    assert!(sent.windows(2).all(|p| p[0].header("webhook-timestamp") < p[1].header("webhook-timestamp")), "each attempt is timestamped anew");
+    assert!(sent.iter().all(|d| d.body == sent[0].body), "the same bytes every time");
+    assert_eq!(sent[4].verify(s(&ep["secret"]), w.now_s()), Ok(()));
+
+    let d = &w.deliveries_of(&event_id)[0];
+    assert_eq!((s(&d["status"]), d["attempt_count"].as_i64(), &d["next_attempt_at"]), ("succeeded", Some(5), &Value::Null));
+    let attempts = d["attempts"].as_array().unwrap();
+    let outcomes: Vec<&str> = attempts.iter().map(|a| s(&a["outcome"])).collect();
+    assert_eq!(outcomes, expected_outcomes);
+    let codes: Vec<Option<i64>> = attempts.iter().map(|a| a["status_code"].as_i64()).collect();
+    assert_eq!(codes, [Some(500), None, Some(302), None, Some(200)]);
+    assert_eq!(s(&attempts[2]["error"]), "HTTP 302: redirects are not followed");
+    assert!(attempts.iter().all(|a| s(&a["request_id"]) == "dlv_test" && a["latency_ms"].as_i64().is_some() && a["started_at_ms"].as_i64().is_some()));
+    // Success resets the endpoint's failure count.
+    let ep = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
+    assert_eq!((ep["consecutive_failures"].as_i64(), &ep["failing_since"]), (Some(0), &Value::Null));
+}
+
+#[test]
+fn duplicate_and_stale_queue_messages_never_post_twice() {
+    let w = World::new();
+    w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
+    w.pay("4242424242424242");
+    let ids = w.take_queue();
+    assert_eq!(ids.len(), 1);
+    let id = &ids[0];
+    assert_eq!(w.deliver(id), Step::Attempted(Verdict::Delivered));
+    // The queue delivers the same message again, and the sweep runs: nothing more is sent.
+    assert_eq!(w.deliver(id), Step::NotDue);
+    assert_eq!(w.sweep(), 0);
+    assert_eq!(w.deliver("dlv_unknown"), Step::Missing);
+    assert_eq!(w.take_sent().len(), 1);
+}
+
+#[test]
+fn a_claimed_delivery_is_left_to_its_consumer_until_the_lease_runs_out() {
+    let w = World::new();
+    w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
+    w.pay("4242424242424242");
+    let id = w.take_queue().remove(0);
+    // Another consumer claimed it (and then died without recording anything).
+    let lease = w.h.runtime.now.get() + 40_000;
+    w.h.db.with_conn(|c| c.execute("UPDATE webhook_deliveries SET status = 'sending', attempts = 1, lease_until = ?1 WHERE id = ?2", (lease, id.as_str()))).unwrap();
+    assert_eq!(w.deliver(&id), Step::NotDue);
+    assert_eq!(w.sweep(), 0);
+    assert!(w.take_sent().is_empty());
+    // The lease runs out; the sweep re-queues it once the last queue message is stale, and the next attempt is #2.
+    w.h.runtime.advance_ms(5 * 60 * 1000 + 1);
+    assert_eq!(w.sweep(), 1);
+    assert_eq!(w.drain(), [Step::Attempted(Verdict::Delivered)]);
+    let attempts: Vec<i64> = w.h.db.with_conn(|c| {
+        let mut st = c.prepare("SELECT attempt FROM delivery_attempts WHERE delivery_id = ?1").unwrap();
+        st.query_map([&id], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    });
+    assert_eq!(attempts, [2]);
+}
+
+#[test]
+fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/gone", "enabled_events": ["payment.succeeded"] }));
+    let path = format!("/v1/webhook-endpoints/{}", s(&ep["id"]));
+    w.script(&[HttpOutcome::Response { status: 410 }]);
+    w.pay("4242424242424242");
+    assert_eq!(w.drain(), [Step::Attempted(Verdict::Gone)]);
+    let got = ok(w.get(&path))["webhook_endpoint"].clone();
+    assert_eq!((s(&got["status"]), s(&got["disabled_reason"])), ("disabled", "endpoint_gone"));
+
+    // While disabled: new events are not fanned out to it, and the waiting delivery is not attempted.
+    w.pay("4242424242424242");
+    assert_eq!(w.delivery_count(), 1);
+    w.h.runtime.advance_ms(60_000);
+    assert_eq!(w.sweep(), 0);
+    let pending: String = w.h.db.with_conn(|c| c.query_row("SELECT id FROM webhook_deliveries", [], |r| r.get(0))).unwrap();
+    assert_eq!(w.deliver(&pending), Step::EndpointDisabled);
+    assert_eq!(w.take_sent().len(), 1);
+
+    // Re-enabled: the waiting delivery is due at once and goes out.
+    let on = ok(w.patch(&path, json!({ "disabled": false })))["webhook_endpoint"].clone();
+    assert_eq!((s(&on["status"]), on["consecutive_failures"].as_i64()), ("enabled", Some(0)));
+    assert_eq!(w.drain(), [Step::Attempted(Verdict::Delivered)]);
+}
+
+#[test]
+fn an_endpoint_failing_for_three_days_is_disabled_and_the_delivery_given_up() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/down", "enabled_events": ["payment.succeeded"] }));
+    w.script(&vec![HttpOutcome::Response { status: 503 }; 20]);
+    let (session, _) = w.pay("4242424242424242");
+    let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
+    let start = w.h.runtime.now.get();
+    w.drain();
+    let mut attempts = 1;
+    loop {
+        let d = w.deliveries_of(&event_id)[0].clone();
+        if s(&d["status"]) != "pending" {
+            assert_eq!(s(&d["status"]), "failed");
+            break;
+        }
+        let got = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
+        assert_eq!(s(&got["status"]), "enabled", "still enabled after {attempts} attempts");
+        w.h.runtime.now.set(d["next_attempt_at"].as_i64().unwrap() * 1000 + 1000);
+        assert_eq!(w.sweep(), 1);
+        assert_eq!(w.drain(), [Step::Attempted(Verdict::Failed)]);
+        attempts += 1;
+    }
+    assert_eq!(attempts, 10, "the whole schedule: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h");
+    let elapsed_h = (w.h.runtime.now.get() - start) / 3_600_000;
+    assert!((75..=84).contains(&elapsed_h), "about three days, got {elapsed_h} h");
+    let got = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
+    assert_eq!((s(&got["status"]), s(&got["disabled_reason"]), got["consecutive_failures"].as_i64()), ("disabled", "failing", Some(10)));
+    assert!(got["failing_since"].as_i64().is_some());
+}
+
+#[test]
+fn rotation_signs_with_both_secrets_during_the_grace_period() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
+    let path = format!("/v1/webhook-endpoints/{}/rotate-secret", s(&ep["id"]));
+    let old = s(&ep["secret"]).to_string();
+    let rotated = ok(w.post(&path, json!({})))["webhook_endpoint"].clone();
+    let new = s(&rotated["secret"]).to_string();
+    assert!(new.starts_with("whsec_") && new != old);
+    assert_eq!(rotated["previous_secret_expires_at"].as_i64(), Some(w.now_s() + 86_400));
+
+    w.pay("4242424242424242");
+    w.drain();
+    let sent = w.take_sent().remove(0);
+    assert_eq!(sent.header("webhook-signature").split(' ').count(), 2);
+    assert_eq!(sent.verify(&old, w.now_s()), Ok(()));
+    assert_eq!(sent.verify(&new, w.now_s()), Ok(()));
+
+    // After the grace period only the new secret signs.
+    w.h.runtime.advance_ms(86_400_000 + 1_000);
+    w.pay("4242424242424242");
+    w.drain();
+    let sent = w.take_sent().remove(0);
+    assert_eq!(sent.header("webhook-signature").split(' ').count(), 1);
+    assert_eq!(sent.verify(&new, w.now_s()), Ok(()));
+    assert_eq!(sent.verify(&old, w.now_s()), Err(webhook::VerifyError::NoMatchingSignature));
+    let got = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
+    assert_eq!(got["previous_secret_expires_at"], Value::Null);
+
+    // expires_in: 0 retires the old secret at once; out-of-range values are refused.
+    let newest = s(&ok(w.post(&path, json!({ "expires_in": 0 })))["webhook_endpoint"]["secret"]).to_string();
+    w.pay("4242424242424242");
+    w.drain();
+    let sent = w.take_sent().remove(0);
+    assert_eq!(sent.header("webhook-signature").split(' ').count(), 1);
+    assert_eq!(sent.verify(&newest, w.now_s()), Ok(()));
+    assert_eq!(err_code(&w.post(&path, json!({ "expires_in": -1 }))), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.post(&path, json!({ "expires_in": 604_801 }))), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.post("/v1/webhook-endpoints/we_nope/rotate-secret", json!({}))), (404, "resource_missing".into()));
+}
+
+#[test]
+fn resend_redelivers_the_same_event_and_records_the_attempt() {
+    let w = World::new();
+    let a = w.endpoint(json!({ "url": "https://a.merchant.example/", "enabled_events": ["payment.succeeded"] }));
+    let (session, _) = w.pay("4242424242424242");
+    w.drain();
+    let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
+    // An endpoint added later can be sent the event explicitly, even when not subscribed to its type.
+    let b = w.endpoint(json!({ "url": "https://b.merchant.example/", "enabled_events": ["charge.declined"] }));
+
+    let list = ok(w.post(&format!("/v1/events/{event_id}/resend"), json!({})));
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(s(&list["data"][0]["status"]), "pending");
+    let list = ok(w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": s(&b["id"]) })));
+    assert_eq!(list["data"].as_array().unwrap().len(), 2);
+    // The second resend queued A's delivery again: the duplicate message is harmless.
+    let steps = w.drain();
+    assert_eq!(steps.iter().filter(|s| matches!(s, Step::Attempted(Verdict::Delivered))).count(), 2, "{steps:?}");
+    let sent = w.take_sent();
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().all(|d| d.header("webhook-id") == event_id));
+    let deliveries = w.deliveries_of(&event_id);
+    let to_a = deliveries.iter().find(|d| d["endpoint_id"] == a["id"]).unwrap();
+    assert_eq!((s(&to_a["status"]), to_a["attempts"].as_array().unwrap().len()), ("succeeded", 2));
+
+    ok(w.patch(&format!("/v1/webhook-endpoints/{}", s(&b["id"])), json!({ "disabled": true })));
+    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": s(&b["id"]) }))), (409, "endpoint_disabled".into()));
+    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": "we_nope" }))), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.post("/v1/events/evt_nope/resend", json!({}))), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint": "x" }))), (400, "parameter_unknown".into()));
+}
+
+#[test]
+fn deleting_an_endpoint_cancels_what_it_still_owes() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
+    w.script(&[HttpOutcome::Response { status: 500 }]);
+    let (session, _) = w.pay("4242424242424242");
+    let ids = w.take_queue();
+    w.deliver(&ids[0]);
+    ok(w.delete(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))));
+    w.h.runtime.advance_ms(3_600_000);
+    assert_eq!(w.sweep(), 0);
+    for id in &ids[1..] {
+        assert_eq!(w.deliver(id), Step::NotDue);
+    }
+    let event_id = s(&w.events_of(s(&session["payment_id"]))[0]["id"]).to_string();
+    let d = &w.deliveries_of(&event_id)[0];
+    assert_eq!((s(&d["status"]), s(&d["last_error"])), ("cancelled", "endpoint deleted"));
+    assert_eq!(err_code(&w.get(&format!("/v1/webhook-endpoints/{}/deliveries", s(&ep["id"])))), (404, "resource_missing".into()));
+}
+
+#[test]
+fn endpoint_deliveries_list_every_attempt_and_filter_by_status() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
+    w.script(&[HttpOutcome::Response { status: 500 }]);
+    w.pay("4242424242424242");
+    w.drain();
+    let path = format!("/v1/webhook-endpoints/{}/deliveries", s(&ep["id"]));
+    let all = ok(w.get(&path));
+    assert_eq!(all["data"].as_array().unwrap().len(), 3);
+    let pending = ok(w.get(&format!("{path}?status=pending")));
+    assert_eq!(pending["data"].as_array().unwrap().len(), 1);
+    assert_eq!(pending["data"][0]["attempts"][0]["status_code"], 500);
+    assert_eq!(ok(w.get(&format!("{path}?status=succeeded")))["data"].as_array().unwrap().len(), 2);
+    let page = ok(w.get(&format!("{path}?limit=2")));
+    assert_eq!((page["data"].as_array().unwrap().len(), page["has_more"].as_bool()), (2, Some(true)));
+    let rest = ok(w.get(&format!("{path}?limit=2&starting_after={}", s(&page["next_cursor"]))));
+    assert_eq!((rest["data"].as_array().unwrap().len(), rest["has_more"].as_bool()), (1, Some(false)));
+    assert_eq!(err_code(&w.get(&format!("{path}?status=lost"))), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.get(&format!("{path}?limit=0"))), (400, "parameter_invalid".into()));
+}
+
+#[test]
+fn events_api_lists_filters_and_paginates() {
+    let w = World::new();
+    let (ok_session, _) = w.pay("4242424242424242");
+    let (declined_session, _) = w.pay("4000000000000002");
+    let all = ok(w.get("/v1/events?limit=100"));
+    let kinds: Vec<&str> = all["data"].as_array().unwrap().iter().map(|e| s(&e["type"])).collect();
+    assert_eq!(kinds, ["charge.declined", "checkout_session.completed", "payment.succeeded", "charge.succeeded"]);
+
+    let declined = ok(w.get("/v1/events?type=charge.declined"));
+    assert_eq!(declined["data"][0]["paymentId"], declined_session["payment_id"]);
+    let by_session = ok(w.get(&format!("/v1/events?checkout_session_id={}", s(&ok_session["id"]))));
+    assert_eq!(by_session["data"].as_array().unwrap().len(), 3);
+    let by_payment = ok(w.get(&format!("/v1/events?payment_id={}&type=payment.succeeded", s(&ok_session["payment_id"]))));
+    assert_eq!(by_payment["data"].as_array().unwrap().len(), 1);
+
+    let first = ok(w.get("/v1/events?limit=3"));
+    assert_eq!((first["data"].as_array().unwrap().len(), first["has_more"].as_bool()), (3, Some(true)));
+    let rest = ok(w.get(&format!("/v1/events?limit=3&starting_after={}", s(&first["next_cursor"]))));
+    assert_eq!((rest["data"].as_array().unwrap().len(), rest["has_more"].as_bool(), &rest["next_cursor"]), (1, Some(false), &Value::Null));
+
+    let one = ok(w.get(&format!("/v1/events/{}", s(&first["data"][0]["id"]))));
+    assert_eq!(one, first["data"][0]);
+    assert_eq!(err_code(&w.get("/v1/events?type=payment.exploded")), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.get("/v1/events/evt_nope")), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.get("/v1/events/evt_nope/deliveries")), (404, "resource_missing".into()));
+    let other = w.h.seed_merchant("mer_other", "Other", false);
+    let path = format!("/v1/events/{}", s(&one["id"]));
+    assert_eq!(err_code(&w.call(Method::Get, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
+    assert_eq!(ok(w.call(Method::Get, "/v1/events", None, Some(&other.secret_key)))["data"], json!([]));
+}
+
+#[test]
+fn asynchronous_outcomes_are_delivered_with_the_id_of_the_job_that_resolved_them() {
+    let w = World::new();
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
+    let (session, confirm) = w.pay("4000000000000119");
+    assert_eq!(confirm["confirmResult"]["payment"]["status"], "PROCESSING");
+    w.h.runtime.advance_ms(w.h.config.sandbox_async_delay_ms + 10);
+    let report = block(hsrc_edge::services::scheduled::run(&w.job_ctx("job_test1")));
+    assert_eq!(report.settled, 1);
+    w.drain();
+    let sent = w.take_sent();
+    let kinds: Vec<String> = sent.iter().map(|d| s(&d.event()["type"]).to_string()).collect();
+    assert_eq!(kinds, ["charge.succeeded", "payment.succeeded", "checkout_session.completed"]);
+    for d in &sent {
+        let e = d.event();
+        assert_eq!((s(&e["requestId"]), &e["paymentId"]), ("job_test1", &session["payment_id"]));
+        assert_eq!(d.verify(s(&ep["secret"]), w.now_s()), Ok(()));
+    }
+}
