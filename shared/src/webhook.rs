@@ -175,6 +175,22 @@ pub fn verify(
     }
 }
 
+/// [`verify`] for a receiver holding the request's headers: `header(name)` looks one up by its lower-case name
+/// (`webhook-id`, `webhook-timestamp`, `webhook-signature`; HTTP header names are case-insensitive, so look them up
+/// that way). Returns the verified message id, which receivers use to dedupe retries.
+pub fn verify_headers<'h>(
+    secret: &WebhookSecret,
+    header: impl Fn(&str) -> Option<&'h str>,
+    body: &[u8],
+    now: i64,
+) -> Result<&'h str, VerifyError> {
+    let msg_id = header(HEADER_ID).ok_or(VerifyError::MissingHeader(HEADER_ID))?;
+    let timestamp = header(HEADER_TIMESTAMP).ok_or(VerifyError::MissingHeader(HEADER_TIMESTAMP))?;
+    let signature = header(HEADER_SIGNATURE).ok_or(VerifyError::MissingHeader(HEADER_SIGNATURE))?;
+    verify(secret, msg_id, timestamp, signature, body, now)?;
+    Ok(msg_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +354,17 @@ mod tests {
         assert_eq!(retry_delay_secs(10), None);
         let total: u64 = RETRY_SCHEDULE_SECS.iter().sum();
         assert!(total > 3 * 86_400, "retries span days");
+    }
+
+    #[test]
+    fn verify_headers_reads_the_three_headers() {
+        let s = spec_secret();
+        let headers = [(HEADER_ID, SPEC_ID), (HEADER_TIMESTAMP, "1614265330"), (HEADER_SIGNATURE, SPEC_SIG)];
+        let lookup = |drop: &'static str| move |name: &str| headers.iter().find(|(k, _)| *k == name && *k != drop).map(|(_, v)| *v);
+        assert_eq!(verify_headers(&s, lookup(""), SPEC_BODY, SPEC_TS), Ok(SPEC_ID));
+        for missing in [HEADER_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE] {
+            assert_eq!(verify_headers(&s, lookup(missing), SPEC_BODY, SPEC_TS), Err(VerifyError::MissingHeader(missing)));
+        }
+        assert_eq!(verify_headers(&s, lookup(""), b"{}", SPEC_TS), Err(VerifyError::NoMatchingSignature));
     }
 }
