@@ -1,0 +1,80 @@
+//! Idempotency-Key semantics (IETF draft) on the native edge: replay, reuse with another body, in flight,
+//! recovery of a key whose request died, expiry after 24 hours.
+
+mod common;
+
+use common::{err_code, World};
+use hsrc_edge::http::{ApiRequest, Method};
+use serde_json::json;
+
+fn create_with_key(w: &World, key: &str, amount: i64) -> hsrc_edge::http::ApiResponse {
+    w.h.request(
+        ApiRequest::new(Method::Post, "/v1/checkout-sessions")
+            .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
+            .with_header("idempotency-key", key)
+            .with_json(&json!({ "amount": amount, "currency": "TRY" })),
+    )
+}
+
+fn sessions_in_db(w: &World) -> i64 {
+    w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM checkout_sessions", [], |r| r.get(0)).unwrap())
+}
+
+#[test]
+fn a_retry_replays_the_first_response_byte_for_byte() {
+    let w = World::new();
+    let a = create_with_key(&w, "order-1", 100);
+    let b = create_with_key(&w, "order-1", 100);
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    assert_eq!(b.header("idempotent-replayed"), Some("true"));
+    assert_eq!(sessions_in_db(&w), 1);
+}
+
+#[test]
+fn the_same_key_with_another_body_is_refused() {
+    let w = World::new();
+    create_with_key(&w, "order-2", 100);
+    assert_eq!(err_code(&create_with_key(&w, "order-2", 101)), (422, "idempotency_key_reused".into()));
+}
+
+#[test]
+fn a_key_still_in_flight_is_refused_then_recovered_when_its_request_died() {
+    let w = World::new();
+    let first = create_with_key(&w, "order-3", 100);
+    // Make the stored record look like a request that is still running.
+    w.h.db.with_conn(|c| c.execute("UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL", [])).unwrap();
+    assert_eq!(err_code(&create_with_key(&w, "order-3", 100)), (409, "idempotency_key_in_flight".into()));
+    // A minute later nobody is working on it any more: the retry runs.
+    w.h.runtime.advance_ms(61_000);
+    let retry = create_with_key(&w, "order-3", 100);
+    assert_eq!(retry.status, 200);
+    assert_ne!(retry.body, first.body);
+}
+
+#[test]
+fn keys_are_scoped_per_merchant_and_expire_after_a_day() {
+    let w = World::new();
+    let other = w.h.seed_merchant("mer_other", "Other", false);
+    create_with_key(&w, "shared-key", 100);
+    let theirs = w.h.request(
+        ApiRequest::new(Method::Post, "/v1/checkout-sessions")
+            .with_header("authorization", &format!("Bearer {}", other.secret_key))
+            .with_header("idempotency-key", "shared-key")
+            .with_json(&json!({ "amount": 555, "currency": "TRY" })),
+    );
+    assert_eq!(theirs.status, 200, "another merchant's key space is separate");
+    w.h.runtime.advance_ms(24 * 3600 * 1000 + 1);
+    assert_eq!(create_with_key(&w, "shared-key", 999).status, 200, "an expired key can be used again");
+}
+
+#[test]
+fn bad_keys_and_bodies_get_the_error_model() {
+    let w = World::new();
+    assert_eq!(err_code(&create_with_key(&w, &"k".repeat(300), 100)), (400, "idempotency_key_invalid".into()));
+    let mut req = ApiRequest::new(Method::Post, "/v1/checkout-sessions").with_header("authorization", &format!("Bearer {}", w.m.secret_key)).with_header("content-type", "application/json");
+    req.body = b"{\"amount\": 1".to_vec();
+    assert_eq!(err_code(&w.h.request(req)), (400, "body_invalid_json".into()));
+    let resp = w.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "customer": { "emial": "x@y.z" } }));
+    assert_eq!(err_code(&resp), (400, "parameter_unknown".into()));
+    assert_eq!(resp.json_body()["error"]["param"], "customer[emial]");
+}
