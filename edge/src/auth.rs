@@ -38,11 +38,7 @@ const MERCHANT_COLUMNS: &str = "m.id, m.name, m.livemode, m.allowed_hosts, m.all
 /// Resolves `Authorization: Bearer <key>`. The hash lookup is an index probe on a value derived from the whole key,
 /// and the stored hash is compared again in constant time, so timing says nothing about a near-miss.
 pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<Caller, ApiError> {
-    let key = authorization
-        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| ApiError::unauthenticated(codes::API_KEY_MISSING, "No API key provided. Send `Authorization: Bearer sk_test_…`."))?;
+    let key = bearer(authorization).ok_or_else(|| ApiError::unauthenticated(codes::API_KEY_MISSING, "No API key provided. Send `Authorization: Bearer sk_test_…`."))?;
     let kind = if key.starts_with("sk_test_") || key.starts_with("sk_live_") {
         KeyKind::Secret
     } else if key.starts_with("pk_test_") || key.starts_with("pk_live_") {
@@ -61,8 +57,9 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
     let row: Option<KeyRow> = query_one(
         ctx.db,
         stmt!(
-            format!("SELECT k.key_hash, k.kind, {MERCHANT_COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = ?1 AND k.revoked_at IS NULL"),
-            hash.as_str()
+            format!("SELECT k.key_hash, k.kind, {MERCHANT_COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)"),
+            hash.as_str(),
+            ctx.now_ms()
         ),
     )
     .await
@@ -73,6 +70,11 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
         return Err(invalid_key());
     }
     Ok(Caller { merchant: row.merchant, key_kind: kind })
+}
+
+/// The key of `Authorization: Bearer <key>`.
+pub fn bearer(authorization: Option<&str>) -> Option<&str> {
+    authorization.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))).map(str::trim).filter(|k| !k.is_empty())
 }
 
 pub async fn merchant_by_id(ctx: &Ctx<'_>, id: &str) -> Result<Option<Merchant>, ApiError> {

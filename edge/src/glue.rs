@@ -3,7 +3,7 @@
 //! Nothing here decides anything about payments.
 
 use crate::http::{ApiRequest, ApiResponse, Method};
-use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, Row, Runtime, SqlValue, Stmt};
+use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row, Runtime, SqlValue, Stmt};
 use async_trait::async_trait;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::MessageExt;
@@ -111,6 +111,20 @@ impl HttpClient for Http {
     }
 }
 
+/// The Workers Rate Limiting bindings (`[[ratelimits]]` in wrangler.toml), one per bucket. A missing binding or a
+/// failing call lets the request through: the limits protect capacity, and every payment rule is enforced elsewhere.
+struct Limiters(Vec<(LimitBucket, worker::RateLimiter)>);
+
+#[async_trait(?Send)]
+impl RateLimiter for Limiters {
+    async fn allow(&self, bucket: LimitBucket, key: &str, _now_ms: i64) -> bool {
+        match self.0.iter().find(|(b, _)| *b == bucket) {
+            Some((_, limiter)) => limiter.limit(key.to_string()).await.map_or(true, |o| o.success),
+            None => true,
+        }
+    }
+}
+
 struct WorkerRuntime;
 
 impl Runtime for WorkerRuntime {
@@ -144,6 +158,7 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
         demo_merchant_id: var(env, "DEMO_MERCHANT_ID").unwrap_or(defaults.demo_merchant_id),
         webhook_timeout_ms: var(env, "WEBHOOK_TIMEOUT_MS").and_then(|v| v.parse().ok()).filter(|ms| (100..=30_000).contains(ms)).unwrap_or(defaults.webhook_timeout_ms),
         webhook_retry_speedup: var(env, "WEBHOOK_RETRY_SPEEDUP").and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(defaults.webhook_retry_speedup),
+        rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off") && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
     }
 }
 
@@ -152,17 +167,23 @@ struct Bindings {
     db: D1,
     cache: Kv,
     queue: Queue,
+    limiters: Limiters,
     config: Config,
 }
 
 impl Bindings {
     fn new(env: &Env, request_origin: Option<String>) -> worker::Result<Self> {
-        Ok(Self { db: D1(env.d1("DB")?), cache: Kv(env.kv("CACHE")?), queue: Queue(env.queue("WEBHOOKS").ok()), config: config(env, request_origin) })
+        Ok(Self { db: D1(env.d1("DB")?), cache: Kv(env.kv("CACHE")?), queue: Queue(env.queue("WEBHOOKS").ok()), limiters: limiters(env), config: config(env, request_origin) })
     }
 
     fn ctx(&self, request_id: String) -> Ctx<'_> {
-        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &Http, runtime: &WorkerRuntime, config: &self.config, request_id }
+        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &Http, runtime: &WorkerRuntime, limiter: &self.limiters, config: &self.config, request_id }
     }
+}
+
+fn limiters(env: &Env) -> Limiters {
+    let buckets = [LimitBucket::Confirm, LimitBucket::Payer, LimitBucket::SecretKey];
+    Limiters(buckets.into_iter().filter_map(|b| env.rate_limiter(b.spec().2).ok().map(|l| (b, l))).collect())
 }
 
 fn new_request_id(prefix: &str) -> String {

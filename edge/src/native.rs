@@ -2,7 +2,7 @@
 //! HTTP client and a clock that tests can move. Used by native tests; never compiled into the Worker.
 
 use crate::http::{ApiRequest, ApiResponse};
-use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, Row, Runtime, SqlValue, Stmt};
+use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row, Runtime, SqlValue, Stmt};
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use std::cell::{Cell, RefCell};
@@ -136,6 +136,28 @@ impl HttpClient for RecordingHttp {
     }
 }
 
+/// Fixed-window counters aligned to the wall clock, like the Workers Rate Limiting binding under `wrangler dev`.
+#[derive(Default)]
+pub struct MemoryLimiter {
+    counts: RefCell<HashMap<(LimitBucket, String, i64), u32>>,
+}
+
+#[async_trait(?Send)]
+impl RateLimiter for MemoryLimiter {
+    async fn allow(&self, bucket: LimitBucket, key: &str, now_ms: i64) -> bool {
+        let (limit, period_s, _) = bucket.spec();
+        let epoch = now_ms.div_euclid(i64::from(period_s) * 1000);
+        let mut counts = self.counts.borrow_mut();
+        counts.retain(|(b, _, e), _| *b != bucket || *e == epoch);
+        let n = counts.entry((bucket, key.to_string(), epoch)).or_insert(0);
+        if *n >= limit {
+            return false;
+        }
+        *n += 1;
+        true
+    }
+}
+
 /// A clock that only moves when told to, and a seeded generator (tests only; the Worker uses Web Crypto).
 pub struct TestRuntime {
     pub now: Cell<i64>,
@@ -176,6 +198,7 @@ pub struct Harness {
     pub queue: MemoryQueue,
     pub http: RecordingHttp,
     pub runtime: TestRuntime,
+    pub limiter: MemoryLimiter,
     pub config: Config,
     requests: Cell<u64>,
 }
@@ -202,6 +225,7 @@ impl Harness {
             http: RecordingHttp::default(),
             // 2026-11-25T00:00:00Z.
             runtime: TestRuntime::new(1_795_564_800_000, 7),
+            limiter: MemoryLimiter::default(),
             config: Config { sandbox_async_delay_ms: 2_000, ..Config::default() },
             requests: Cell::new(0),
         }
@@ -210,7 +234,7 @@ impl Harness {
     pub fn ctx(&self) -> Ctx<'_> {
         let n = self.requests.get() + 1;
         self.requests.set(n);
-        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &self.http, runtime: &self.runtime, config: &self.config, request_id: format!("req_test{n:06}") }
+        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &self.http, runtime: &self.runtime, limiter: &self.limiter, config: &self.config, request_id: format!("req_test{n:06}") }
     }
 
     pub fn request(&self, req: ApiRequest) -> ApiResponse {

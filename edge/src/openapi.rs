@@ -1,55 +1,564 @@
-//! The OpenAPI 3.1 document, generated from the route table so routes and document cannot drift.
+//! The OpenAPI 3.1 document, generated from the route table and the wire types so the two can never drift.
+//!
+//! - Paths and methods come from [`router::ROUTES`]; what each operation takes and returns comes from
+//!   [`contract`], an exhaustive `match` on [`Op`]: adding an operation without describing it does not compile.
+//! - Schemas are derived from the Rust types in `hsrc_shared::api` (`schemars`, the `schema` feature of
+//!   hsrc-shared): request bodies as they are *deserialized* (so `deny_unknown_fields` becomes
+//!   `additionalProperties: false`), responses as they are *serialized*. Response objects are closed
+//!   (`additionalProperties: false`), so a field the handler sends but the document does not know fails validation.
+//! - [`validate`] checks a JSON value against a schema of the document; native and end-to-end tests run real
+//!   responses through it, and the schema-driven fuzzer (`scripts/fuzz.sh`) checks every response it provokes.
 
 use crate::http::Method;
-use crate::router::{Access, ROUTES};
+use crate::router::{Access, Op, ROUTES};
+use hsrc_shared::api::{
+    CaptureRequest, CheckoutSession, ConfirmRequest, ConfirmResponse, CreateSessionRequest, Event, List, Payment, PayerDetails,
+    PayerSessionEnvelope, PaymentEnvelope, SessionEnvelope,
+};
+use hsrc_shared::error::ErrorBody;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+const REF_PREFIX: &str = "#/components/schemas/";
+
+/// Builds schemas for one document: responses (serialize contract) and requests (deserialize contract) separately.
+pub struct Schemas {
+    responses: SchemaGenerator,
+    requests: SchemaGenerator,
+    /// Schemas written by hand here (envelopes, pages' small bodies), by component name.
+    extra: Map<String, Value>,
+}
+
+impl Schemas {
+    fn new() -> Self {
+        let settings = SchemaSettings::draft2020_12().with(|s| {
+            s.definitions_path = "/components/schemas".into();
+            s.meta_schema = None;
+        });
+        Self { responses: settings.clone().for_serialize().into_generator(), requests: settings.for_deserialize().into_generator(), extra: Map::new() }
+    }
+
+    /// A reference to `T` as the API sends it.
+    fn out<T: JsonSchema>(&mut self) -> Value {
+        self.responses.subschema_for::<T>().to_value()
+    }
+
+    /// A reference to `T` as the API accepts it.
+    fn input<T: JsonSchema>(&mut self) -> Value {
+        mark_request(self.requests.subschema_for::<T>().to_value())
+    }
+
+    /// `{"<field>": <T>}`: the wrapper object of single-resource responses, as a named component.
+    fn envelope(&mut self, name: &str, field: &str, inner: Value) -> Value {
+        let schema = json!({ "type": "object", "required": [field], "properties": { field: inner }, "additionalProperties": false });
+        self.named(name, schema)
+    }
+
+    fn named(&mut self, name: &str, schema: Value) -> Value {
+        self.extra.insert(name.to_string(), schema);
+        json!({ "$ref": format!("{REF_PREFIX}{name}") })
+    }
+
+    /// Every component: response types as they are, request types renamed `…Input` where their deserialize schema
+    /// differs from the serialize one.
+    fn components(mut self) -> (Map<String, Value>, Vec<String>) {
+        let mut out = self.responses.take_definitions(true);
+        let requests = self.requests.take_definitions(true);
+        let renamed: Vec<String> = requests.iter().filter(|(name, schema)| out.get(*name).is_some_and(|s| s != *schema)).map(|(n, _)| n.clone()).collect();
+        for (name, mut schema) in requests {
+            rename_request_refs(&mut schema, &renamed);
+            if renamed.contains(&name) {
+                out.insert(format!("{name}Input"), schema);
+            } else {
+                out.entry(name).or_insert(schema);
+            }
+        }
+        for (name, schema) in out.iter_mut() {
+            if !name.ends_with("Input") && !REQUEST_ONLY.contains(&name.as_str()) {
+                close_objects(schema);
+            }
+        }
+        for (name, schema) in std::mem::take(&mut self.extra) {
+            out.insert(name, schema);
+        }
+        (out, renamed)
+    }
+}
+
+/// Request-body types whose serialize schema never appears in a response (kept open only by their own rules).
+const REQUEST_ONLY: &[&str] = &["CreateSessionRequest", "ConfirmRequest", "CaptureRequest", "PaymentMethodInput", "CardInput"];
+
+const REQUEST_MARK: &str = "x-hsrc-request-ref";
+
+fn mark_request(mut v: Value) -> Value {
+    if let Some(r) = v.get("$ref").and_then(Value::as_str).map(str::to_string) {
+        v[REQUEST_MARK] = json!(r);
+    }
+    v
+}
+
+fn unmark(v: &mut Value, renamed: &[String]) {
+    match v {
+        Value::Object(map) => {
+            if map.remove(REQUEST_MARK).is_some() {
+                if let Some(Value::String(r)) = map.get_mut("$ref") {
+                    let name = r.trim_start_matches(REF_PREFIX).to_string();
+                    if renamed.contains(&name) {
+                        *r = format!("{REF_PREFIX}{name}Input");
+                    }
+                }
+            }
+            map.values_mut().for_each(|x| unmark(x, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| unmark(x, renamed)),
+        _ => {}
+    }
+}
+
+fn rename_request_refs(v: &mut Value, renamed: &[String]) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get_mut("$ref") {
+                let name = r.trim_start_matches(REF_PREFIX).to_string();
+                if renamed.contains(&name) {
+                    *r = format!("{REF_PREFIX}{name}Input");
+                }
+            }
+            map.values_mut().for_each(|x| rename_request_refs(x, renamed));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| rename_request_refs(x, renamed)),
+        _ => {}
+    }
+}
+
+/// Response objects are closed: every object schema with `properties` and no rule for others gets
+/// `additionalProperties: false`, so an undocumented field fails validation.
+fn close_objects(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            map.values_mut().for_each(close_objects);
+        }
+        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        _ => {}
+    }
+}
+
+/// What an operation's successful response is.
+pub enum Success {
+    Json(Value),
+    Html,
+    Script,
+}
+
+/// What one operation takes and returns, beyond its path parameters.
+pub struct Contract {
+    pub request: Option<Value>,
+    pub request_example: Option<Value>,
+    pub success: Success,
+    pub query: &'static [(&'static str, &'static str)],
+    /// Error statuses worth naming for this operation (every error also matches `default`).
+    pub errors: &'static [u16],
+}
+
+const PAGING: &[(&str, &str)] = &[("limit", "Page size, 1–100 (default 10)."), ("starting_after", "The `next_cursor` of the previous page.")];
+const PAGING_STATUS: &[(&str, &str)] =
+    &[("limit", "Page size, 1–100 (default 10)."), ("starting_after", "The `next_cursor` of the previous page."), ("status", "Only objects in this status.")];
+const SECRET_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 429];
+const TOKEN_ERRORS: &[u16] = &[400, 402, 404, 409, 410, 413, 415, 429];
+
+fn object(properties: Value, required: &[&str]) -> Value {
+    json!({ "type": "object", "required": required, "properties": properties, "additionalProperties": false })
+}
+
+/// Loosely described objects owned by another module until their types derive `JsonSchema`.
+fn loose(description: &str) -> Value {
+    json!({ "type": "object", "description": description })
+}
+
+/// The contract of each operation. Exhaustive on purpose: a new `Op` must say what it takes and returns.
+pub fn contract(op: Op, s: &mut Schemas) -> Contract {
+    let json_ok = |v: Value| Success::Json(v);
+    let c = |request: Option<Value>, success: Success, query: &'static [(&'static str, &'static str)], errors: &'static [u16]| Contract { request, request_example: None, success, query, errors };
+    match op {
+        Op::Health => c(None, json_ok(s.named("Health", object(json!({ "status": { "const": "ok" } }), &["status"]))), &[], &[]),
+        Op::OpenApi => c(None, json_ok(json!({ "type": "object", "description": "This document." })), &[], &[]),
+        Op::Loader => c(None, Success::Script, &[], &[]),
+        Op::EmbedPage => c(None, Success::Html, &[("token", "The session token."), ("origin", "The merchant page's origin (checked against the allowlist for frame-ancestors).")], &[]),
+        Op::HostedPage => c(None, Success::Html, &[("token", "The session token.")], &[]),
+        Op::ChallengePage | Op::DemoPage | Op::OpsPage => c(None, Success::Html, &[], &[]),
+        Op::CreateSession => {
+            let session = s.out::<SessionEnvelope>();
+            let mut k = c(Some(s.input::<CreateSessionRequest>()), json_ok(session), &[], &[400, 401, 403, 409, 413, 415, 422, 429]);
+            k.request_example = Some(json!({
+                "amount": 12500, "currency": "TRY", "url": "https://merchant.example/pay", "return_url": "https://merchant.example/return",
+                "customer": { "email": "ayse@example.com" }, "metadata": { "order_id": "ord_123" }
+            }));
+            k
+        }
+        Op::ListSessions => c(None, json_ok(s.out::<List<CheckoutSession>>()), PAGING_STATUS, SECRET_ERRORS),
+        Op::GetSession | Op::CancelSession => c(None, json_ok(s.out::<SessionEnvelope>()), &[], SECRET_ERRORS),
+        Op::PayerView | Op::PayerCancel => c(None, json_ok(s.out::<PayerSessionEnvelope>()), &[], TOKEN_ERRORS),
+        Op::PayerDetails => c(Some(s.input::<PayerDetails>()), json_ok(s.out::<PayerSessionEnvelope>()), &[], TOKEN_ERRORS),
+        Op::Confirm => {
+            let mut k = c(Some(s.input::<ConfirmRequest>()), json_ok(s.out::<ConfirmResponse>()), &[], TOKEN_ERRORS);
+            k.request_example = Some(json!({
+                "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
+                "payer": { "name": "Ayşe Yılmaz", "email": "ayse@example.com" }
+            }));
+            k
+        }
+        Op::GetChallenge => c(None, json_ok(challenge_envelope(s)), &[], &[404]),
+        Op::CompleteChallenge => {
+            let body = s.named("CompleteChallengeRequest", object(json!({ "result": { "enum": ["pass", "fail"] } }), &["result"]));
+            c(Some(body), json_ok(challenge_envelope(s)), &[], &[400, 404, 409])
+        }
+        Op::ListPayments => c(None, json_ok(s.out::<List<Payment>>()), PAGING_STATUS, SECRET_ERRORS),
+        Op::GetPayment | Op::VoidPayment | Op::DemoGetPayment => {
+            let body = (op == Op::VoidPayment).then(|| s.named("VoidRequest", object(json!({}), &[])));
+            c(body, json_ok(s.out::<PaymentEnvelope>()), &[], SECRET_ERRORS)
+        }
+        Op::CapturePayment => c(Some(s.input::<CaptureRequest>()), json_ok(s.out::<PaymentEnvelope>()), &[], SECRET_ERRORS),
+        Op::DemoCreateSession => {
+            let body = s.named(
+                "DemoOrder",
+                object(
+                    json!({
+                        "amount": { "type": "integer" }, "currency": { "type": "string" }, "flow": { "enum": ["embedded", "hosted"] },
+                        "secure_mode": { "type": "boolean" }, "capture_method": { "enum": ["automatic", "manual"] },
+                        "expires_in": { "type": ["integer", "null"] }
+                    }),
+                    &[],
+                ),
+            );
+            c(Some(body), json_ok(s.out::<SessionEnvelope>()), &[], &[400, 404])
+        }
+        Op::RollApiKey => {
+            let body = s.input::<crate::services::keys::RollRequest>();
+            let key = s.out::<crate::services::keys::RolledKey>();
+            c(Some(body), json_ok(s.envelope("ApiKeyEnvelope", "api_key", key)), &[], SECRET_ERRORS)
+        }
+        Op::CreateWebhookEndpoint | Op::GetWebhookEndpoint | Op::UpdateWebhookEndpoint | Op::RotateWebhookSecret => {
+            let body = match op {
+                Op::GetWebhookEndpoint => None,
+                _ => Some(loose("Webhook endpoint parameters: url, description, enabled_events (create, update), disabled (update), expires_in (rotate).")),
+            };
+            let endpoint = loose("A webhook endpoint; `secret` (whsec_…) only in the create and rotate responses.");
+            c(body, json_ok(s.envelope("WebhookEndpointEnvelope", "webhook_endpoint", endpoint)), &[], SECRET_ERRORS)
+        }
+        Op::ListWebhookEndpoints => c(None, json_ok(loose("A list of webhook endpoints.")), PAGING, SECRET_ERRORS),
+        Op::DeleteWebhookEndpoint => c(None, json_ok(loose("The deleted endpoint's id.")), &[], SECRET_ERRORS),
+        Op::ListEndpointDeliveries | Op::ListEventDeliveries => c(None, json_ok(loose("A list of deliveries with every attempt.")), PAGING_STATUS, SECRET_ERRORS),
+        Op::ListEvents => c(
+            None,
+            json_ok(s.out::<List<Event>>()),
+            &[
+                ("limit", "Page size, 1–100 (default 10)."),
+                ("starting_after", "The `next_cursor` of the previous page."),
+                ("type", "Only events of this type."),
+                ("payment_id", "Only events of this payment."),
+                ("checkout_session_id", "Only events of this session."),
+            ],
+            SECRET_ERRORS,
+        ),
+        Op::GetEvent => c(None, json_ok(s.out::<Event>()), &[], SECRET_ERRORS),
+        Op::ResendEvent => c(Some(loose("Optional endpoint_id.")), json_ok(loose("The deliveries made.")), &[], SECRET_ERRORS),
+    }
+}
+
+fn challenge_envelope(s: &mut Schemas) -> Value {
+    let view = s.named(
+        "Challenge",
+        object(
+            json!({
+                "id": { "type": "string" }, "status": { "enum": ["pending", "passed", "failed", "abandoned"] },
+                "amount": { "type": "integer" }, "currency": { "type": "string" }, "merchant_name": { "type": "string" },
+                "card_brand": { "type": ["string", "null"] }, "card_last4": { "type": ["string", "null"] }
+            }),
+            &["id", "status", "amount", "currency", "merchant_name", "card_brand", "card_last4"],
+        ),
+    );
+    s.envelope("ChallengeEnvelope", "challenge", view)
+}
+
+fn method_name(m: Method) -> Option<&'static str> {
+    match m {
+        Method::Get => Some("get"),
+        Method::Post => Some("post"),
+        Method::Patch => Some("patch"),
+        Method::Delete => Some("delete"),
+        Method::Options | Method::Other => None,
+    }
+}
+
+fn error_ref() -> Value {
+    json!({ "$ref": "#/components/responses/Error" })
+}
+
 pub fn document() -> Value {
+    let mut schemas = Schemas::new();
+    let error_schema = schemas.out::<ErrorBody>();
     let mut paths = Map::new();
     for r in ROUTES {
-        let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
-        let params: Vec<Value> = r
+        let Some(method) = method_name(r.method) else { continue };
+        let k = contract(r.op, &mut schemas);
+        let mut parameters: Vec<Value> = r
             .path
             .split('/')
             .filter(|s| s.starts_with('{'))
-            .map(|s| json!({ "name": &s[1..s.len() - 1], "in": "path", "required": true, "schema": { "type": "string" } }))
+            .map(|s| json!({ "name": &s[1..s.len() - 1], "in": "path", "required": true, "schema": { "type": "string", "minLength": 1, "maxLength": 200 } }))
             .collect();
-        let mut op = json!({
-            "operationId": format!("{:?}", r.op),
-            "summary": r.summary,
-            "parameters": params,
-            "responses": {
-                "200": { "description": "OK" },
-                "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }
-        });
-        if r.access == Access::Secret {
-            op["security"] = json!([{ "secretKey": [] }]);
-        }
-        let method = match r.method {
-            Method::Get => "get",
-            Method::Post => "post",
-            Method::Patch => "patch",
-            Method::Delete => "delete",
-            Method::Options | Method::Other => continue,
+        parameters.extend(k.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })));
+        let mut responses = Map::new();
+        let ok = match k.success {
+            Success::Json(schema) => json!({ "description": "OK", "headers": { "request-id": { "$ref": "#/components/headers/RequestId" } }, "content": { "application/json": { "schema": schema } } }),
+            Success::Html => json!({ "description": "The page (its security headers depend on the session).", "content": { "text/html": { "schema": { "type": "string" } } } }),
+            Success::Script => json!({ "description": "The loader script.", "content": { "text/javascript": { "schema": { "type": "string" } } } }),
         };
+        responses.insert("200".into(), ok);
+        for status in k.errors {
+            responses.insert(status.to_string(), error_ref());
+        }
+        responses.insert("default".into(), error_ref());
+        let mut op = json!({ "operationId": op_id(r.op), "summary": r.summary, "parameters": parameters, "responses": responses, "tags": [tag(r.access)] });
+        if let Some(body) = k.request {
+            let mut media = json!({ "schema": body });
+            if let Some(example) = k.request_example {
+                media["example"] = example;
+            }
+            op["requestBody"] = json!({ "required": false, "content": { "application/json": media } });
+        }
+        op["security"] = match r.access {
+            Access::Secret => json!([{ "secretKey": [] }]),
+            _ => json!([]),
+        };
+        let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
         path[method] = op;
     }
+    let (mut components, renamed) = schemas.components();
+    components.insert("Error".into(), error_schema);
+    // Request bodies were referenced before the renaming was known: point them at the `…Input` components.
+    let mut paths = Value::Object(paths);
+    unmark(&mut paths, &renamed);
     json!({
         "openapi": "3.1.0",
-        "info": { "title": "HSRC Pay Checkout API", "version": env!("CARGO_PKG_VERSION") },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "info": {
+            "title": "HSRC Pay Checkout API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Checkout sessions, payments, events and webhooks. Amounts are integers in the currency's minor unit; \
+                            timestamps are Unix seconds. Every response carries a `request-id` header; every error is \
+                            `{\"error\": {\"type\", \"code\", \"message\", \"param\"}}`. POSTs accept an `Idempotency-Key` header."
+        },
         "paths": paths,
         "components": {
-            "securitySchemes": { "secretKey": { "type": "http", "scheme": "bearer", "description": "sk_test_… or sk_live_…" } },
-            "schemas": {
+            "securitySchemes": {
+                "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." }
+            },
+            "headers": {
+                "RequestId": { "description": "Identifies the request for support and in events.", "required": true, "schema": { "type": "string" } },
+                "RetryAfter": { "description": "Seconds to wait before retrying (on 429).", "schema": { "type": "string" } }
+            },
+            "responses": {
                 "Error": {
-                    "type": "object",
-                    "required": ["error"],
-                    "properties": { "error": { "type": "object", "required": ["type", "code", "message"], "properties": {
-                        "type": { "type": "string" }, "code": { "type": "string" }, "message": { "type": "string" }, "param": { "type": "string" }
-                    } } }
+                    "description": "An error, in the one error model of the API.",
+                    "headers": { "request-id": { "$ref": "#/components/headers/RequestId" }, "retry-after": { "$ref": "#/components/headers/RetryAfter" } },
+                    "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/ErrorBody" },
+                        "example": { "error": { "type": "invalid_request_error", "code": "url_invalid", "message": "return_url must use https.", "param": "return_url" } }
+                    } }
+                }
+            },
+            "schemas": components
+        }
+    })
+}
+
+fn op_id(op: Op) -> String {
+    let name = format!("{op:?}");
+    let mut chars = name.chars();
+    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn tag(access: Access) -> &'static str {
+    match access {
+        Access::Public => "public",
+        Access::Secret => "merchant",
+        Access::Token | Access::Challenge => "payer",
+        Access::Demo => "demo",
+    }
+}
+
+/// The schema documented for `status` (or `default`) of `method path`, with the media type it is under.
+pub fn response_schema<'d>(doc: &'d Value, method: &str, path: &str, status: u16) -> Option<&'d Value> {
+    let responses = doc.get("paths")?.get(path)?.get(method.to_ascii_lowercase())?.get("responses")?;
+    let mut response = responses.get(status.to_string()).or_else(|| responses.get("default"))?;
+    if let Some(r) = response.get("$ref").and_then(Value::as_str) {
+        response = resolve(doc, r)?;
+    }
+    response.get("content")?.get("application/json")?.get("schema")
+}
+
+fn resolve<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
+    doc.pointer(reference.strip_prefix('#')?)
+}
+
+/// Validates `value` against `schema` (a schema of `doc`, `$ref`s resolved in `doc`). Covers the JSON Schema
+/// keywords this document uses; returns the first mismatch with its location.
+pub fn validate(doc: &Value, schema: &Value, value: &Value) -> Result<(), String> {
+    check(doc, schema, value, "$", 0)
+}
+
+fn type_matches(t: &str, v: &Value) -> bool {
+    match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        _ => false,
+    }
+}
+
+fn check(doc: &Value, schema: &Value, v: &Value, at: &str, depth: usize) -> Result<(), String> {
+    if depth > 64 {
+        return Err(format!("{at}: schema nests too deeply"));
+    }
+    let s = match schema {
+        Value::Bool(true) => return Ok(()),
+        Value::Bool(false) => return Err(format!("{at}: no value is allowed here")),
+        Value::Object(s) => s,
+        _ => return Err(format!("{at}: malformed schema")),
+    };
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        let target = resolve(doc, r).ok_or_else(|| format!("{at}: unresolved $ref {r}"))?;
+        check(doc, target, v, at, depth + 1)?;
+    }
+    match s.get("type") {
+        Some(Value::String(t)) if !type_matches(t, v) => return Err(format!("{at}: expected {t}, got {v}")),
+        Some(Value::Array(ts)) if !ts.iter().filter_map(Value::as_str).any(|t| type_matches(t, v)) => return Err(format!("{at}: expected one of {ts:?}, got {v}")),
+        _ => {}
+    }
+    if let Some(c) = s.get("const") {
+        if c != v {
+            return Err(format!("{at}: expected {c}, got {v}"));
+        }
+    }
+    if let Some(Value::Array(options)) = s.get("enum") {
+        if !options.contains(v) {
+            return Err(format!("{at}: {v} is not one of {options:?}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64()) {
+        if n < min {
+            return Err(format!("{at}: {n} is below {min}"));
+        }
+    }
+    if let (Some(max), Some(n)) = (s.get("maximum").and_then(Value::as_f64), v.as_f64()) {
+        if n > max {
+            return Err(format!("{at}: {n} is above {max}"));
+        }
+    }
+    if let Some(Value::Array(all)) = s.get("allOf") {
+        for sub in all {
+            check(doc, sub, v, at, depth + 1)?;
+        }
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(options)) = s.get(key) {
+            let passing = options.iter().filter(|sub| check(doc, sub, v, at, depth + 1).is_ok()).count();
+            let ok = if key == "oneOf" { passing == 1 } else { passing >= 1 };
+            if !ok {
+                let why: Vec<String> = options.iter().filter_map(|sub| check(doc, sub, v, at, depth + 1).err()).collect();
+                return Err(format!("{at}: {passing} of the {key} options match ({})", why.join("; ")));
+            }
+        }
+    }
+    if let Value::Object(obj) = v {
+        let props = s.get("properties").and_then(Value::as_object);
+        if let Some(Value::Array(required)) = s.get("required") {
+            for name in required.iter().filter_map(Value::as_str) {
+                if !obj.contains_key(name) {
+                    return Err(format!("{at}: missing required field `{name}`"));
                 }
             }
         }
-    })
+        for (name, field) in obj {
+            let here = format!("{at}.{name}");
+            match props.and_then(|p| p.get(name)) {
+                Some(sub) => check(doc, sub, field, &here, depth + 1)?,
+                None => match s.get("additionalProperties") {
+                    Some(Value::Bool(false)) => return Err(format!("{here}: field not in the document")),
+                    Some(extra @ Value::Object(_)) => check(doc, extra, field, &here, depth + 1)?,
+                    _ => {}
+                },
+            }
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (v, s.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            check(doc, item_schema, item, &format!("{at}[{i}]"), depth + 1)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_and_every_documented_operation_is_a_route() {
+        let doc = document();
+        for r in ROUTES {
+            let Some(m) = method_name(r.method) else { continue };
+            assert!(doc["paths"][r.path][m].is_object(), "{} {} is missing from the document", r.method.as_str(), r.path);
+        }
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                assert!(ROUTES.iter().any(|r| r.path == path && method_name(r.method) == Some(method.as_str())), "{method} {path} is documented but not routed");
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        fn walk(doc: &Value, v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(r)) = m.get("$ref") {
+                        if resolve(doc, r).is_none() {
+                            out.push(r.clone());
+                        }
+                    }
+                    m.values().for_each(|x| walk(doc, x, out));
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(doc, x, out)),
+                _ => {}
+            }
+        }
+        let doc = document();
+        let mut broken = Vec::new();
+        walk(&doc, &doc, &mut broken);
+        assert!(broken.is_empty(), "unresolved: {broken:?}");
+        assert!(!doc.to_string().contains(REQUEST_MARK));
+    }
+
+    #[test]
+    fn request_schemas_reject_unknown_fields_and_responses_are_closed() {
+        let doc = document();
+        let create = &doc["components"]["schemas"]["CreateSessionRequest"];
+        assert_eq!(create["additionalProperties"], false);
+        assert!(create["properties"]["amount"].is_object() && create["properties"]["customer"].is_object());
+        let session = &doc["components"]["schemas"]["CheckoutSession"];
+        assert_eq!(session["additionalProperties"], false);
+        for field in ["id", "status", "url", "token", "expires_at", "amount", "currency", "return_url", "cancel_url", "metadata", "payment_id"] {
+            assert!(session["properties"][field].is_object(), "CheckoutSession.{field} is documented");
+        }
+    }
 }

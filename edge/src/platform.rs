@@ -162,6 +162,35 @@ pub enum HttpOutcome {
     Error(String),
 }
 
+/// Request budgets: Cloudflare's Rate Limiting binding in the Worker, counters in memory natively.
+#[async_trait(?Send)]
+pub trait RateLimiter {
+    /// Counts one request of `bucket` for `key`; false when the key is over its budget for the current window.
+    async fn allow(&self, bucket: LimitBucket, key: &str, now_ms: i64) -> bool;
+}
+
+/// The rate-limited budgets. Each is one `[[ratelimits]]` binding in wrangler.toml with the same numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitBucket {
+    /// Confirms per session token.
+    Confirm,
+    /// Token lookups and other payer reads/writes per session token.
+    Payer,
+    /// Requests per secret key.
+    SecretKey,
+}
+
+impl LimitBucket {
+    /// (requests, window seconds, binding name). The binding allows windows of 10 or 60 seconds only.
+    pub const fn spec(self) -> (u32, u32, &'static str) {
+        match self {
+            Self::Confirm => (60, 60, "LIMIT_CONFIRM"),
+            Self::Payer => (300, 60, "LIMIT_PAYER"),
+            Self::SecretKey => (2000, 10, "LIMIT_SECRET_KEY"),
+        }
+    }
+}
+
 /// Time and randomness: injected so tests can move the clock.
 pub trait Runtime {
     fn now_ms(&self) -> i64;
@@ -189,6 +218,9 @@ pub struct Config {
     /// Divides webhook retry delays and the failing-endpoint window (1 in production; end-to-end tests use a large
     /// value so days of retries pass in seconds).
     pub webhook_retry_speedup: u32,
+    /// Request rate limits (`RATE_LIMITS = "off"` turns them off, honoured only where the demo is enabled, i.e.
+    /// sandbox deployments, for local load benchmarks).
+    pub rate_limits: bool,
 }
 
 impl Default for Config {
@@ -202,6 +234,7 @@ impl Default for Config {
             demo_merchant_id: "mer_sandbox".into(),
             webhook_timeout_ms: 10_000,
             webhook_retry_speedup: 1,
+            rate_limits: true,
         }
     }
 }
@@ -213,6 +246,7 @@ pub struct Ctx<'a> {
     pub queue: &'a dyn DeliveryQueue,
     pub http: &'a dyn HttpClient,
     pub runtime: &'a dyn Runtime,
+    pub limiter: &'a dyn RateLimiter,
     pub config: &'a Config,
     /// The request (or job run) that causes whatever this context writes.
     pub request_id: String,

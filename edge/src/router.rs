@@ -49,6 +49,7 @@ pub enum Op {
     GetPayment,
     CapturePayment,
     VoidPayment,
+    RollApiKey,
     DemoCreateSession,
     DemoGetPayment,
     CreateWebhookEndpoint,
@@ -104,6 +105,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/v1/payments/{id}", Secret, Op::GetPayment, "Retrieve a payment with its charges."),
     route(Post, "/v1/payments/{id}/capture", Secret, Op::CapturePayment, "Capture an authorized payment."),
     route(Post, "/v1/payments/{id}/void", Secret, Op::VoidPayment, "Void an authorized payment."),
+    route(Post, "/v1/api-keys/roll", Secret, Op::RollApiKey, "Issue a new secret key (shown once); the calling key retires now or after expires_in seconds."),
     route(Post, "/demo/api/sessions", Demo, Op::DemoCreateSession, "Demo shop: create a session server-side."),
     route(Get, "/demo/api/payments/{id}", Demo, Op::DemoGetPayment, "Demo shop: verify a payment server-side."),
     route(Post, "/v1/webhook-endpoints", Secret, Op::CreateWebhookEndpoint, "Create a webhook endpoint; the whsec_ secret is returned once."),
@@ -201,6 +203,9 @@ async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiErr
         _ => None,
     };
     let call = Call { req, params, caller };
+    if let Err(limited) = crate::services::limits::check_route(ctx, route.op, route.access, &call).await {
+        return Ok(ApiResponse::error(&limited.error).with_header("retry-after", limited.retry_after_s.to_string()));
+    }
     let key = req.header("idempotency-key").map(str::to_string);
     match (req.method, key) {
         (Method::Post, Some(key)) => {
@@ -247,6 +252,7 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::GetPayment => api::payments::retrieve(ctx, call).await,
         Op::CapturePayment => api::payments::capture(ctx, call).await,
         Op::VoidPayment => api::payments::void(ctx, call).await,
+        Op::RollApiKey => api::keys::roll(ctx, call).await,
         Op::DemoCreateSession => api::demo::create_session(ctx, call).await,
         Op::DemoGetPayment => api::demo::payment(ctx, call).await,
         Op::CreateWebhookEndpoint => api::webhook_endpoints::create(ctx, call).await,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 pub type Metadata = BTreeMap<String, String>;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaptureMethod {
@@ -16,6 +17,7 @@ pub enum CaptureMethod {
     Manual,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Locale {
@@ -25,6 +27,7 @@ pub enum Locale {
 }
 
 /// Payer fields beyond name and email that a session can require.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CollectField {
@@ -33,6 +36,7 @@ pub enum CollectField {
     ShippingAddress,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomFieldType {
@@ -42,6 +46,7 @@ pub enum CustomFieldType {
 }
 
 /// A merchant-defined question on the form.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldDef {
@@ -57,6 +62,7 @@ pub struct CustomFieldDef {
 }
 
 /// What the merchant already knows about the payer (prefills the form).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
@@ -68,6 +74,7 @@ pub struct Customer {
     pub phone: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
@@ -83,6 +90,7 @@ pub struct Address {
 }
 
 /// Payer details as collected by the form (`POST …/token/:token/payer`, or `payer` on confirm).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PayerDetails {
@@ -103,6 +111,7 @@ pub struct PayerDetails {
 }
 
 /// `POST /v1/checkout-sessions`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSessionRequest {
@@ -144,6 +153,7 @@ pub struct CreateSessionRequest {
 }
 
 /// A checkout session as the merchant sees it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckoutSession {
     pub id: String,
@@ -175,12 +185,14 @@ pub struct CheckoutSession {
 }
 
 /// What the payer's page may know about the merchant.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MerchantDisplay {
     pub name: String,
 }
 
 /// The last failed attempt, in words the payer can act on.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentError {
     pub code: String,
@@ -190,18 +202,21 @@ pub struct PaymentError {
 }
 
 /// 3DS or another step the payer must take.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum NextAction {
     RedirectUserToUrl { redirect_user_to_url: RedirectToUrl },
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedirectToUrl {
     pub url: String,
 }
 
 /// The payment as the payer's page sees it (no charges, no merchant data).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentSummary {
     pub id: String,
@@ -217,6 +232,7 @@ pub struct PaymentSummary {
 }
 
 /// `GET /v1/checkout-sessions/token/:token`: only what the payer's page needs.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayerSessionView {
     pub id: String,
@@ -242,6 +258,7 @@ pub struct PayerSessionView {
 }
 
 /// Card data as it arrives from the form. Lives only in memory for the provider call.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CardInput {
@@ -263,12 +280,14 @@ impl std::fmt::Debug for CardInput {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethodType {
     Card,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodInput {
@@ -278,6 +297,7 @@ pub struct PaymentMethodInput {
 }
 
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
@@ -286,6 +306,7 @@ pub struct ConfirmRequest {
     pub payer: Option<PayerDetails>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmResult {
     pub payment: PaymentSummary,
@@ -293,6 +314,7 @@ pub struct ConfirmResult {
     pub payment_next_action: Option<NextAction>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmResponse {
     pub checkout_session: PayerSessionView,
@@ -301,6 +323,7 @@ pub struct ConfirmResponse {
 }
 
 /// What we keep of a card: never the number or the CVC.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardDetails {
     pub brand: String,
@@ -313,6 +336,7 @@ pub struct CardDetails {
 }
 
 /// One attempt at one provider.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Charge {
     pub id: String,
@@ -330,6 +354,7 @@ pub struct Charge {
 }
 
 /// A payment as the merchant sees it, with every charge.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Payment {
     pub id: String,
@@ -353,6 +378,7 @@ pub struct Payment {
 }
 
 /// `POST /v1/payments/:id/capture`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaptureRequest {
@@ -362,6 +388,7 @@ pub struct CaptureRequest {
 }
 
 /// A webhook event, as delivered and as listed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub id: String,
@@ -379,12 +406,14 @@ pub struct Event {
     pub data: EventData,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventData {
     pub object: serde_json::Value,
 }
 
 /// A page of a list endpoint; pass `next_cursor` as `starting_after` for the next one.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct List<T> {
     pub object: String,
@@ -400,16 +429,19 @@ impl<T> List<T> {
 }
 
 /// Wrapper objects of single-resource responses.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionEnvelope {
     pub checkout_session: CheckoutSession,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PayerSessionEnvelope {
     pub checkout_session: PayerSessionView,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentEnvelope {
     pub payment: Payment,

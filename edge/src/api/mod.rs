@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod events;
+pub mod keys;
 pub mod pages;
 pub mod payer;
 pub mod payments;

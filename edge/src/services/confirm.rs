@@ -49,6 +49,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         exp_year: card.exp_year,
         fingerprint: Some(fingerprint(ctx, &merchant.id, &card)),
     };
+    crate::services::limits::check_card_testing(ctx, &merchant.id, card_details.fingerprint.as_deref().unwrap_or_default(), &session.id).await?;
     let needs_challenge = session.secure_mode || scenario == sandbox::Scenario::Challenge;
     let first_provider = merchant.providers.first().cloned().unwrap_or_else(|| sandbox::PRIMARY.into());
     let charge = ChargeRow {
@@ -231,6 +232,9 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
     let mut statements = Vec::new();
     for a in &attempts {
         statements.extend(write_charge(ctx, &a.charge, a.stored_status));
+        if a.charge.status == ChargeStatus::Declined {
+            statements.extend(crate::services::limits::record_decline(ctx, &payment, &a.charge.id));
+        }
     }
     let mut all_charges = payments::charges(ctx, &payment.id).await?;
     for a in &attempts {

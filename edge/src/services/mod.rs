@@ -4,6 +4,8 @@
 pub mod confirm;
 pub mod events;
 pub mod idempotency;
+pub mod keys;
+pub mod limits;
 pub mod merchants;
 pub mod payments;
 pub mod records;
