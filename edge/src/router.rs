@@ -63,6 +63,8 @@ pub enum Op {
     GetEvent,
     ListEventDeliveries,
     ResendEvent,
+    OpsSearch,
+    OpsSession,
 }
 
 #[derive(Debug)]
@@ -119,6 +121,8 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/v1/events/{id}", Secret, Op::GetEvent, "Retrieve an event."),
     route(Get, "/v1/events/{id}/deliveries", Secret, Op::ListEventDeliveries, "An event's deliveries with every attempt."),
     route(Post, "/v1/events/{id}/resend", Secret, Op::ResendEvent, "Deliver an event again (all subscribed endpoints, or endpoint_id)."),
+    route(Get, "/v1/ops/search", Secret, Op::OpsSearch, "Operations console: find sessions with their payments (q, status, payment_status, from, to)."),
+    route(Get, "/v1/ops/sessions/{id}", Secret, Op::OpsSession, "Operations console: a session with its payment, charges, timeline, 3DS, events and deliveries."),
 ];
 
 /// A matched request, as handlers see it.
@@ -266,6 +270,8 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::GetEvent => api::events::retrieve(ctx, call).await,
         Op::ListEventDeliveries => api::events::deliveries(ctx, call).await,
         Op::ResendEvent => api::events::resend(ctx, call).await,
+        Op::OpsSearch => api::ops::search(ctx, call).await,
+        Op::OpsSession => api::ops::session(ctx, call).await,
     }
 }
 

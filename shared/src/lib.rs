@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod error;
 pub mod lifecycle;
 pub mod money;
+pub mod ops;
 pub mod urls;
 pub mod validate;
 pub mod webhook;

@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod events;
 pub mod keys;
+pub mod ops;
 pub mod pages;
 pub mod payer;
 pub mod payments;

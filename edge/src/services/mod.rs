@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod keys;
 pub mod limits;
 pub mod merchants;
+pub mod ops;
 pub mod payments;
 pub mod records;
 pub mod scheduled;
