@@ -27,11 +27,15 @@ cleanup() {
 trap cleanup EXIT
 
 step "starting the local Worker on $BASE"
+# Webhook retries run 1000x faster (days of back-off in seconds) with a short timeout, so the e2e receiver can
+# fail, time out and accept within a test.
+WEBHOOK_TIMEOUT_MS=2000
 bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
 set -a; source "$RUN_DIR/keys.env"; set +a
 set -m
 HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$RUN_DIR/state" --test-scheduled \
-  --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" --show-interactive-dev-session=false \
+  --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" \
+  --var "WEBHOOK_RETRY_SPEEDUP:1000" --var "WEBHOOK_TIMEOUT_MS:$WEBHOOK_TIMEOUT_MS" --show-interactive-dev-session=false \
   > "$WORKER_LOG" 2>&1 &
 WRANGLER_PID=$!
 set +m
@@ -42,7 +46,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "$BASE/v1/health" >/dev/null || { tail -50 "$WORKER_LOG"; echo "the Worker did not become ready in 60 s" >&2; exit 1; }
 
-export HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
+export HSRC_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
 
 step "end-to-end API tests"
 cargo test --quiet -p hsrc-e2e -- --test-threads=4
