@@ -29,6 +29,9 @@
   function logEvent(ev) {
     var li = document.createElement('li');
     li.setAttribute('data-event', ev.type);
+    if (ev.payment_id) li.setAttribute('data-payment-id', ev.payment_id);
+    if (ev.checkout_session_id) li.setAttribute('data-session-id', ev.checkout_session_id);
+    if (ev.status) li.setAttribute('data-status', ev.status);
     var name = document.createElement('strong');
     name.textContent = ev.type;
     li.appendChild(name);
@@ -111,12 +114,20 @@
     });
   }
 
-  // Back from the hosted page with ?checkout_session_id=…: the redirect is only a hint; ask the server.
+  // Back from the hosted page (return_url gets ?checkout_session_id=…; cancel_url is ?cancelled=1). The redirect
+  // is only a hint: the store asks its server.
+  if (params.get('cancelled')) {
+    var cancelled = document.createElement('li');
+    cancelled.setAttribute('data-event', 'returned_cancelled');
+    cancelled.textContent = 'came back from the hosted page: payment cancelled';
+    log.appendChild(cancelled);
+  }
   var returned = params.get('checkout_session_id');
   if (returned) {
     var li = document.createElement('li');
     li.setAttribute('data-event', 'returned');
-    li.textContent = 'returned from the hosted page · ' + returned;
+    li.setAttribute('data-session-id', returned);
+    li.textContent = 'came back from the hosted page · ' + returned;
     log.appendChild(li);
     var paymentId = null;
     try { paymentId = sessionStorage.getItem('hsrc-demo:' + returned); } catch (e) { /* private mode */ }

@@ -1,0 +1,313 @@
+//! Every word of the console in Turkish and English. Status words come from [`status_label`], keyed by the wire
+//! value, so the console never shows a colour without a word, nor a word that differs from the API's state.
+
+/// The console's two languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Tr,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Tr => "tr",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().split(['-', '_']).next().unwrap_or_default() {
+            "tr" => Some(Self::Tr),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Self::Tr => Self::En,
+            Self::En => Self::Tr,
+        }
+    }
+
+    pub fn locale(self) -> hsrc_shared::api::Locale {
+        match self {
+            Self::Tr => hsrc_shared::api::Locale::Tr,
+            Self::En => hsrc_shared::api::Locale::En,
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($($key:ident => $en:literal, $tr:literal;)*) => {
+        /// A message key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg {
+            $($key,)*
+        }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Tr) => $tr,)*
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    Title => "Operations console", "Operasyon konsolu";
+    LangToggle => "Türkçe", "English";
+    LangToggleLabel => "Switch the console to Turkish", "Konsolu İngilizceye çevir";
+    SignOut => "Forget key", "Anahtarı unut";
+    TestMode => "Test mode", "Test modu";
+    LiveMode => "Live", "Canlı";
+
+    KeyTitle => "Sign in with your secret key", "Gizli anahtarınızla girin";
+    KeyHelp => "The console calls the API with your secret key (sk_test_… or sk_live_…). It stays in this tab only and is never put in a URL.", "Konsol API'yi gizli anahtarınızla (sk_test_… veya sk_live_…) çağırır. Anahtar yalnızca bu sekmede kalır, hiçbir adrese eklenmez.";
+    KeyLabel => "Secret key", "Gizli anahtar";
+    KeyRemember => "Keep it until this tab is closed", "Bu sekme kapanana kadar hatırla";
+    KeySubmit => "Open the console", "Konsolu aç";
+    KeyChecking => "Checking…", "Kontrol ediliyor…";
+    KeyRejected => "This key was refused. Use the merchant's secret key (sk_…), not the publishable one.", "Bu anahtar reddedildi. Satıcının gizli anahtarını (sk_…) kullanın, açık anahtarı değil.";
+    KeyShape => "A secret key starts with sk_test_ or sk_live_.", "Gizli anahtar sk_test_ veya sk_live_ ile başlar.";
+
+    SearchLabel => "Search", "Ara";
+    SearchPlaceholder => "Session or payment id, request id, order id, email, last 4 digits…", "Oturum veya ödeme no, istek no, sipariş no, e-posta, kartın son 4 hanesi…";
+    SearchHelp => "Tokens are never searched. key:value searches one metadata key.", "Token ile arama yapılmaz. anahtar:değer tek bir metadata alanında arar.";
+    SessionStatusLabel => "Session status", "Oturum durumu";
+    PaymentStatusLabel => "Payment status", "Ödeme durumu";
+    AnyStatus => "Any", "Tümü";
+    FromLabel => "From", "Başlangıç";
+    ToLabel => "To", "Bitiş";
+    SearchButton => "Search", "Ara";
+    ClearButton => "Clear", "Temizle";
+    Loading => "Loading…", "Yükleniyor…";
+    NoResults => "Nothing matches.", "Eşleşen kayıt yok.";
+    MatchedBy => "Matched by", "Eşleşme";
+    Newer => "← Newer", "← Daha yeni";
+    Older => "Older →", "Daha eski →";
+    Refresh => "Refresh", "Yenile";
+
+    ColCreated => "Created", "Oluşturma";
+    ColSession => "Session", "Oturum";
+    ColPayment => "Payment", "Ödeme";
+    ColOrder => "Order", "Sipariş";
+    ColAmount => "Amount", "Tutar";
+    ColCard => "Card", "Kart";
+    ColEmail => "Payer", "Ödeyen";
+    ColTime => "Time", "Zaman";
+    ColEntity => "Object", "Nesne";
+    ColChange => "Change", "Değişim";
+    ColRequest => "Request id", "İstek no";
+    ColProvider => "Provider", "Sağlayıcı";
+    ColRoute => "Route", "Rota";
+    ColOutcome => "Outcome", "Sonuç";
+    ColDecline => "Decline code", "Ret kodu";
+    ColLatency => "Latency", "Süre";
+    ColAttempt => "Attempt", "Deneme";
+    ColHttp => "HTTP", "HTTP";
+    ColError => "Error", "Hata";
+    ColEndpoint => "Endpoint", "Uç nokta";
+    ColStatus => "Status", "Durum";
+    ColNext => "Next attempt", "Sonraki deneme";
+    ColChallenge => "Challenge", "Doğrulama";
+    ColCharge => "Charge", "Deneme (charge)";
+    ColStarted => "Started", "Başlangıç";
+    ColResolved => "Resolved", "Sonuçlanma";
+
+    Back => "← Back to search", "← Aramaya dön";
+    PaidQuestion => "Paid?", "Ödendi mi?";
+    NotifiedQuestion => "Did the merchant hear about it?", "Satıcıya bildirildi mi?";
+    VerdictPaid => "Yes — paid", "Evet — ödendi";
+    VerdictAuthorized => "Authorized — waiting for capture", "Provizyonda — tahsilat bekliyor";
+    VerdictInProgress => "In progress", "İşlem sürüyor";
+    VerdictAwaitingPayer => "No — waiting for the payer", "Hayır — ödeyen bekleniyor";
+    VerdictNotPaid => "No — not paid", "Hayır — ödenmedi";
+    NotifiedDelivered => "Yes — webhook delivered", "Evet — webhook teslim edildi";
+    NotifiedRetrying => "Not yet — retrying", "Henüz değil — yeniden deneniyor";
+    NotifiedFailed => "No — delivery gave up", "Hayır — teslim edilemedi";
+    NotifiedNoEndpoint => "No — no webhook endpoint was subscribed", "Hayır — abone webhook uç noktası yok";
+    NotifiedNoEvents => "Nothing to tell yet", "Henüz bildirilecek bir şey yok";
+    LatestEvents => "Latest events", "Son olaylar";
+    DeliveredAt => "Delivered", "Teslim";
+
+    SessionSection => "Checkout session", "Ödeme oturumu";
+    PayerSection => "Payer", "Ödeyen";
+    PaymentSection => "Payment", "Ödeme";
+    ChargesSection => "Charges (provider attempts)", "Sağlayıcı denemeleri (charge)";
+    TimelineSection => "Timeline", "Zaman çizelgesi";
+    ChallengesSection => "3DS steps", "3DS adımları";
+    EventsSection => "Events and webhook deliveries", "Olaylar ve webhook teslimatları";
+    RedirectSection => "Return and cancel", "Dönüş ve iptal";
+    ActionsSection => "Actions", "İşlemler";
+
+    FieldStatus => "Status", "Durum";
+    FieldAmount => "Amount", "Tutar";
+    FieldCaptured => "Captured", "Tahsil edilen";
+    FieldCaptureMethod => "Capture", "Tahsilat";
+    CaptureAutomatic => "automatic", "otomatik";
+    CaptureManual => "manual", "manuel";
+    FieldCreated => "Created", "Oluşturma";
+    FieldUpdated => "Updated", "Güncelleme";
+    FieldExpires => "Expires", "Son geçerlilik";
+    FieldAttempts => "Attempts", "Deneme";
+    FieldSecureMode => "3DS forced", "3DS zorunlu";
+    FieldMetadata => "Metadata", "Metadata";
+    FieldCard => "Card", "Kart";
+    FieldLastError => "Last error", "Son hata";
+    FieldName => "Name", "Ad";
+    FieldEmail => "Email", "E-posta";
+    FieldPhone => "Phone", "Telefon";
+    FieldBilling => "Billing", "Fatura";
+    FieldShipping => "Shipping", "Teslimat";
+    FieldCustomFields => "Answered fields", "Yanıtlanan alanlar";
+    SameAsBilling => "same as billing", "fatura ile aynı";
+    MaskedNote => "Personal data is masked. Search takes the full email.", "Kişisel veriler maskelenir. Arama tam e-posta ile yapılır.";
+    ReturnUrl => "Return URL", "Dönüş adresi";
+    CancelUrl => "Cancel URL", "İptal adresi";
+    PayerSentTo => "The payer's page sends them to", "Ödeyen şu adrese yönlendirilir";
+    PayerSentNowhere => "No redirect for this state.", "Bu durumda yönlendirme yok.";
+    RedirectNote => "A redirect is the payer's browser, not proof of payment: trust the payment status and the webhook.", "Yönlendirme ödeyenin tarayıcısıdır, ödeme kanıtı değildir: ödeme durumuna ve webhook'a güvenin.";
+    CancelledBy => "Cancelled by", "İptal eden";
+    ByPayer => "the payer", "ödeyen";
+    ByMerchant => "the merchant", "satıcı";
+    None => "—", "—";
+    NoCharges => "No attempt yet.", "Henüz deneme yok.";
+    NoChallenges => "No 3DS step.", "3DS adımı yok.";
+    NoEvents => "No events yet.", "Henüz olay yok.";
+    NoDeliveries => "No delivery: no endpoint was subscribed to this event.", "Teslimat yok: bu olaya abone uç nokta yoktu.";
+    Primary => "primary", "birincil";
+    Fallback => "fallback", "yedek";
+    Attempts => "attempts", "deneme";
+
+    CancelSession => "Cancel session", "Oturumu iptal et";
+    CapturePayment => "Capture payment", "Ödemeyi tahsil et";
+    VoidPayment => "Void authorization", "Provizyonu iptal et";
+    Resend => "Resend", "Yeniden gönder";
+    Reenable => "Re-enable endpoint", "Uç noktayı etkinleştir";
+    ConfirmTitle => "Please confirm", "Lütfen onaylayın";
+    ConfirmCancel => "Cancel this checkout session? The payer can no longer pay with its link.", "Bu ödeme oturumu iptal edilsin mi? Ödeyen bu bağlantıyla artık ödeme yapamaz.";
+    ConfirmCapture => "Capture {amount} from the authorized card?", "Provizyonlu karttan {amount} tahsil edilsin mi?";
+    ConfirmVoid => "Release the authorization of {amount}? No money will move.", "{amount} tutarındaki provizyon bırakılsın mı? Para hareketi olmaz.";
+    ConfirmResend => "Send event {event} to {endpoint} again? The receiver sees the same webhook-id.", "{event} olayı {endpoint} adresine yeniden gönderilsin mi? Alıcı aynı webhook-id'yi görür.";
+    ConfirmReenable => "Re-enable {endpoint}? Deliveries waiting for it become due now.", "{endpoint} yeniden etkinleştirilsin mi? Bekleyen teslimatlar hemen gönderilir.";
+    ConfirmYes => "Yes, do it", "Evet, uygula";
+    ConfirmNo => "Go back", "Vazgeç";
+    Working => "Working…", "Uygulanıyor…";
+    ActionDone => "Done.", "Tamamlandı.";
+    ActionFailed => "The API refused:", "API reddetti:";
+    NetworkError => "The API could not be reached. Check the connection and retry.", "API'ye ulaşılamadı. Bağlantıyı kontrol edip tekrar deneyin.";
+    NotFound => "No such checkout session for this key.", "Bu anahtarla böyle bir ödeme oturumu yok.";
+    Retry => "Retry", "Tekrar dene";
+}
+
+/// A status word for a wire status value, by what kind of object it belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Session,
+    Payment,
+    Charge,
+    Delivery,
+    Attempt,
+    Challenge,
+    Endpoint,
+}
+
+/// The word for a status in `lang`; unknown values are shown as they are.
+pub fn status_label(kind: Kind, status: &str, lang: Lang) -> String {
+    let pair: Option<(&str, &str)> = match (kind, status) {
+        (Kind::Session, "PENDING") => Some(("Open", "Açık")),
+        (Kind::Session, "PROCESSING") | (Kind::Payment, "PROCESSING") => Some(("Processing", "İşleniyor")),
+        (Kind::Session, "COMPLETED") => Some(("Completed", "Tamamlandı")),
+        (Kind::Session, "EXPIRED") => Some(("Expired", "Süresi doldu")),
+        (Kind::Session, "CANCELLED") | (Kind::Payment, "CANCELLED") => Some(("Cancelled", "İptal edildi")),
+        (Kind::Session, "FAILED") | (Kind::Payment, "FAILED") => Some(("Failed", "Başarısız")),
+        (Kind::Payment, "CREATED") => Some(("Created", "Oluşturuldu")),
+        (Kind::Payment, "REQUIRES_ACTION") => Some(("Waiting for 3DS", "3DS bekleniyor")),
+        (Kind::Payment, "REQUIRES_PAYMENT_METHOD") => Some(("Needs another card", "Başka kart bekleniyor")),
+        (Kind::Payment, "AUTHORIZED") => Some(("Authorized", "Provizyon alındı")),
+        (Kind::Payment, "SUCCEEDED") => Some(("Succeeded", "Başarılı")),
+        (Kind::Charge, "pending") => Some(("Waiting for provider", "Sağlayıcı yanıtı bekleniyor")),
+        (Kind::Charge, "requires_action") => Some(("Waiting for 3DS", "3DS bekleniyor")),
+        (Kind::Charge, "succeeded") | (Kind::Attempt, "succeeded") => Some(("Succeeded", "Başarılı")),
+        (Kind::Charge, "authorized") => Some(("Authorized", "Provizyon alındı")),
+        (Kind::Charge, "declined") => Some(("Declined", "Reddedildi")),
+        (Kind::Charge, "failed") => Some(("Provider error", "Sağlayıcı hatası")),
+        (Kind::Delivery, "pending") => Some(("Retry scheduled", "Yeniden denenecek")),
+        (Kind::Delivery, "sending") => Some(("Sending", "Gönderiliyor")),
+        (Kind::Delivery, "succeeded") => Some(("Delivered", "Teslim edildi")),
+        (Kind::Delivery, "failed") => Some(("Gave up", "Vazgeçildi")),
+        (Kind::Delivery, "cancelled") => Some(("Cancelled", "İptal edildi")),
+        (Kind::Attempt, "failed") => Some(("Failed", "Başarısız")),
+        (Kind::Attempt, "timeout") => Some(("Timed out", "Zaman aşımı")),
+        (Kind::Attempt, "error") => Some(("Network error", "Ağ hatası")),
+        (Kind::Challenge, "pending") => Some(("Waiting", "Bekliyor")),
+        (Kind::Challenge, "passed") => Some(("Passed", "Geçti")),
+        (Kind::Challenge, "failed") => Some(("Failed", "Başarısız")),
+        (Kind::Challenge, "abandoned") => Some(("Abandoned", "Yarıda bırakıldı")),
+        (Kind::Endpoint, "enabled") => Some(("Enabled", "Etkin")),
+        (Kind::Endpoint, "disabled") => Some(("Disabled", "Devre dışı")),
+        (Kind::Endpoint, "deleted") => Some(("Deleted", "Silindi")),
+        _ => None,
+    };
+    match (pair, lang) {
+        (Some((en, _)), Lang::En) => en.to_string(),
+        (Some((_, tr)), Lang::Tr) => tr.to_string(),
+        (None, _) => status.to_string(),
+    }
+}
+
+/// Replaces `{name}` placeholders.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hsrc_shared::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::En).is_empty() && !m.text(Lang::Tr).is_empty(), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn every_lifecycle_state_has_a_word_in_both_languages() {
+        for lang in [Lang::Tr, Lang::En] {
+            for s in SessionStatus::ALL {
+                assert_ne!(status_label(Kind::Session, s.as_str(), lang), s.as_str(), "{s:?}");
+            }
+            for s in PaymentStatus::ALL {
+                assert_ne!(status_label(Kind::Payment, s.as_str(), lang), s.as_str(), "{s:?}");
+            }
+            for s in ChargeStatus::ALL {
+                assert_ne!(status_label(Kind::Charge, s.as_str(), lang), s.as_str(), "{s:?}");
+            }
+            for s in ["pending", "sending", "succeeded", "failed", "cancelled"] {
+                assert_ne!(status_label(Kind::Delivery, s, lang), s);
+            }
+        }
+        assert_eq!(status_label(Kind::Session, "COMPLETED", Lang::Tr), "Tamamlandı");
+        assert_eq!(status_label(Kind::Session, "SOMETHING_NEW", Lang::En), "SOMETHING_NEW");
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(fill(Msg::ConfirmCapture.text(Lang::En), &[("amount", "₺125.00")]), "Capture ₺125.00 from the authorized card?");
+        assert_eq!(Lang::parse("EN-gb"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+    }
+}
