@@ -57,3 +57,38 @@ pub fn conflict_or_internal(e: DbError, message: &str) -> ApiError {
         other => internal(other),
     }
 }
+
+/// One page of a merchant's rows, newest first: `limit + 1` rows are read so the caller knows whether more exist.
+pub struct ListQuery<'a> {
+    pub table: &'static str,
+    /// The alias `columns` are written against (`s` in `s.id, s.status`).
+    pub alias: &'static str,
+    pub columns: &'static str,
+    pub merchant_id: &'a str,
+    pub status: Option<&'a str>,
+    pub limit: u32,
+    /// Id of the last row of the previous page.
+    pub starting_after: Option<&'a str>,
+}
+
+impl ListQuery<'_> {
+    pub async fn rows<T: DeserializeOwned>(&self, db: &dyn crate::platform::Database) -> Result<Vec<T>, ApiError> {
+        let (table, t) = (self.table, self.alias);
+        let sql = format!(
+            "SELECT {columns} FROM {table} {t} WHERE {t}.merchant_id = ?1 AND (?2 IS NULL OR {t}.status = ?2) \
+             AND (?3 IS NULL OR {t}.rowid < (SELECT rowid FROM {table} WHERE id = ?3 AND merchant_id = ?1)) \
+             ORDER BY {t}.rowid DESC LIMIT ?4",
+            columns = self.columns
+        );
+        let stmt = crate::stmt!(sql, self.merchant_id, self.status, self.starting_after, i64::from(self.limit) + 1);
+        crate::platform::query_as(db, stmt).await.map_err(internal)
+    }
+}
+
+/// Cuts a `limit + 1` result into a page with its cursor.
+pub fn page<T>(mut items: Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> hsrc_shared::api::List<T> {
+    let has_more = items.len() > limit as usize;
+    items.truncate(limit as usize);
+    let cursor = if has_more { items.last().map(id) } else { None };
+    hsrc_shared::api::List::new(items, has_more, cursor)
+}

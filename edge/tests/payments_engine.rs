@@ -294,3 +294,23 @@ fn live_merchants_never_reach_the_sandbox() {
 fn futures_block<F: std::future::Future>(f: F) -> F::Output {
     futures_executor::block_on(f)
 }
+
+#[test]
+fn lists_page_newest_first_with_status_filters() {
+    let w = World::new();
+    let ids: Vec<String> = (0..3).map(|_| w.create(json!({}))["id"].as_str().unwrap().to_string()).collect();
+    let paid = w.create(json!({}));
+    w.confirm_ok(&token(&paid), "4242424242424242");
+    let first = w.get("/v1/checkout-sessions?status=PENDING&limit=2").json_body();
+    let got: Vec<&str> = first["data"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(got, [ids[2].as_str(), ids[1].as_str()]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = w.get(&format!("/v1/checkout-sessions?status=PENDING&limit=2&starting_after={cursor}")).json_body();
+    assert_eq!(second["data"][0]["id"], ids[0].as_str());
+    assert_eq!(second["has_more"], false);
+    let payments = w.get("/v1/payments?status=SUCCEEDED").json_body();
+    assert_eq!(payments["data"].as_array().unwrap().len(), 1);
+    assert_eq!(payments["data"][0]["charges"][0]["status"], "succeeded");
+    assert_eq!(err_code(&w.get("/v1/payments?limit=1000")), (400, "parameter_invalid".into()));
+    assert_eq!(err_code(&w.get("/v1/checkout-sessions?status=PAID")), (400, "parameter_invalid".into()));
+}

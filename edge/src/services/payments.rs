@@ -80,22 +80,8 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
 }
 
 pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<PaymentStatus>, limit: u32, starting_after: Option<&str>) -> Result<List<Payment>, ApiError> {
-    let rows: Vec<PaymentRow> = query_as(
-        ctx.db,
-        stmt!(
-            format!(
-                "SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.merchant_id = ?1 AND (?2 IS NULL OR p.status = ?2) \
-                 AND (?3 IS NULL OR p.rowid < (SELECT rowid FROM payments WHERE id = ?3 AND merchant_id = ?1)) \
-                 ORDER BY p.rowid DESC LIMIT ?4"
-            ),
-            merchant_id,
-            status.map(|s| s.as_str()),
-            starting_after,
-            i64::from(limit) + 1
-        ),
-    )
-    .await
-    .map_err(store::internal)?;
+    let query = store::ListQuery { table: "payments", alias: "p", columns: PAYMENT_COLUMNS, merchant_id, status: status.map(|s| s.as_str()), limit, starting_after };
+    let rows: Vec<PaymentRow> = query.rows(ctx.db).await?;
     // One query for the charges of the whole page, not one per payment.
     let ids = serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
     let all_charges: Vec<ChargeRow> = query_as(
@@ -111,7 +97,7 @@ pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<PaymentStatus
             row.to_api(charges, Vec::new(), Default::default())
         })
         .collect();
-    Ok(sessions::page(items, limit, |p| p.id.clone()))
+    Ok(store::page(items, limit, |p| p.id.clone()))
 }
 
 /// Captures all or part of an authorized payment.

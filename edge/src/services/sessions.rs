@@ -205,32 +205,13 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Chec
 }
 
 pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<SessionStatus>, limit: u32, starting_after: Option<&str>) -> Result<List<CheckoutSession>, ApiError> {
-    let rows: Vec<SessionRow> = query_as(
-        ctx.db,
-        stmt!(
-            format!(
-                "SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.merchant_id = ?1 AND (?2 IS NULL OR s.status = ?2) \
-                 AND (?3 IS NULL OR s.rowid < (SELECT rowid FROM checkout_sessions WHERE id = ?3 AND merchant_id = ?1)) \
-                 ORDER BY s.rowid DESC LIMIT ?4"
-            ),
-            merchant_id,
-            status.map(|s| s.as_str()),
-            starting_after,
-            i64::from(limit) + 1
-        ),
-    )
-    .await
-    .map_err(store::internal)?;
-    Ok(page(rows.iter().map(|r| r.to_api(None)).collect(), limit, |s| s.id.clone()))
+    let query = store::ListQuery { table: "checkout_sessions", alias: "s", columns: SESSION_COLUMNS, merchant_id, status: status.map(|s| s.as_str()), limit, starting_after };
+    let rows: Vec<SessionRow> = query.rows(ctx.db).await?;
+    Ok(store::page(rows.iter().map(|r| r.to_api(None)).collect(), limit, |s| s.id.clone()))
 }
 
-/// Cuts a `limit + 1` query result into a page with a cursor.
-pub fn page<T>(mut items: Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> List<T> {
-    let has_more = items.len() > limit as usize;
-    items.truncate(limit as usize);
-    let cursor = if has_more { items.last().map(id) } else { None };
-    List::new(items, has_more, cursor)
-}
+/// Paging helper, shared by every list endpoint.
+pub use crate::store::page;
 
 /// Who ends a session early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
