@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{codes, endpoints, event_log, fanout};
 
 /// `POST /v1/events/:id/resend`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Resend {
     /// Only this endpoint (even one not subscribed to the event's type); default: every enabled endpoint that is.
@@ -20,7 +20,7 @@ pub struct Resend {
 }
 
 /// One HTTP attempt of a delivery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeliveryAttempt {
     pub attempt: i64,
     /// Unix milliseconds (attempts can be seconds apart).
@@ -36,7 +36,7 @@ pub struct DeliveryAttempt {
 }
 
 /// An event's delivery to one endpoint, with all its attempts (oldest first).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebhookDelivery {
     pub id: String,
     pub object: String,

@@ -34,7 +34,7 @@ pub mod reasons {
 }
 
 /// `POST /v1/webhook-endpoints`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEndpoint {
     pub url: String,
@@ -46,7 +46,7 @@ pub struct CreateEndpoint {
 }
 
 /// `PATCH /v1/webhook-endpoints/:id`: every field optional; `description: ""` clears it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEndpoint {
     #[serde(default)]
@@ -62,7 +62,7 @@ pub struct UpdateEndpoint {
 }
 
 /// `POST /v1/webhook-endpoints/:id/rotate-secret`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RotateSecret {
     /// Seconds the old secret keeps signing (0–604800, default 86400). 0 retires it at once.
@@ -102,7 +102,7 @@ pub const ENDPOINT_COLUMNS: &str = "w.id, w.merchant_id, w.url, w.description, w
      w.created_at, w.updated_at";
 
 /// The merchant's view of an endpoint. `secret` appears only in the create and rotate responses.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WebhookEndpoint {
     pub id: String,
     pub object: String,
