@@ -262,9 +262,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
     let bindings = Bindings::new(&env, None)?;
     let ctx = bindings.ctx(new_request_id("dlv"));
-    for message in batch.messages()? {
-        // Delivery records its own outcome and schedules its retry; the queue only needs to hear "done".
-        crate::services::webhooks::deliver(&ctx, message.body()).await;
+    let messages = batch.messages()?;
+    // Concurrently, so one endpoint that hangs until the timeout does not hold up the rest of the batch. Delivery
+    // records its own outcome and schedules its retry; the queue only needs to hear "done".
+    futures::future::join_all(messages.iter().map(|m| crate::services::webhooks::deliver(&ctx, m.body()))).await;
+    for message in &messages {
         message.ack();
     }
     Ok(())
