@@ -186,7 +186,7 @@ impl LimitBucket {
         match self {
             Self::Confirm => (60, 60, "LIMIT_CONFIRM"),
             Self::Payer => (300, 60, "LIMIT_PAYER"),
-            Self::SecretKey => (2000, 10, "LIMIT_SECRET_KEY"),
+            Self::SecretKey => (500, 10, "LIMIT_SECRET_KEY"),
         }
     }
 }

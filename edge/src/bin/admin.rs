@@ -11,7 +11,8 @@ fn main() {
                 hsrc_edge::services::merchants::seed_sql(
                     id,
                     name,
-                    false,
+                    // A live key pair seeds a live-mode merchant.
+                    secret_key.starts_with("sk_live_"),
                     &["localhost", "127.0.0.1", "merchant.example", "*.merchant.example"],
                     &["http://localhost:8787", "http://127.0.0.1:8787"],
                     secret_key,
@@ -21,7 +22,7 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: hsrc-admin seed-sql <merchant_id> <name> <sk_test_…> <pk_test_…>");
+            eprintln!("usage: hsrc-admin seed-sql <merchant_id> <name> <sk_test_…|sk_live_…> <pk_test_…|pk_live_…>");
             std::process::exit(2);
         }
     }
