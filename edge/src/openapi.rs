@@ -266,6 +266,8 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
         ),
         Op::GetEvent => c(None, json_ok(s.out::<Event>()), &[], SECRET_ERRORS),
         Op::ResendEvent => c(Some(loose("Optional endpoint_id.")), json_ok(loose("The deliveries made.")), &[], SECRET_ERRORS),
+        Op::OpsSearch => c(None, json_ok(loose("Sessions with their payments.")), &[("q", "Search text."), ("status", "Session status."), ("payment_status", "Payment status."), ("from", "From (Unix seconds)."), ("to", "To (Unix seconds).")], SECRET_ERRORS),
+        Op::OpsSession => c(None, json_ok(loose("A session with its payment, charges, timeline, 3DS, events and deliveries.")), &[], SECRET_ERRORS),
     }
 }
 
