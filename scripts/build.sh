@@ -14,3 +14,5 @@ if [ -f scripts/build-widget.sh ]; then
 else
   mkdir -p dist/assets && cp -R static/. dist/assets/
 fi
+# The operations console is a bundle of its own (never part of the payer's widget).
+bash scripts/build-ops.sh
