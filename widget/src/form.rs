@@ -7,11 +7,11 @@
 use crate::card_input::{self, ExpiryError};
 use crate::i18n::Msg;
 use hsrc_shared::api::{
-    Address, CardInput, CollectField, ConfirmRequest, CustomFieldDef, CustomFieldType, Customer, PayerDetails,
+    Address, CardInput, CollectField, ConfirmRequest, CustomFieldDef, Customer, PayerDetails,
     PaymentMethodInput, PaymentMethodType,
 };
 use hsrc_shared::card::{self, CardBrand, CardProblem};
-use hsrc_shared::validate;
+use hsrc_shared::validate::{self, FieldProblem};
 use std::collections::BTreeMap;
 
 /// One part of a postal address.
@@ -394,59 +394,36 @@ impl FormState {
         card_input::brand_of(&self.card_number)
     }
 
-    /// What is wrong with one field, if anything.
+    /// What is wrong with one field, if anything: presence for what the session requires, then the shared format
+    /// rules the edge applies.
     pub fn check(&self, field: &Field, req: &Requirements, now: YearMonth) -> Option<Msg> {
         let value = self.value(field).trim();
         match field {
-            Field::Name => {
-                if value.is_empty() {
-                    Some(Msg::Required)
-                } else if value.chars().count() > 200 {
-                    Some(Msg::NameInvalid)
-                } else {
-                    None
-                }
-            }
-            Field::Email => {
-                if value.is_empty() {
-                    Some(Msg::Required)
-                } else {
-                    validate::email(value, "email").err().map(|_| Msg::EmailInvalid)
-                }
-            }
+            Field::Name => validate::name_value(value).err().map(field_problem_msg),
+            Field::Email => validate::email_value(value).err().map(field_problem_msg),
             Field::Phone => {
                 if value.is_empty() {
                     req.phone.then_some(Msg::Required)
                 } else {
-                    validate::phone_e164(value, "phone").err().map(|_| Msg::PhoneInvalid)
+                    validate::phone_value(value).err().map(field_problem_msg)
                 }
             }
             Field::Address(kind, part) => {
-                if value.is_empty() {
-                    return part.required().then_some(Msg::Required);
-                }
                 let input = match kind {
                     AddrKind::Billing => &self.billing,
                     AddrKind::Shipping => &self.shipping,
                 };
-                // The shared check looks at the whole address; blame this part only when it names this part.
-                match validate::address(&input.to_address(), kind.key()) {
-                    Err(e) if Field::from_param(e.param.as_deref().unwrap_or_default()) == Some(field.clone()) => {
-                        Some(if *part == AddrPart::PostalCode { Msg::PostalCodeInvalid } else { Msg::AddressInvalid })
-                    }
-                    _ => None,
-                }
+                validate::address_problems(&input.to_address())
+                    .into_iter()
+                    .find(|(key, _)| *key == part.key())
+                    .map(|(_, problem)| field_problem_msg(problem))
             }
             Field::Custom(key) => {
                 let def = req.custom(key)?;
                 if value.is_empty() {
                     return def.required.then_some(Msg::Required);
                 }
-                match def.kind {
-                    CustomFieldType::Text => None,
-                    CustomFieldType::Numeric => (!is_number(value)).then_some(Msg::NumberInvalid),
-                    CustomFieldType::Dropdown => (!def.options.iter().any(|o| o == value)).then_some(Msg::OptionInvalid),
-                }
+                validate::custom_field_value(def, value).err().map(field_problem_msg)
             }
             Field::CardNumber => card::number_problem(value).map(card_problem_msg),
             Field::Expiry => match card_input::parse_expiry(value) {
@@ -549,19 +526,26 @@ pub fn card_problem_msg(problem: CardProblem) -> Msg {
     }
 }
 
-/// A plain decimal number: optional sign, digits, at most one `.` or `,` separator.
-fn is_number(value: &str) -> bool {
-    let body = value.strip_prefix(['-', '+']).unwrap_or(value);
-    let mut parts = body.splitn(2, ['.', ',']);
-    let int = parts.next().unwrap_or_default();
-    let frac = parts.next();
-    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    digits(int) && frac.is_none_or(digits)
+/// The payer's words for a shared field check's finding.
+pub fn field_problem_msg(problem: FieldProblem) -> Msg {
+    match problem {
+        FieldProblem::Required => Msg::Required,
+        FieldProblem::TooLong { .. } => Msg::TooLong,
+        FieldProblem::ControlCharacters => Msg::FieldInvalid,
+        FieldProblem::EmailInvalid => Msg::EmailInvalid,
+        FieldProblem::PhoneNeedsCountryCode | FieldProblem::PhoneInvalid => Msg::PhoneInvalid,
+        FieldProblem::PostalCodeInvalid => Msg::PostalCodeInvalid,
+        FieldProblem::CountryInvalid => Msg::CountryInvalid,
+        FieldProblem::NotANumber => Msg::NumberInvalid,
+        FieldProblem::NotAnOption => Msg::OptionInvalid,
+        FieldProblem::UnknownField => Msg::FieldInvalid,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hsrc_shared::api::CustomFieldType;
 
     const NOW: YearMonth = YearMonth { year: 2026, month: 11 };
 
@@ -677,6 +661,17 @@ mod tests {
         assert!(form.validate(&req, NOW).is_empty());
         assert_eq!(form.payer_details(&req).custom_fields.get("size").map(String::as_str), Some("M"));
         assert!(!form.payer_details(&req).custom_fields.contains_key("note"));
+    }
+
+    #[test]
+    fn address_checks_name_the_part_that_is_wrong() {
+        let req = everything();
+        let mut form = filled();
+        form.billing.postal_code = "3471".into();
+        assert_eq!(form.check(&Field::Address(AddrKind::Billing, AddrPart::PostalCode), &req, NOW), Some(Msg::PostalCodeInvalid));
+        assert_eq!(form.check(&Field::Address(AddrKind::Billing, AddrPart::City), &req, NOW), None);
+        form.billing.line1 = "x".repeat(300);
+        assert_eq!(form.check(&Field::Address(AddrKind::Billing, AddrPart::Line1), &req, NOW), Some(Msg::TooLong));
     }
 
     #[test]

@@ -109,7 +109,7 @@ catalogue! {
     ChooseOne => "Choose…", "Seçin…";
     CardSection => "Card", "Kart bilgileri";
     CardNumber => "Card number", "Kart numarası";
-    Expiry => "Expiry date (MM / YY)", "Son kullanma tarihi (AA / YY)";
+    Expiry => "Expiry (MM / YY)", "Son kullanma (AA / YY)";
     Cvc => "Security code (CVC)", "Güvenlik kodu (CVC)";
     /// Text of the pay button; `{amount}` is the formatted amount.
     PayAmount => "Pay {amount}", "{amount} öde";
@@ -123,7 +123,8 @@ catalogue! {
     Required => "This field is required.", "Bu alan zorunludur.";
     EmailInvalid => "Enter a valid email address, like name@example.com.", "Geçerli bir e-posta adresi girin, ör. ad@ornek.com.";
     PhoneInvalid => "Enter the phone number with its country code, e.g. +90 532 123 45 67.", "Telefon numarasını ülke koduyla girin, ör. +90 532 123 45 67.";
-    NameInvalid => "Enter your full name.", "Adınızı ve soyadınızı girin.";
+    TooLong => "This is too long.", "Bu alan çok uzun.";
+    CountryInvalid => "Choose a country.", "Bir ülke seçin.";
     AddressInvalid => "Check this part of the address.", "Adresin bu kısmını kontrol edin.";
     PostalCodeInvalid => "Enter a valid postal code.", "Geçerli bir posta kodu girin.";
     NumberInvalid => "Enter a number.", "Bir sayı girin.";

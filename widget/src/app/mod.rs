@@ -491,6 +491,9 @@ impl Ctx {
 
     /// Where the hosted page goes after a final screen, and after how long.
     pub fn hosted_exit(&self, screen: &Screen) -> Option<(String, u64)> {
+        if !self.hosted {
+            return None;
+        }
         self.session.with_untracked(|s| {
             let s = s.as_ref()?;
             match screen {
