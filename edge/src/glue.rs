@@ -158,6 +158,7 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
         demo_merchant_id: var(env, "DEMO_MERCHANT_ID").unwrap_or(defaults.demo_merchant_id),
         webhook_timeout_ms: var(env, "WEBHOOK_TIMEOUT_MS").and_then(|v| v.parse().ok()).filter(|ms| (100..=30_000).contains(ms)).unwrap_or(defaults.webhook_timeout_ms),
         webhook_retry_speedup: var(env, "WEBHOOK_RETRY_SPEEDUP").and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(defaults.webhook_retry_speedup),
+        data_key: var(env, "DATA_KEY").unwrap_or(defaults.data_key),
         rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off") && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
     }
 }

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod platform;
 pub mod providers;
 pub mod router;
+pub mod sealed;
 pub mod services;
 pub mod store;
 

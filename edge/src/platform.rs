@@ -221,6 +221,8 @@ pub struct Config {
     /// Request rate limits (`RATE_LIMITS = "off"` turns them off, honoured only where the demo is enabled, i.e.
     /// sandbox deployments, for local load benchmarks).
     pub rate_limits: bool,
+    /// Seals secrets kept in D1 (webhook signing secrets, idempotency replays). A Worker secret in production.
+    pub data_key: String,
 }
 
 impl Default for Config {
@@ -235,6 +237,7 @@ impl Default for Config {
             webhook_timeout_ms: 10_000,
             webhook_retry_speedup: 1,
             rate_limits: true,
+            data_key: "local-development-data-key".into(),
         }
     }
 }

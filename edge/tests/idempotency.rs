@@ -78,3 +78,34 @@ fn bad_keys_and_bodies_get_the_error_model() {
     assert_eq!(err_code(&resp), (400, "parameter_unknown".into()));
     assert_eq!(resp.json_body()["error"]["param"], "customer[emial]");
 }
+
+#[test]
+fn tokens_and_signing_secrets_are_sealed_at_rest() {
+    let w = World::new();
+    let created = create_with_key(&w, "sealed-1", 100).json_body();
+    let token = created["checkout_session"]["token"].as_str().unwrap().to_string();
+    let endpoint = w.h.request(
+        ApiRequest::new(Method::Post, "/v1/webhook-endpoints")
+            .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
+            .with_header("idempotency-key", "sealed-2")
+            .with_json(&json!({ "url": "https://hooks.merchant.example/hsrc", "enabled_events": ["*"] })),
+    );
+    assert_eq!(endpoint.status, 200, "{}", String::from_utf8_lossy(&endpoint.body));
+    let secret = endpoint.json_body()["webhook_endpoint"]["secret"].as_str().unwrap_or_default().to_string();
+    assert!(secret.starts_with("whsec_"), "{}", String::from_utf8_lossy(&endpoint.body));
+    let dump: String = w.h.db.with_conn(|c| {
+        ["idempotency_keys", "webhook_endpoints", "checkout_sessions"]
+            .iter()
+            .map(|t| {
+                let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
+                let n = st.column_count();
+                st.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))).unwrap().map(Result::unwrap).collect::<Vec<_>>().join("\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert!(!dump.contains(&token), "a payer token is stored in the clear");
+    assert!(!dump.contains(&secret) && !dump.contains("whsec_"), "a signing secret is stored in the clear");
+    // Replays still answer with the original bytes.
+    assert_eq!(create_with_key(&w, "sealed-1", 100).json_body()["checkout_session"]["token"], token.as_str());
+}

@@ -76,11 +76,15 @@ pub async fn claim(ctx: &Ctx<'_>, scope: &str, key: &str, hash: &str) -> Result<
         return Err(ApiError::new(422, ErrorType::IdempotencyError, codes::IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was already used with a different request. Use a new key for a new request."));
     }
     match (record.state.as_str(), record.response_status, record.response_body) {
-        ("done", Some(status), Some(body)) => Ok(Claim::Replay(ApiResponse {
-            status: status as u16,
-            headers: vec![("content-type".into(), "application/json".into()), ("idempotent-replayed".into(), "true".into())],
-            body: body.into_bytes(),
-        })),
+        ("done", Some(status), Some(sealed)) => {
+            // The stored response may hold a payer token or a signing secret, so it is sealed at rest.
+            let body = crate::sealed::open(ctx, &sealed).ok_or_else(ApiError::internal)?;
+            Ok(Claim::Replay(ApiResponse {
+                status: status as u16,
+                headers: vec![("content-type".into(), "application/json".into()), ("idempotent-replayed".into(), "true".into())],
+                body,
+            }))
+        }
         _ if now - record.locked_at > STALE_IN_FLIGHT_MS => take_over(ctx, scope, key, record.locked_at).await,
         _ => Err(ApiError::new(409, ErrorType::IdempotencyError, codes::IDEMPOTENCY_KEY_IN_FLIGHT, "A request with this Idempotency-Key is still being processed. Retry in a moment.")),
     }
@@ -113,7 +117,7 @@ pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, response: &ApiRespons
         stmt!(
             "UPDATE idempotency_keys SET state = 'done', response_status = ?1, response_body = ?2 WHERE scope = ?3 AND key = ?4",
             i64::from(response.status),
-            String::from_utf8_lossy(&response.body).into_owned(),
+            crate::sealed::seal(ctx, &response.body),
             scope,
             key
         )

@@ -106,7 +106,7 @@ pub async fn deliver_one(ctx: &Ctx<'_>, delivery_id: &str) -> Result<Step, ApiEr
     // Serialised once: these exact bytes are signed and sent.
     let body = serde_json::to_vec(&event.to_api()).map_err(|_| ApiError::internal())?;
     let timestamp = ctx.now_s();
-    let secrets = endpoint.signing_secrets(now);
+    let secrets = endpoint.signing_secrets(ctx);
     let secret_refs: Vec<&webhook::WebhookSecret> = secrets.iter().collect();
     let headers = vec![
         ("content-type".to_string(), "application/json".to_string()),

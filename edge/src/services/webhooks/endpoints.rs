@@ -149,11 +149,17 @@ impl EndpointRow {
         }
     }
 
-    /// The secrets that sign a delivery made at `now_ms`: the current one, and the previous one during its grace
-    /// period. A stored secret that does not parse is skipped (and would fail verification, visibly).
-    pub fn signing_secrets(&self, now_ms: i64) -> Vec<WebhookSecret> {
+    /// The secrets that sign a delivery made now: the current one, and the previous one during its grace period.
+    /// Secrets are stored sealed (`crate::sealed`); one that does not open is skipped (and would fail
+    /// verification, visibly).
+    pub fn signing_secrets(&self, ctx: &Ctx<'_>) -> Vec<WebhookSecret> {
+        let now_ms = ctx.now_ms();
         let previous = self.previous_secret.as_deref().filter(|_| self.previous_secret_expires_at.is_some_and(|t| t > now_ms));
-        std::iter::once(self.secret.as_str()).chain(previous).filter_map(|s| WebhookSecret::parse(s).ok()).collect()
+        std::iter::once(self.secret.as_str())
+            .chain(previous)
+            .filter_map(|stored| crate::sealed::open_string(ctx, stored))
+            .filter_map(|s| WebhookSecret::parse(&s).ok())
+            .collect()
     }
 }
 
@@ -235,7 +241,7 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateEndpoint) -> 
             description,
             to_json_list(&enabled_events),
             merchant.livemode,
-            secret.to_whsec_string(),
+            crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes()),
             now
         )])
         .await
@@ -359,7 +365,7 @@ pub async fn rotate_secret(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: Rota
             stmt!(
                 "UPDATE webhook_endpoints SET secret = ?1, previous_secret = ?2, previous_secret_expires_at = ?3, updated_at = ?4 \
                  WHERE id = ?5 AND secret = ?6",
-                secret.to_whsec_string(),
+                crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes()),
                 previous,
                 previous_expires,
                 now,
