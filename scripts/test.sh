@@ -55,4 +55,6 @@ if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhook
   step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
   node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
 fi
+step "schema-driven fuzzing of the API from its OpenAPI document (schemathesis, bounded)"
+bash scripts/fuzz.sh
 step "all tests passed"
