@@ -250,9 +250,13 @@ fn no_card_number_or_cvc_reaches_d1_kv_or_logs() {
             assert!(!text.contains(card), "a card number was found in {}", file.display());
         }
         assert!(!text.contains(&format!("\"cvc\":\"{unique_cvc}\"")), "a CVC was found in {}", file.display());
-        // Our structured log lines (JSON) never carry a payer token. (wrangler's own dev access log prints URLs.)
+        // Secret keys are stored only as hashes and never logged.
+        assert!(!text.contains(&api.secret_key), "the secret key was found in {}", file.display());
+        // Our structured log lines (JSON) never carry a payer token or a webhook secret (D1 holds whsec_ secrets,
+        // which signing needs; logs never do). wrangler's own dev access log prints URLs.
         for line in text.lines().filter(|l| l.starts_with('{')) {
             assert!(!line.contains("cst_"), "a session token was logged: {line}");
+            assert!(!line.contains("whsec_"), "a webhook secret was logged: {line}");
         }
     }
 }
