@@ -19,15 +19,16 @@ fn emit(level: &str, kind: &str, message: &str) {
     }
 }
 
-/// A request path fit for logs: the payer token segment (a bearer secret) is replaced.
+/// A request path fit for logs: the segments that work as bearer secrets are replaced — the payer token
+/// (`/token/<token>`) and the 3DS challenge id (`/3ds/<id>`: whoever holds it can answer the challenge).
 pub fn redact_path(path: &str) -> String {
-    match path.split_once("/token/") {
-        Some((head, tail)) => {
-            let rest = tail.split_once('/').map(|(_, r)| format!("/{r}")).unwrap_or_default();
-            format!("{head}/token/[redacted]{rest}")
-        }
-        None => path.to_string(),
+    let mut out = Vec::new();
+    let mut redact_next = false;
+    for segment in path.split('/') {
+        out.push(if redact_next && !segment.is_empty() { "[redacted]" } else { segment });
+        redact_next = matches!(segment, "token" | "3ds");
     }
+    out.join("/")
 }
 
 #[cfg(test)]
@@ -37,5 +38,8 @@ mod tests {
         assert_eq!(super::redact_path("/v1/checkout-sessions/token/cst_abc/confirm"), "/v1/checkout-sessions/token/[redacted]/confirm");
         assert_eq!(super::redact_path("/v1/checkout-sessions/token/cst_abc"), "/v1/checkout-sessions/token/[redacted]");
         assert_eq!(super::redact_path("/v1/health"), "/v1/health");
+        assert_eq!(super::redact_path("/v1/3ds/chl_abc/complete"), "/v1/3ds/[redacted]/complete");
+        assert_eq!(super::redact_path("/checkout/3ds/chl_abc"), "/checkout/3ds/[redacted]");
+        assert_eq!(super::redact_path("/v1/checkout-sessions/token/"), "/v1/checkout-sessions/token/");
     }
 }
