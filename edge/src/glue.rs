@@ -77,6 +77,12 @@ impl DeliveryQueue for Queue {
         let batch = worker::BatchMessageBuilder::new().messages(delivery_ids.to_vec()).build();
         queue.send_batch(batch).await.map_err(|e| e.to_string())
     }
+
+    async fn send_later(&self, delivery_id: &str, delay_seconds: u32) -> Result<(), String> {
+        let Some(queue) = &self.0 else { return Err("no WEBHOOKS queue binding".into()) };
+        let message = worker::MessageBuilder::new(delivery_id.to_string()).delay_seconds(delay_seconds).build();
+        queue.send(message).await.map_err(|e| e.to_string())
+    }
 }
 
 struct Http;

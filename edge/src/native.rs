@@ -103,12 +103,19 @@ impl Cache for MemoryCache {
 #[derive(Default)]
 pub struct MemoryQueue {
     pub sent: RefCell<Vec<String>>,
+    /// Delayed messages: (delivery id, delay in seconds).
+    pub delayed: RefCell<Vec<(String, u32)>>,
 }
 
 #[async_trait(?Send)]
 impl DeliveryQueue for MemoryQueue {
     async fn send(&self, delivery_ids: &[String]) -> Result<(), String> {
         self.sent.borrow_mut().extend(delivery_ids.iter().cloned());
+        Ok(())
+    }
+
+    async fn send_later(&self, delivery_id: &str, delay_seconds: u32) -> Result<(), String> {
+        self.delayed.borrow_mut().push((delivery_id.to_string(), delay_seconds));
         Ok(())
     }
 }

@@ -147,6 +147,9 @@ pub trait Cache {
 #[async_trait(?Send)]
 pub trait DeliveryQueue {
     async fn send(&self, delivery_ids: &[String]) -> Result<(), String>;
+
+    /// Sends one message to be delivered after `delay_seconds` (a short retry without waiting for the cron).
+    async fn send_later(&self, delivery_id: &str, delay_seconds: u32) -> Result<(), String>;
 }
 
 /// An outbound HTTP POST for webhook delivery. Redirects are never followed.

@@ -307,6 +307,9 @@ fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
     assert_eq!((s(&d["status"]), d["attempt_count"].as_i64(), d["last_status_code"].as_i64()), ("pending", Some(1), Some(500)));
     let wait = d["next_attempt_at"].as_i64().unwrap() - w.now_s();
     assert!((5..=6).contains(&wait), "second attempt after about 5 s, got {wait}");
+    // The short retry goes back on the queue with its delay instead of waiting for the next cron tick.
+    let delayed = w.h.queue.delayed.borrow().clone();
+    assert!(matches!(delayed.last(), Some((id, secs)) if id == s(&d["id"]) && (5..=6).contains(secs)), "{delayed:?}");
     // Not due yet: the sweep queues nothing and a stray message posts nothing.
     assert_eq!(w.sweep(), 0);
     assert_eq!(w.deliver(s(&d["id"])), Step::NotDue);
