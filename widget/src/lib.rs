@@ -10,6 +10,7 @@ pub mod challenge;
 pub mod flow;
 pub mod form;
 pub mod i18n;
+pub mod json;
 pub mod mode;
 
 #[cfg(target_arch = "wasm32")]

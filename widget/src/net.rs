@@ -1,18 +1,26 @@
 //! JSON calls to the edge API (same origin as the page), with the API's error model and `Idempotency-Key`s.
+//!
+//! The request futures are boxed and the responses read through [`crate::json`], so the fetch and parse code
+//! exists once in the binary however many places call it.
 
 use crate::browser::{self, sleep};
-use hsrc_shared::api::{ConfirmResponse, PayerSessionEnvelope, PayerSessionView};
-use hsrc_shared::error::{codes, ErrorBody};
+use crate::challenge::{ChallengeView, CompleteChallenge};
+use crate::json::{self, FromJson, Json};
+use hsrc_shared::api::{ConfirmRequest, ConfirmResponse, PayerSessionView};
+use hsrc_shared::error::codes;
 use hsrc_shared::ApiError;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+/// A boxed local future.
+pub type Fut<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// Why a call gave no result.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FetchError {
-    /// The request never got an answer (offline, DNS, CORS, aborted).
+    /// The request never got an answer (offline, DNS, aborted).
     Network,
     /// The API answered with its error model.
     Api(ApiError),
@@ -30,69 +38,64 @@ impl FetchError {
     }
 }
 
-/// One HTTP exchange: method, path, optional JSON body and idempotency key → status and body text.
-async fn send(method: &str, path: &str, body: Option<String>, key: Option<&str>) -> Result<(u16, String), FetchError> {
-    let init = web_sys::RequestInit::new();
-    init.set_method(method);
-    let headers = web_sys::Headers::new().map_err(|_| FetchError::Network)?;
-    let _ = headers.set("Accept", "application/json");
-    if let Some(body) = body {
-        let _ = headers.set("Content-Type", "application/json");
-        init.set_body(&body.into());
-    }
-    if let Some(key) = key {
-        let _ = headers.set("Idempotency-Key", key);
-    }
-    init.set_headers(&headers);
-    let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| FetchError::Network)?;
-    let response = JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| FetchError::Network)?;
-    let status = response.status();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    Ok((status, text))
-}
-
-/// Decodes a 2xx body as `T`, anything else as the API's error model.
-fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, FetchError> {
-    if (200..300).contains(&status) {
-        return serde_json::from_str(text).map_err(|_| FetchError::Unexpected(status));
-    }
-    match serde_json::from_str::<ErrorBody>(text) {
-        Ok(body) => Err(FetchError::Api(ApiError { status, ..body.error })),
-        Err(_) => Err(FetchError::Unexpected(status)),
-    }
-}
-
-/// `GET` a JSON resource.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, FetchError> {
-    let (status, text) = send("GET", path, None, None).await?;
-    decode(status, &text)
+/// One HTTP exchange: a 2xx answer's JSON, or the API error.
+fn request(method: &'static str, path: String, body: Option<String>, key: Option<String>) -> Fut<Result<Json, FetchError>> {
+    Box::pin(async move {
+        let init = web_sys::RequestInit::new();
+        init.set_method(method);
+        let headers = web_sys::Headers::new().map_err(|_| FetchError::Network)?;
+        let _ = headers.set("Accept", "application/json");
+        if let Some(body) = body {
+            let _ = headers.set("Content-Type", "application/json");
+            init.set_body(&body.into());
+        }
+        if let Some(key) = key {
+            let _ = headers.set("Idempotency-Key", &key);
+        }
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(&path, &init).map_err(|_| FetchError::Network)?;
+        let response = JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
+        let response: web_sys::Response = response.dyn_into().map_err(|_| FetchError::Network)?;
+        let status = response.status();
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let parsed = json::parse(&text);
+        if (200..300).contains(&status) {
+            return parsed.ok_or(FetchError::Unexpected(status));
+        }
+        match parsed.as_ref().and_then(|j| json::error_body(j, status)) {
+            Some(e) => Err(FetchError::Api(e)),
+            None => Err(FetchError::Unexpected(status)),
+        }
+    })
 }
 
 /// `POST` JSON with an `Idempotency-Key`. A lost answer or a key still in flight is retried with the same key
 /// (bounded), so the server replays the first outcome and a payment is never made twice.
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, key: &str) -> Result<T, FetchError> {
-    let json = serde_json::to_string(body).map_err(|_| FetchError::Unexpected(0))?;
-    let mut attempt = 0;
-    loop {
-        let result = match send("POST", path, Some(json.clone()), Some(key)).await {
-            Ok((status, text)) => decode(status, &text),
-            Err(e) => Err(e),
-        };
-        let retry = match &result {
-            Err(FetchError::Network) => true,
-            Err(FetchError::Api(e)) => e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503,
-            _ => false,
-        };
-        if !retry || attempt >= 3 {
-            return result;
+fn post(path: String, body: String, key: String) -> Fut<Result<Json, FetchError>> {
+    Box::pin(async move {
+        let mut attempt = 0;
+        loop {
+            let result = request("POST", path.clone(), Some(body.clone()), Some(key.clone())).await;
+            let retry = match &result {
+                Err(FetchError::Network) => true,
+                Err(FetchError::Api(e)) => e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503,
+                _ => false,
+            };
+            if !retry || attempt >= 3 {
+                return result;
+            }
+            attempt += 1;
+            sleep(600 * attempt).await;
         }
-        attempt += 1;
-        sleep(600 * attempt).await;
-    }
+    })
+}
+
+/// Reads a typed value out of an answer.
+fn read<T>(result: Result<Json, FetchError>, reader: fn(&Json) -> Option<T>) -> Result<T, FetchError> {
+    result.and_then(|j| reader(&j).ok_or(FetchError::Unexpected(200)))
 }
 
 /// The token path of a session (`/v1/checkout-sessions/token/<token>`); tokens were checked to be URL-safe.
@@ -101,22 +104,29 @@ fn token_path(token: &str, tail: &str) -> String {
 }
 
 /// The payer's view of the session.
-pub async fn load_session(token: &str) -> Result<PayerSessionView, FetchError> {
-    get::<PayerSessionEnvelope>(&token_path(token, "")).await.map(|e| e.checkout_session)
+pub fn load_session(token: &str) -> Fut<Result<PayerSessionView, FetchError>> {
+    let path = token_path(token, "");
+    Box::pin(async move { read(request("GET", path, None, None).await, json::session_envelope) })
 }
 
 /// Confirms the payment with the card and payer details.
-pub async fn confirm(
-    token: &str,
-    body: &hsrc_shared::api::ConfirmRequest,
-    key: &str,
-) -> Result<ConfirmResponse, FetchError> {
-    post(&token_path(token, "/confirm"), body, key).await
+pub async fn confirm(token: &str, body: &ConfirmRequest, key: String) -> Result<ConfirmResponse, FetchError> {
+    let json = serde_json::to_string(body).map_err(|_| FetchError::Unexpected(0))?;
+    read(post(token_path(token, "/confirm"), json, key).await, ConfirmResponse::from_json)
 }
 
 /// Cancels the checkout on the payer's request.
-pub async fn cancel(token: &str, key: &str) -> Result<PayerSessionView, FetchError> {
-    post::<_, PayerSessionEnvelope>(&token_path(token, "/cancel"), &serde_json::json!({}), key)
-        .await
-        .map(|e| e.checkout_session)
+pub async fn cancel(token: &str, key: String) -> Result<PayerSessionView, FetchError> {
+    read(post(token_path(token, "/cancel"), "{}".into(), key).await, json::session_envelope)
+}
+
+/// The sandbox 3DS challenge (ids were checked to be URL-safe).
+pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
+    read(request("GET", format!("/v1/3ds/{id}"), None, None).await, json::challenge_envelope)
+}
+
+/// Records the payer's choice on the sandbox challenge.
+pub async fn complete_challenge(id: &str, result: &'static str, key: String) -> Result<ChallengeView, FetchError> {
+    let body = serde_json::to_string(&CompleteChallenge { result }).map_err(|_| FetchError::Unexpected(0))?;
+    read(post(format!("/v1/3ds/{id}/complete"), body, key).await, json::challenge_envelope)
 }

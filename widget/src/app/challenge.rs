@@ -1,7 +1,7 @@
 //! 3DS: the frame the checkout opens the challenge in, and the sandbox challenge page itself.
 
 use crate::browser;
-use crate::challenge::{brand_label, ChallengeEnvelope, ChallengeMessage, ChallengeView, CompleteChallenge};
+use crate::challenge::{brand_label, ChallengeMessage, ChallengeView};
 use crate::i18n::{Lang, Msg};
 use crate::mode::{is_same_origin_path, with_query_param};
 use crate::net;
@@ -43,8 +43,8 @@ pub fn ChallengeFrame(
         let message = js_sys::JSON::stringify(&ev.data())
             .ok()
             .and_then(|s| s.as_string())
-            .and_then(|s| serde_json::from_str::<ChallengeMessage>(&s).ok());
-        if message.is_some_and(|m| m.is_completion()) {
+            .and_then(|s| crate::json::parse(&s));
+        if message.is_some_and(|m| ChallengeMessage::is_completion(&m)) {
             on_done();
         }
     });
@@ -74,16 +74,15 @@ pub fn ChallengePage(id: String, lang_override: Option<Lang>) -> impl IntoView {
     browser::set_root_attr("lang", lang.code());
     browser::set_title(Msg::ChallengeTitle.text(lang));
     let stage = RwSignal::new(Stage::Loading);
-    let path = format!("/v1/3ds/{id}");
     {
-        let path = path.clone();
+        let id = id.clone();
         spawn_local(async move {
-            match net::get::<ChallengeEnvelope>(&path).await {
-                Ok(env) if env.challenge.is_done() => {
-                    let result = if env.challenge.status == "passed" { "pass" } else { "fail" };
-                    finish(stage, env.challenge, result);
+            match net::load_challenge(&id).await {
+                Ok(challenge) if challenge.is_done() => {
+                    let result = if challenge.status == "passed" { "pass" } else { "fail" };
+                    finish(stage, challenge, result);
                 }
-                Ok(env) => stage.set(Stage::Ready(env.challenge)),
+                Ok(challenge) => stage.set(Stage::Ready(challenge)),
                 Err(_) => stage.set(Stage::Missing),
             }
         });
@@ -91,11 +90,10 @@ pub fn ChallengePage(id: String, lang_override: Option<Lang>) -> impl IntoView {
     let choose = move |result: &'static str| {
         let Stage::Ready(view) = stage.get_untracked() else { return };
         stage.set(Stage::Sending(view.clone()));
-        let path = format!("{path}/complete");
+        let id = id.clone();
         spawn_local(async move {
-            let key = browser::random_uuid();
-            match net::post::<_, ChallengeEnvelope>(&path, &CompleteChallenge { result }, &key).await {
-                Ok(env) => finish(stage, env.challenge, result),
+            match net::complete_challenge(&id, result, browser::random_uuid()).await {
+                Ok(challenge) => finish(stage, challenge, result),
                 Err(_) => stage.set(Stage::Ready(view)),
             }
         });

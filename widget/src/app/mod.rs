@@ -275,7 +275,7 @@ impl Ctx {
         // One key per submit: a retried request replays the first outcome instead of charging again.
         let key = browser::random_uuid();
         spawn_local(async move {
-            let result = net::confirm(&ctx.token.get_value(), &body, &key).await;
+            let result = net::confirm(&ctx.token.get_value(), &body, key).await;
             drop(body);
             ctx.submitting.set(false);
             match result {
@@ -442,7 +442,7 @@ impl Ctx {
         let ctx = *self;
         let key = browser::random_uuid();
         spawn_local(async move {
-            let result = net::cancel(&ctx.token.get_value(), &key).await;
+            let result = net::cancel(&ctx.token.get_value(), key).await;
             ctx.submitting.set(false);
             match result {
                 Ok(view) => ctx.apply_view(view, false),
