@@ -1,0 +1,373 @@
+#!/usr/bin/env bash
+# Benchmarks HSRC Pay Checkout the way a merchant would judge it, in one run on this machine, and writes
+# BENCHMARKS.md and benchmarks.json at the repository root:
+#   1. browser weight: raw, gzip and brotli sizes of the loader, widget wasm, JS glue and CSS, with budgets, and the
+#      largest contributors to the wasm (twiggy on a names-kept build);
+#   2. browser timing: headless Chromium on the demo merchant page, script tag → iframe ready → form interactive,
+#      over cold loads (bench/browser-timing.mjs);
+#   3. API throughput and latency on the local Worker (wrk, loopback only): no-op health route, token lookup, create
+#      session, confirm — each as a ratio of the no-op route measured in the same run;
+#   4. scaling: create throughput and token-lookup latency with 10^3, 10^4 and 10^5 sessions in D1.
+# Not part of scripts/test.sh: numbers depend on the machine and its load, so nothing here asserts a time.
+#
+# Knobs (for development; the committed numbers use the defaults): BENCH_DURATION (s per API scenario, 10),
+# BENCH_WARMUP (s, 2), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_LOADS (browser loads, 20),
+# BENCH_SCALE_SIZES ("1000 10000 100000"), BENCH_SCALE_DURATION (s, 5), BENCH_OUT_DIR (where the report goes:
+# the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+STARTED_AT=$(date +%s)
+
+DURATION="${BENCH_DURATION:-10}"
+WARMUP="${BENCH_WARMUP:-2}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+LOADS="${BENCH_LOADS:-20}"
+SCALE_SIZES="${BENCH_SCALE_SIZES:-1000 10000 100000}"
+SCALE_DURATION="${BENCH_SCALE_DURATION:-5}"
+OUT_DIR="${BENCH_OUT_DIR:-$ROOT}"
+TWIGGY_VERSION=0.8.0
+BROTLI_PY_VERSION=1.2.1
+VENV="$ROOT/.venv-bench"
+
+step() { printf '\n\033[1;36m== [%3ss] %s\033[0m\n' "$(( $(date +%s) - STARTED_AT ))" "$*" >&2; }
+note() { printf '   %s\n' "$*" >&2; }
+load_now() { cut -d' ' -f1-3 /proc/loadavg; }
+die() { printf '\033[1;31mbench: %s\033[0m\n' "$*" >&2; exit 1; }
+
+source scripts/bootstrap.sh
+
+RUN_DIR="$(mktemp -d /tmp/hsrc-bench.XXXXXX)"
+WORKER_LOG="$RUN_DIR/worker.log"
+WRANGLER_PID=""
+PORT=""
+BASE=""
+cleanup() {
+  stop_worker
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+# ---- tools -------------------------------------------------------------------------------------------------------
+
+ensure_twiggy() {
+  local have=""
+  command -v twiggy >/dev/null 2>&1 && have="$(twiggy --version 2>/dev/null || true)"
+  case " $have " in *" $TWIGGY_VERSION "*) return 0 ;; esac
+  note "cargo install twiggy $TWIGGY_VERSION (once per machine)"
+  cargo install twiggy --version "=$TWIGGY_VERSION" --locked --quiet || return 1
+}
+
+# Python's brotli from PyPI, pinned, in a private virtualenv; Debian's brotli CLI if that cannot be had.
+PY="python3"
+ensure_brotli() {
+  if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import brotli, sys; sys.exit(brotli.__version__ != '$BROTLI_PY_VERSION')" 2>/dev/null; then
+    PY="$VENV/bin/python"; return 0
+  fi
+  note "virtualenv .venv-bench with brotli==$BROTLI_PY_VERSION"
+  if { [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"; } &&
+     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "brotli==$BROTLI_PY_VERSION"; then
+    PY="$VENV/bin/python"; return 0
+  fi
+  note "pip failed: falling back to Debian's brotli CLI"
+  ensure_apt brotli
+}
+
+# ---- the local Worker ----------------------------------------------------------------------------------------------
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+# Starts `wrangler dev` on a fresh loopback port over the given state directory, as scripts/test.sh does, with two
+# differences for load: RATE_LIMITS=off (the per-key and per-token abuse limits would answer 429 by design under a
+# one-key load test; honoured only where the demo is enabled) and --log-level warn (the dev server otherwise makes
+# one extra HTTP call per request to print its access log, which production does not have).
+start_worker() {
+  local state="$1"
+  PORT="$(free_port)"
+  BASE="http://127.0.0.1:$PORT"
+  set -m
+  HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$state" \
+    --var "PUBLIC_ORIGIN:$BASE" --var "RATE_LIMITS:off" --log-level warn --show-interactive-dev-session=false \
+    >> "$WORKER_LOG" 2>&1 &
+  WRANGLER_PID=$!
+  set +m
+  for _ in $(seq 1 120); do
+    curl -sf "$BASE/v1/health" >/dev/null 2>&1 && return 0
+    kill -0 "$WRANGLER_PID" 2>/dev/null || { tail -40 "$WORKER_LOG" >&2; die "the Worker exited"; }
+    sleep 0.5
+  done
+  tail -40 "$WORKER_LOG" >&2
+  die "the Worker did not become ready in 60 s"
+}
+
+stop_worker() {
+  if [ -n "$WRANGLER_PID" ]; then
+    kill -- -"$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$WRANGLER_PID" 2>/dev/null || break; sleep 0.25; done
+    kill -9 -- -"$WRANGLER_PID" 2>/dev/null || true
+    wait "$WRANGLER_PID" 2>/dev/null || true
+    WRANGLER_PID=""
+  fi
+}
+
+d1() { # state-dir, then wrangler d1 execute arguments
+  local state="$1"; shift
+  wrangler d1 execute hsrc-checkout --local --persist-to "$state" "$@"
+}
+
+session_count() {
+  d1 "$1" --json --command "SELECT COUNT(*) AS n FROM checkout_sessions" 2>/dev/null |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["results"][0]["n"])'
+}
+
+create_session() { # prints a new session's payer token
+  curl -sf -X POST "$BASE/v1/checkout-sessions" -H "Authorization: Bearer $HSRC_SECRET_KEY" \
+    -H 'Content-Type: application/json' --data-binary @"$RUN_DIR/create.json" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["checkout_session"]["token"])'
+}
+
+# ---- wrk -----------------------------------------------------------------------------------------------------------
+
+# run_wrk NAME SECONDS PATH [VAR=VALUE ...]: one bounded wrk run against the local Worker; numbers go to
+# $RUN_DIR/wrk-NAME.json.
+run_wrk() {
+  local name="$1" seconds="$2" path="$3"; shift 3
+  case "$BASE" in http://127.0.0.1:*) ;; *) die "refusing to load $BASE: loopback only" ;; esac
+  LOAD_BEFORE="$(load_now)"
+  python3 bench/cpu.py snapshot "$WRANGLER_PID" "$RUN_DIR/cpu-before.json"
+  env BENCH_OUT="$RUN_DIR/wrk-$name.json" BENCH_THREADS="$THREADS" BENCH_PATH="$path" "$@" \
+    timeout $(( seconds + 60 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s \
+    -s "$ROOT/bench/wrk.lua" "$BASE$path" > "$RUN_DIR/wrk-$name.txt" 2>&1 ||
+    { cat "$RUN_DIR/wrk-$name.txt" >&2; die "wrk $name failed"; }
+  python3 bench/cpu.py snapshot "$WRANGLER_PID" "$RUN_DIR/cpu-after.json"
+  python3 - "$RUN_DIR/wrk-$name.json" "$name" "$RUN_DIR/cpu-before.json" "$RUN_DIR/cpu-after.json" "$LOAD_BEFORE" <<'PY' >&2
+import json, subprocess, sys
+out, name, before, after, load_before = sys.argv[1:6]
+r = json.load(open(out))
+cpu_out = out.replace(".json", ".cpu.json")
+subprocess.run([sys.executable, "bench/cpu.py", "diff", before, after, str(r["requests"]), cpu_out], check=True)
+r["cpu_ms_per_request"] = json.load(open(cpu_out))
+r["load_average_before"] = load_before
+json.dump(r, open(out, "w"), indent=2)
+errs = sum(r["errors"][k] for k in ("connect", "read", "write", "timeout"))
+cpu = r["cpu_ms_per_request"]
+print(f"   {name:<24} {r['rps']:>8.1f} rps  p50 {r['latency_us']['p50']/1000:7.2f} ms  p99 {r['latency_us']['p99']/1000:7.2f} ms"
+      f"  non-2xx {r['non_2xx']}  socket errors {errs}  CPU {cpu['total']:.2f} ms/req  {r['statuses']}")
+PY
+}
+
+# scenario NAME PATH [VAR=VALUE ...]: warm-up run, then the measured run.
+scenario() {
+  local name="$1" path="$2"; shift 2
+  run_wrk "$name-warmup" "$WARMUP" "$path" "$@"
+  run_wrk "$name" "$DURATION" "$path" "$@"
+}
+
+# ---- 0. machine and versions ----------------------------------------------------------------------------------------
+
+step "machine and versions"
+LOAD_AT_START="$(load_now)"
+python3 - "$RUN_DIR/machine.json" <<PY
+import json, os, platform, re, subprocess, sys
+def cmd(*a):
+    try:
+        return subprocess.run(a, capture_output=True, text=True, timeout=30).stdout.strip() or subprocess.run(a, capture_output=True, text=True, timeout=30).stderr.strip()
+    except Exception as e:
+        return f"unavailable ({e})"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+mem_kb = int(next(l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")))
+busy = subprocess.run("ps -eo comm= | grep -cE '^(rustc|cargo)\$' || true", shell=True, capture_output=True, text=True).stdout.strip()
+info = {
+    "date_utc": subprocess.run(["date", "-u", "+%Y-%m-%dT%H:%M:%SZ"], capture_output=True, text=True).stdout.strip(),
+    "nproc": os.cpu_count(),
+    "cpu_model": cpu,
+    "memory_gib": round(mem_kb / 1024 / 1024, 1),
+    "kernel": platform.release(),
+    "load_average_at_start": "$LOAD_AT_START",
+    "rustc_cargo_processes_at_start": int(busy or 0),
+    "versions": {
+        "rustc": cmd("rustc", "--version"),
+        "wrangler": cmd("wrangler", "--version").splitlines()[-1] if cmd("wrangler", "--version") else "unknown",
+        "workerd": cmd("$ROOT/node_modules/.bin/node", "-p", "require('$ROOT/node_modules/workerd/package.json').version"),
+        "chromium": re.sub(r"^.*?(Chromium [0-9.]+).*$", r"\1", cmd("/usr/bin/chromium", "--version").splitlines()[-1]),
+        "node": cmd("node", "--version"),
+        "playwright-core": cmd("node", "-p", "require('$ROOT/node_modules/playwright-core/package.json').version"),
+        "wrk": cmd("wrk", "-v").splitlines()[0] if cmd("wrk", "-v") else "unknown",
+        "wasm-bindgen": cmd("wasm-bindgen", "--version"),
+        "wasm-opt": cmd("wasm-opt", "--version"),
+    },
+    "commit": cmd("git", "-C", "$ROOT", "rev-parse", "--short", "HEAD"),
+    "worktree_dirty": bool(cmd("git", "-C", "$ROOT", "status", "--porcelain", "--untracked-files=no")),
+}
+json.dump(info, open(sys.argv[1], "w"), indent=2)
+print(f"   {info['nproc']} × {cpu}, {info['memory_gib']} GiB, load {info['load_average_at_start']}, "
+      f"{info['rustc_cargo_processes_at_start']} rustc/cargo processes", file=sys.stderr)
+PY
+
+# ---- 1. build --------------------------------------------------------------------------------------------------------
+
+if [ "${BENCH_SKIP_BUILD:-0}" = "1" ] && [ -f edge/build/index.js ] && [ -f dist/assets/pkg/hsrc_widget_bg.wasm ]; then
+  step "build skipped (BENCH_SKIP_BUILD=1): using the artefacts of the last build"
+else
+  step "building release artefacts (scripts/build.sh)"
+  bash scripts/build.sh
+fi
+cargo build --quiet -p hsrc-edge --bin hsrc-admin
+
+# ---- 2. weight ---------------------------------------------------------------------------------------------------------
+
+step "browser weight"
+ensure_brotli
+"$PY" bench/sizes.py weights dist/assets "$RUN_DIR/weights.json"
+
+step "largest contributors to the widget wasm (twiggy on a names-kept -Oz build)"
+WIDGET_WASM="${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/hsrc_widget.wasm"
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+TWIGGY_OK=0
+if ensure_twiggy; then
+  # The same wasm-bindgen and wasm-opt -Oz as scripts/build-widget.sh, plus -g so function names survive: the code
+  # twiggy attributes is the code we ship (the name section itself is left out of the percentages).
+  mkdir -p "$RUN_DIR/named"
+  if wasm-bindgen --target web --no-typescript --out-dir "$RUN_DIR/named" --out-name hsrc_widget "$WIDGET_WASM" &&
+     wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$RUN_DIR/named/hsrc_widget_bg.wasm" -o "$RUN_DIR/named/named.wasm" &&
+     twiggy top -n 20 "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-top.txt" &&
+     twiggy top -n 1000000 -f json "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-all.json"; then
+    "$PY" bench/sizes.py crates "$RUN_DIR/twiggy-all.json" "$RUN_DIR/crates.json"
+    TWIGGY_OK=1
+  fi
+fi
+if [ "$TWIGGY_OK" != 1 ]; then
+  note "twiggy unavailable: falling back to the wasm's section sizes"
+  "$PY" bench/sizes.py sections dist/assets/pkg/hsrc_widget_bg.wasm "$RUN_DIR/sections.json" || true
+fi
+
+# ---- 3. the local Worker with sessions to confirm -----------------------------------------------------------------------
+
+step "starting the local Worker (fresh database)"
+bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
+set -a; source "$RUN_DIR/keys.env"; set +a
+# Every confirm needs an open session of its own: enough for the warm-up and the measured run at well above the
+# rate this machine reaches (the report flags a run that ran out).
+CONFIRM_SESSIONS="${BENCH_CONFIRM_SESSIONS:-$(( (DURATION + WARMUP) * 400 ))}"
+python3 bench/sql.py confirm "$CONFIRM_SESSIONS" "http://127.0.0.1" "$RUN_DIR/confirm.sql" "$RUN_DIR/confirm-tokens.txt"
+d1 "$RUN_DIR/state" --file "$RUN_DIR/confirm.sql" >/dev/null
+head -n "$(( WARMUP * 400 ))" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-warmup.txt"
+tail -n +"$(( WARMUP * 400 + 1 ))" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-main.txt"
+note "$CONFIRM_SESSIONS open sessions inserted for the confirm scenario"
+start_worker "$RUN_DIR/state"
+note "Worker on $BASE"
+
+printf '%s' '{"amount":12500,"currency":"TRY","return_url":"https://shop.example/thanks","metadata":{"order_id":"bench-1001"}}' > "$RUN_DIR/create.json"
+sed -i "s|https://shop.example/thanks|$BASE/demo?returned=1|" "$RUN_DIR/create.json"
+printf '%s' '{"payment_method":{"type":"card","card":{"number":"4242424242424242","exp_month":12,"exp_year":2034,"cvc":"123"}},"payer":{"name":"Ayse Yilmaz","email":"ayse@example.com"}}' > "$RUN_DIR/confirm.json"
+
+# ---- 4. browser timing ----------------------------------------------------------------------------------------------
+
+step "browser timing: $LOADS cold loads of the demo merchant page (headless Chromium)"
+HSRC_BASE_URL="$BASE" BENCH_LOADS="$LOADS" BENCH_OUT="$RUN_DIR/browser.json" \
+  timeout $(( 120 + LOADS * 30 )) node bench/browser-timing.mjs || die "browser timing failed"
+
+# ---- 5. API throughput ----------------------------------------------------------------------------------------------
+
+step "API throughput: ${DURATION}s per scenario after ${WARMUP}s warm-up, $THREADS threads, $CONNECTIONS connections"
+LOOKUP_TOKEN="$(create_session)"
+curl -sf "$BASE/v1/checkout-sessions/token/$LOOKUP_TOKEN" >/dev/null   # first view fills the KV cache
+scenario health "/v1/health"
+scenario token_lookup "/v1/checkout-sessions/token/$LOOKUP_TOKEN"
+scenario create "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" BENCH_BODY_FILE="$RUN_DIR/create.json"
+scenario create_idempotent "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" \
+  BENCH_BODY_FILE="$RUN_DIR/create.json" BENCH_IDEMPOTENT=1
+run_wrk confirm-warmup "$WARMUP" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
+  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-warmup.txt"
+run_wrk confirm "$DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
+  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-main.txt"
+# The no-op route again: how much the machine drifted while the scenarios ran.
+run_wrk health_end "$DURATION" "/v1/health"
+stop_worker
+
+# ---- 6. scaling -------------------------------------------------------------------------------------------------------
+
+step "scaling: sessions in D1 = $SCALE_SIZES (${SCALE_DURATION}s per measurement)"
+bash scripts/seed.sh "$RUN_DIR/scale" "$RUN_DIR/keys.env"
+printf '[' > "$RUN_DIR/scale.json"
+first=1
+for size in $SCALE_SIZES; do
+  have="$(session_count "$RUN_DIR/scale")"
+  if [ "$have" -lt "$size" ]; then
+    t0=$(date +%s.%N)
+    d1 "$RUN_DIR/scale" --command "$(python3 bench/sql.py fill "$(( have + 1 ))" "$(( size - have ))")" >/dev/null
+    fill_s=$(python3 -c "import sys; print(round($(date +%s.%N) - $t0, 1))")
+    note "filled $(( size - have )) sessions + payments in ${fill_s}s"
+  else
+    fill_s=0
+  fi
+  have="$(session_count "$RUN_DIR/scale")"
+  start_worker "$RUN_DIR/scale"
+  LOOKUP_TOKEN="$(create_session)"
+  curl -sf "$BASE/v1/checkout-sessions/token/$LOOKUP_TOKEN" >/dev/null
+  run_wrk "scale-$size-warmup" 1 "/v1/health"
+  run_wrk "scale-$size-health" "$SCALE_DURATION" "/v1/health"
+  run_wrk "scale-$size-token" "$SCALE_DURATION" "/v1/checkout-sessions/token/$LOOKUP_TOKEN"
+  run_wrk "scale-$size-create" "$SCALE_DURATION" "/v1/checkout-sessions" BENCH_METHOD=POST \
+    BENCH_AUTH="Bearer $HSRC_SECRET_KEY" BENCH_BODY_FILE="$RUN_DIR/create.json"
+  stop_worker
+  after="$(session_count "$RUN_DIR/scale")"
+  [ "$first" = 1 ] || printf ',' >> "$RUN_DIR/scale.json"
+  first=0
+  printf '{"size": %s, "sessions_at_start": %s, "sessions_at_end": %s, "fill_seconds": %s}' "$size" "$have" "$after" "$fill_s" >> "$RUN_DIR/scale.json"
+done
+printf ']\n' >> "$RUN_DIR/scale.json"
+
+# How SQLite runs the hot queries on the largest database: every lookup must be an index SEARCH, never a SCAN.
+step "query plans of the hot queries"
+python3 - "$RUN_DIR/plans.sql" <<'PY'
+import sys
+queries = [
+    ("token lookup (payer view, confirm)", "SELECT * FROM checkout_sessions s WHERE s.token_hash = 'x'"),
+    ("session by id (merchant)", "SELECT * FROM checkout_sessions s WHERE s.id = 'x' AND s.merchant_id = 'm'"),
+    ("payment by id", "SELECT * FROM payments p WHERE p.id = 'x'"),
+    ("secret key → merchant", "SELECT k.key_hash FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = 'x' AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > 0)"),
+    ("merchant by id", "SELECT * FROM merchants m WHERE m.id = 'x'"),
+    ("charges of a payment", "SELECT * FROM charges c WHERE c.payment_id = 'x' ORDER BY c.sequence"),
+    ("next charge sequence", "SELECT COALESCE(MAX(sequence), 0) AS n FROM charges WHERE payment_id = 'x'"),
+    ("request ids of a payment", "SELECT request_id FROM transitions WHERE entity_id = 'x' ORDER BY id"),
+    ("card-testing: declines of a card", "SELECT COUNT(*) AS n FROM card_declines WHERE merchant_id = 'm' AND fingerprint = 'f' AND created_at >= 0"),
+    ("card-testing: declines of a session", "SELECT COUNT(*) AS n FROM card_declines WHERE checkout_session_id = 'x'"),
+    ("deliveries of new events", "SELECT d.id FROM webhook_deliveries d WHERE d.event_id IN (SELECT value FROM json_each('[]')) AND d.status = 'pending' ORDER BY d.created_at"),
+    ("list sessions, newest first", "SELECT * FROM checkout_sessions s WHERE s.merchant_id = 'm' AND ('x' IS NULL OR s.status = 'x') ORDER BY s.rowid DESC LIMIT 11"),
+    ("sessions due for expiry (cron)", "SELECT * FROM checkout_sessions s WHERE s.status = 'PENDING' AND s.expires_at <= 0 ORDER BY s.expires_at LIMIT 100"),
+]
+with open(sys.argv[1], "w") as f:
+    import json
+    json.dump(queries, f)
+PY
+python3 - "$RUN_DIR/plans.sql" "$RUN_DIR/plans.json" "$RUN_DIR/scale" <<'PY'
+import json, subprocess, sys
+queries = json.load(open(sys.argv[1]))
+sql = "; ".join("EXPLAIN QUERY PLAN " + q for _, q in queries)
+out = subprocess.run(["wrangler", "d1", "execute", "hsrc-checkout", "--local", "--persist-to", sys.argv[3], "--json", "--command", sql],
+                     capture_output=True, text=True, timeout=120)
+try:
+    results = json.loads(out.stdout)
+except ValueError:
+    results = []
+plans = []
+for i, (name, q) in enumerate(queries):
+    rows = results[i]["results"] if i < len(results) else []
+    plans.append({"query": name, "sql": q, "plan": [r.get("detail", "") for r in rows]})
+    print(f"   {name:<40} {' / '.join(r.get('detail', '') for r in rows)}", file=sys.stderr)
+json.dump(plans, open(sys.argv[2], "w"), indent=2)
+PY
+
+# ---- 7. report ----------------------------------------------------------------------------------------------------------
+
+step "writing the report"
+LOAD_AT_END="$(load_now)"
+ELAPSED=$(( $(date +%s) - STARTED_AT ))
+cp "$WORKER_LOG" "$RUN_DIR/worker-log-copy.txt" 2>/dev/null || true
+"$PY" bench/report.py "$RUN_DIR" "$OUT_DIR" \
+  --load-at-end "$LOAD_AT_END" --elapsed "$ELAPSED" --duration "$DURATION" --warmup "$WARMUP" \
+  --threads "$THREADS" --connections "$CONNECTIONS" --scale-duration "$SCALE_DURATION" --twiggy-version "$TWIGGY_VERSION"
+step "done in $(( $(date +%s) - STARTED_AT ))s: $OUT_DIR/BENCHMARKS.md, $OUT_DIR/benchmarks.json"
