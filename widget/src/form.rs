@@ -440,8 +440,13 @@ impl FormState {
 
     /// Everything wrong with the form, field by field, then the shared validators' last word.
     pub fn validate(&self, req: &Requirements, now: YearMonth) -> FieldErrors {
-        let mut errors: FieldErrors =
-            self.fields(req).into_iter().filter_map(|f| self.check(&f, req, now).map(|m| (f, m))).collect();
+        // Inserting one by one: `collect` into a map would link a sort routine for nothing.
+        let mut errors = FieldErrors::new();
+        for field in self.fields(req) {
+            if let Some(msg) = self.check(&field, req, now) {
+                errors.insert(field, msg);
+            }
+        }
         if errors.is_empty() {
             // Same checks the edge runs; any disagreement lands on the field the shared code names.
             let payer = self.payer_details(req);
@@ -468,6 +473,12 @@ impl FormState {
         } else {
             Some(self.shipping.to_address())
         };
+        let mut custom_fields = BTreeMap::new();
+        for def in &req.custom_fields {
+            if let Some(value) = opt(self.value(&Field::Custom(def.key.clone()))) {
+                custom_fields.insert(def.key.clone(), value);
+            }
+        }
         PayerDetails {
             name: opt(&self.name),
             email: opt(&self.email),
@@ -475,11 +486,7 @@ impl FormState {
             billing_address: billing,
             shipping_address: shipping,
             shipping_same_as_billing: req.shipping_address.then_some(same),
-            custom_fields: req
-                .custom_fields
-                .iter()
-                .filter_map(|d| opt(self.value(&Field::Custom(d.key.clone()))).map(|v| (d.key.clone(), v)))
-                .collect(),
+            custom_fields,
         }
     }
 

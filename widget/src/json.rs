@@ -275,7 +275,13 @@ impl<T: FromJson> FromJson for Vec<T> {
 impl FromJson for BTreeMap<String, String> {
     fn from_json(j: &Json) -> Option<Self> {
         match j {
-            Json::Obj(fields) => fields.iter().map(|(k, v)| Some((k.clone(), String::from_json(v)?))).collect(),
+            Json::Obj(fields) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in fields {
+                    map.insert(k.clone(), String::from_json(v)?);
+                }
+                Some(map)
+            }
             _ => None,
         }
     }

@@ -24,9 +24,9 @@ pub fn ChallengeFrame(
         return view! { <p class="banner" role="alert">{ctx.t(Msg::ServiceError)}</p> }.into_any();
     }
     let mut src = with_query_param(&url, "locale", ctx.lang.get_untracked().code());
-    if let Some(origin) = ctx.parent_origin.get_value() {
+    if let Some(origin) = &ctx.page.parent_origin {
         // The Worker needs the merchant origin to allow this nested frame (frame-ancestors covers every ancestor).
-        src = with_query_param(&src, "origin", &origin);
+        src = with_query_param(&src, "origin", origin);
     }
     let frame = NodeRef::<leptos::html::Iframe>::new();
     let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {

@@ -78,7 +78,7 @@ impl InputKind {
 
 /// Re-checks one field and shows or clears its message.
 fn recheck(ctx: Ctx, field: &Field) {
-    let req = ctx.req.get_untracked();
+    let req = ctx.req();
     let problem = ctx.form.with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
     ctx.errors.update(|errors| match problem {
         Some(msg) => {

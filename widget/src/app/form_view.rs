@@ -12,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn PaymentForm() -> impl IntoView {
     let ctx = use_ctx();
-    let req = ctx.req.get_untracked();
+    let req = ctx.req();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ctx.submit();
@@ -65,7 +65,7 @@ pub fn PaymentForm() -> impl IntoView {
     };
     view! {
         <form class="pay-form" novalidate on:submit=on_submit>
-            {move || ctx.banner.get().map(|text| view! { <p class="banner" role="alert">{text}</p> })}
+            {move || ctx.banner.with(|b| (!b.is_empty()).then(|| view! { <p class="banner" role="alert">{b.clone()}</p> }))}
             <fieldset class="form-body" disabled=move || ctx.submitting.get()>
                 <fieldset class="group">
                     <legend>{ctx.t(Msg::YourDetails)}</legend>

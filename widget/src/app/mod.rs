@@ -18,6 +18,8 @@ use hsrc_shared::lifecycle::SessionStatus;
 use hsrc_shared::money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::Relaxed};
+use std::sync::Mutex;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
@@ -50,7 +52,17 @@ fn App(mode: Mode) -> impl IntoView {
         Mode::Challenge { id } => view! { <challenge::ChallengePage id=id lang_override=lang_override /> }.into_any(),
         Mode::Invalid => {
             let lang = lang_override.unwrap_or_default();
-            view! { <screens::InvalidLinkView lang=lang /> }.into_any()
+            view! {
+                <div class="checkout">
+                    <section class="card">
+                        <div class="result">
+                            <h2 id="screen-title">{Msg::InvalidLinkTitle.text(lang)}</h2>
+                            <p>{Msg::InvalidLinkBody.text(lang)}</p>
+                        </div>
+                    </section>
+                </div>
+            }
+            .into_any()
         }
     }
 }
@@ -68,34 +80,41 @@ pub(crate) enum Phase {
     Show(Screen),
 }
 
-/// The checkout's state, shared by its components through context. Every field is a signal or stored value, so
-/// the struct is `Copy` and closures can capture it freely.
+/// What the page knows for its whole life and never renders from: the token, where messages go, and the
+/// bookkeeping of polls and posts. Leaked once per page, so [`Ctx`] stays `Copy` without reactive storage. (The
+/// page is single-threaded; atomics and mutexes only satisfy Leptos' `Send + Sync` bounds and cost nothing here.)
+pub(crate) struct Page {
+    pub token: String,
+    /// The merchant page origin the Worker validated (embedded mode); messages go only there.
+    pub parent_origin: Option<String>,
+    pub hosted: bool,
+    pub lang_override: Option<Lang>,
+    /// What the session asks of the payer (set once when it loads).
+    pub req: Mutex<Requirements>,
+    /// Bumped to stop running polls.
+    poll_gen: AtomicU32,
+    /// Whether the payer has acted in this page (we move focus only then).
+    interacted: AtomicBool,
+    /// The last lifecycle message posted, so none repeats.
+    last_posted: Mutex<Option<(&'static str, String)>>,
+}
+
+/// The checkout's reactive state, shared by its components through context. `Copy`, so closures capture it freely.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
-    pub token: StoredValue<String>,
-    /// The merchant page origin the Worker validated (embedded mode); messages go only there.
-    pub parent_origin: StoredValue<Option<String>>,
-    pub hosted: bool,
-    pub lang_override: StoredValue<Option<Lang>>,
+    pub page: &'static Page,
     pub lang: RwSignal<Lang>,
     pub session: RwSignal<Option<PayerSessionView>>,
     pub phase: RwSignal<Phase>,
-    pub req: RwSignal<Requirements>,
     pub form: RwSignal<FormState>,
     pub errors: RwSignal<FieldErrors>,
     pub submitting: RwSignal<bool>,
-    /// A form-level message (network trouble, a refused request).
-    pub banner: RwSignal<Option<String>>,
-    /// Text of the polite live region.
-    pub announce: RwSignal<String>,
-    /// Bumped to stop running polls.
-    poll_gen: StoredValue<u32>,
     /// True when the bounded processing poll ran out.
     pub gave_up: RwSignal<bool>,
-    /// Whether the payer has acted in this page (we move focus only then).
-    interacted: StoredValue<bool>,
-    /// Lifecycle messages already posted, so none repeats.
-    last_posted: StoredValue<Option<(&'static str, String)>>,
+    /// A form-level message (network trouble, a refused request); empty when none.
+    pub banner: RwSignal<String>,
+    /// Text of the polite live region.
+    pub announce: RwSignal<String>,
 }
 
 /// The checkout context of the current component tree.
@@ -105,25 +124,33 @@ pub(crate) fn use_ctx() -> Ctx {
 
 impl Ctx {
     fn new(token: String, parent_origin: Option<String>, hosted: bool, lang_override: Option<Lang>) -> Self {
-        Self {
-            token: StoredValue::new(token),
-            parent_origin: StoredValue::new(parent_origin),
+        let page = Box::leak(Box::new(Page {
+            token,
+            parent_origin,
             hosted,
-            lang_override: StoredValue::new(lang_override),
+            lang_override,
+            req: Mutex::new(Requirements::default()),
+            poll_gen: AtomicU32::new(0),
+            interacted: AtomicBool::new(false),
+            last_posted: Mutex::new(None),
+        }));
+        Self {
+            page,
             lang: RwSignal::new(lang_override.unwrap_or_default()),
             session: RwSignal::new(None),
             phase: RwSignal::new(Phase::Loading),
-            req: RwSignal::new(Requirements::default()),
             form: RwSignal::new(FormState::default()),
             errors: RwSignal::new(FieldErrors::new()),
             submitting: RwSignal::new(false),
-            banner: RwSignal::new(None),
-            announce: RwSignal::new(String::new()),
-            poll_gen: StoredValue::new(0),
             gave_up: RwSignal::new(false),
-            interacted: StoredValue::new(false),
-            last_posted: StoredValue::new(None),
+            banner: RwSignal::new(String::new()),
+            announce: RwSignal::new(String::new()),
         }
+    }
+
+    /// What the session asks of the payer.
+    pub fn req(&self) -> Requirements {
+        self.page.req.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
     /// A message in the checkout's language.
@@ -155,8 +182,8 @@ impl Ctx {
 
     /// Posts a message to the merchant page, if we are embedded and know its origin.
     fn post(&self, message: &ParentMessage) {
-        if let Some(origin) = self.parent_origin.get_value() {
-            browser::post_to_parent(message, &origin);
+        if let Some(origin) = &self.page.parent_origin {
+            browser::post_to_parent(message, origin);
         }
     }
 
@@ -167,17 +194,23 @@ impl Ctx {
             None => ParentMessage::bare(kind),
         });
         let key = (kind, message.status.clone().unwrap_or_default());
-        if self.last_posted.get_value().as_ref() == Some(&key) {
-            return;
+        if let Ok(mut last) = self.page.last_posted.lock() {
+            if last.as_ref() == Some(&key) {
+                return;
+            }
+            *last = Some(key);
         }
-        self.last_posted.set_value(Some(key));
         self.post(&message);
     }
 
     /// Stops any running poll.
     fn stop_polls(&self) -> u32 {
-        self.poll_gen.update_value(|g| *g = g.wrapping_add(1));
-        self.poll_gen.get_value()
+        self.page.poll_gen.fetch_add(1, Relaxed).wrapping_add(1)
+    }
+
+    /// Whether the poll started as `gen` is still the current one.
+    fn polling(&self, gen: u32) -> bool {
+        self.page.poll_gen.load(Relaxed) == gen
     }
 
     /// Shows a screen and starts what it needs (polling for outcomes).
@@ -204,12 +237,14 @@ impl Ctx {
         let ctx = *self;
         ctx.phase.set(Phase::Loading);
         spawn_local(async move {
-            match net::load_session(&ctx.token.get_value()).await {
+            match net::load_session(&ctx.page.token).await {
                 Ok(view) => {
                     let lang = pick_lang(None, Lang::from_locale(view.locale));
-                    ctx.lang.set(ctx.lang_override.get_value().unwrap_or(lang));
+                    ctx.lang.set(ctx.page.lang_override.unwrap_or(lang));
                     browser::set_root_attr("lang", ctx.lang.get_untracked().code());
-                    ctx.req.set(Requirements::new(&view.collect, &view.custom_fields));
+                    if let Ok(mut req) = ctx.page.req.lock() {
+                        *req = Requirements::new(&view.collect, &view.custom_fields);
+                    }
                     ctx.form.set(FormState::prefill(view.customer.as_ref(), view.payer.as_ref()));
                     ctx.session.set(Some(view.clone()));
                     browser::set_title(&format!("{} · {}", ctx.merchant(), ctx.amount_text()));
@@ -238,10 +273,10 @@ impl Ctx {
     fn refresh(&self) {
         let ctx = *self;
         spawn_local(async move {
-            match net::load_session(&ctx.token.get_value()).await {
+            match net::load_session(&ctx.page.token).await {
                 Ok(view) => ctx.apply_view(view, true),
                 Err(e) if e.code() == Some(codes::SESSION_EXPIRED) => ctx.show(Screen::Expired),
-                Err(_) => ctx.banner.set(Some(ctx.t(Msg::NetworkError).into())),
+                Err(_) => ctx.banner.set(ctx.t(Msg::NetworkError).into()),
             }
         });
     }
@@ -251,9 +286,9 @@ impl Ctx {
         if self.submitting.get_untracked() {
             return;
         }
-        self.interacted.set_value(true);
-        self.banner.set(None);
-        let req = self.req.get_untracked();
+        self.page.interacted.store(true, Relaxed);
+        self.banner.set(String::new());
+        let req = self.req();
         let errors = self.form.with_untracked(|f| f.validate(&req, browser::this_month()));
         if !errors.is_empty() {
             let order = self.form.with_untracked(|f| f.fields(&req));
@@ -275,7 +310,7 @@ impl Ctx {
         // One key per submit: a retried request replays the first outcome instead of charging again.
         let key = browser::random_uuid();
         spawn_local(async move {
-            let result = net::confirm(&ctx.token.get_value(), &body, key).await;
+            let result = net::confirm(&ctx.page.token, &body, key).await;
             drop(body);
             ctx.submitting.set(false);
             match result {
@@ -299,8 +334,8 @@ impl Ctx {
 
     fn confirm_failed(&self, e: FetchError) {
         match e {
-            FetchError::Network => self.banner.set(Some(self.t(Msg::NetworkError).into())),
-            FetchError::Unexpected(_) => self.banner.set(Some(self.t(Msg::ServiceError).into())),
+            FetchError::Network => self.banner.set(self.t(Msg::NetworkError).into()),
+            FetchError::Unexpected(_) => self.banner.set(self.t(Msg::ServiceError).into()),
             FetchError::Api(e) => {
                 let field = e.param.as_deref().and_then(Field::from_param);
                 match (e.code.as_str(), field) {
@@ -316,8 +351,8 @@ impl Ctx {
                         self.show(Screen::Declined { reason, attempts_remaining: remaining.unwrap_or_default() });
                         self.refresh();
                     }
-                    _ if e.status >= 500 => self.banner.set(Some(self.t(Msg::ServiceError).into())),
-                    _ => self.banner.set(Some(e.message)),
+                    _ if e.status >= 500 => self.banner.set(self.t(Msg::ServiceError).into()),
+                    _ => self.banner.set(e.message),
                 }
             }
         }
@@ -346,11 +381,11 @@ impl Ctx {
                 };
                 attempt += 1;
                 browser::sleep(delay).await;
-                if ctx.poll_gen.get_value() != gen {
+                if !ctx.polling(gen) {
                     return;
                 }
-                match net::load_session(&ctx.token.get_value()).await {
-                    Ok(view) if ctx.poll_gen.get_value() == gen => {
+                match net::load_session(&ctx.page.token).await {
+                    Ok(view) if ctx.polling(gen) => {
                         if screen_for(&view, true) != Screen::Processing {
                             ctx.apply_view(view, true);
                             return;
@@ -370,17 +405,17 @@ impl Ctx {
     /// While a 3DS challenge is open, looks at the session now and then in case its message never arrives.
     fn watch_action(&self) {
         let ctx = *self;
-        let gen = ctx.poll_gen.get_value();
+        let gen = ctx.page.poll_gen.load(Relaxed);
         spawn_local(async move {
             let mut attempt = 0;
             while let Some(delay) = action_poll_delay_ms(attempt) {
                 attempt += 1;
                 browser::sleep(delay).await;
-                if ctx.poll_gen.get_value() != gen {
+                if !ctx.polling(gen) {
                     return;
                 }
-                if let Ok(view) = net::load_session(&ctx.token.get_value()).await {
-                    if ctx.poll_gen.get_value() == gen && !matches!(screen_for(&view, true), Screen::Action { .. }) {
+                if let Ok(view) = net::load_session(&ctx.page.token).await {
+                    if ctx.polling(gen) && !matches!(screen_for(&view, true), Screen::Action { .. }) {
                         ctx.apply_view(view, true);
                         return;
                     }
@@ -391,7 +426,7 @@ impl Ctx {
 
     /// The challenge page reported its outcome: look at the session right away.
     pub fn challenge_done(&self) {
-        self.interacted.set_value(true);
+        self.page.interacted.store(true, Relaxed);
         self.show(Screen::Processing);
         self.poll_outcome(true);
     }
@@ -419,7 +454,7 @@ impl Ctx {
                 if checks > 90 {
                     return;
                 }
-                match net::load_session(&ctx.token.get_value()).await {
+                match net::load_session(&ctx.page.token).await {
                     Ok(view) if view.status != SessionStatus::Pending => {
                         if matches!(ctx.phase.get_untracked(), Phase::Show(Screen::Form | Screen::Declined { .. })) {
                             ctx.apply_view(view, false);
@@ -437,12 +472,12 @@ impl Ctx {
         if self.submitting.get_untracked() {
             return;
         }
-        self.interacted.set_value(true);
+        self.page.interacted.store(true, Relaxed);
         self.submitting.set(true);
         let ctx = *self;
         let key = browser::random_uuid();
         spawn_local(async move {
-            let result = net::cancel(&ctx.token.get_value(), key).await;
+            let result = net::cancel(&ctx.page.token, key).await;
             ctx.submitting.set(false);
             match result {
                 Ok(view) => ctx.apply_view(view, false),
@@ -453,7 +488,7 @@ impl Ctx {
 
     /// Back to the form with the card cleared, after a decline.
     pub fn try_another_card(&self) {
-        self.interacted.set_value(true);
+        self.page.interacted.store(true, Relaxed);
         self.form.update(FormState::clear_card);
         self.errors.set(FieldErrors::new());
         self.show(Screen::Form);
@@ -479,10 +514,10 @@ impl Ctx {
         if let Some(text) = announcement {
             self.announce.set(text);
         }
-        if self.interacted.get_value() && *screen != Screen::Form {
+        if self.page.interacted.load(Relaxed) && *screen != Screen::Form {
             request_animation_frame(|| browser::focus_id("screen-title"));
         }
-        if self.hosted {
+        if self.page.hosted {
             if let Some((url, delay)) = self.hosted_exit(screen) {
                 set_timeout(move || browser::navigate(&url), Duration::from_millis(delay));
             }
@@ -491,7 +526,7 @@ impl Ctx {
 
     /// Where the hosted page goes after a final screen, and after how long.
     pub fn hosted_exit(&self, screen: &Screen) -> Option<(String, u64)> {
-        if !self.hosted {
+        if !self.page.hosted {
             return None;
         }
         self.session.with_untracked(|s| {
@@ -510,7 +545,7 @@ impl Ctx {
 
     /// The merchant link offered on final screens of the hosted page.
     pub fn back_link(&self) -> Option<String> {
-        if !self.hosted {
+        if !self.page.hosted {
             return None;
         }
         self.session.with_untracked(|s| {
@@ -535,17 +570,12 @@ fn CheckoutPage(token: String, parent_origin: Option<String>, hosted: bool, lang
     ctx.load();
     let card = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
-        if let (Some(el), Some(origin)) = (card.get(), ctx.parent_origin.get_value()) {
+        if let (Some(el), Some(origin)) = (card.get(), ctx.page.parent_origin.clone()) {
             browser::report_height(&el, origin);
         }
     });
 
-    let body = move || match ctx.phase.get() {
-        Phase::Loading => view! { <screens::LoadingView /> }.into_any(),
-        Phase::Invalid => view! { <screens::InvalidLinkView lang=ctx.lang.get_untracked() /> }.into_any(),
-        Phase::Offline => view! { <screens::OfflineView /> }.into_any(),
-        Phase::Show(screen) => screens::screen_view(screen),
-    };
+    let body = move || screens::phase_view(ctx, ctx.phase.get());
     view! {
         <div class="checkout" node_ref=card>
             <section class="card" aria-labelledby="checkout-label">

@@ -1,7 +1,8 @@
-//! The checkout's non-form screens: summary header, loading, processing, 3DS, declined and the final states.
+//! The checkout's non-form screens. Each is a [`Panel`] (plain data: icon, title, text, one action, one link)
+//! rendered by the one [`panel`] view, which keeps the wasm small; only the 3DS screen has its own view.
 
 use super::challenge::ChallengeFrame;
-use super::{use_ctx, Ctx};
+use super::{use_ctx, Ctx, Phase};
 use crate::flow::Screen;
 use crate::i18n::{fill, Lang, Msg};
 use leptos::prelude::*;
@@ -28,104 +29,156 @@ pub fn Summary() -> impl IntoView {
     }
 }
 
-/// While the session loads.
-#[component]
-pub fn LoadingView() -> impl IntoView {
-    let ctx = use_ctx();
-    view! {
-        <div class="result loading" aria-busy="true">
-            <span class="spinner" aria-hidden="true"></span>
-            <p>{ctx.t(Msg::Loading)}</p>
-        </div>
+/// The mood of a result screen; `Busy` shows a spinner instead of an icon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Success,
+    Error,
+    Warning,
+    Neutral,
+    Busy,
+}
+
+/// What a panel's button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Reload,
+    TryAnotherCard,
+    CheckAgain,
+}
+
+/// A result screen as data.
+pub struct Panel {
+    pub tone: Tone,
+    pub title: Option<String>,
+    /// The one sentence that matters most (a decline reason), emphasized.
+    pub lead: Option<String>,
+    /// Further paragraphs; `true` marks secondary (muted) text.
+    pub lines: Vec<(String, bool)>,
+    pub button: Option<(String, Action)>,
+    /// A plain link (text, href): the way back to the merchant on the hosted page.
+    pub link: Option<(String, String)>,
+}
+
+impl Panel {
+    fn new(tone: Tone, title: Option<String>) -> Self {
+        Self { tone, title, lead: None, lines: Vec::new(), button: None, link: None }
+    }
+
+    fn line(mut self, text: impl Into<String>, muted: bool) -> Self {
+        self.lines.push((text.into(), muted));
+        self
     }
 }
 
-/// The token is unknown or refused.
-#[component]
-pub fn InvalidLinkView(lang: Lang) -> impl IntoView {
-    view! {
-        <div class="result">
-            <Icon tone=Tone::Error />
-            <h2 id="screen-title" tabindex="-1">{Msg::InvalidLinkTitle.text(lang)}</h2>
-            <p>{Msg::InvalidLinkBody.text(lang)}</p>
-        </div>
-    }
-}
-
-/// The session could not be fetched; the payer can retry.
-#[component]
-pub fn OfflineView() -> impl IntoView {
-    let ctx = use_ctx();
-    view! {
-        <div class="result">
-            <Icon tone=Tone::Warning />
-            <p role="alert">{ctx.t(Msg::NetworkError)}</p>
-            <button type="button" class="btn primary" on:click=move |_| ctx.load()>{ctx.t(Msg::TryAgain)}</button>
-        </div>
-    }
-}
-
-/// The view of a flow screen.
-pub fn screen_view(screen: Screen) -> AnyView {
-    let ctx = use_ctx();
-    match screen {
-        Screen::Form => view! { <super::form_view::PaymentForm /> }.into_any(),
-        Screen::Processing => view! { <ProcessingView /> }.into_any(),
-        Screen::Action { url } => view! { <ActionView url=url /> }.into_any(),
-        Screen::Declined { reason, attempts_remaining } => {
-            view! { <DeclinedView reason=reason attempts_remaining=attempts_remaining /> }.into_any()
+/// Renders a panel.
+pub fn panel(ctx: Ctx, p: Panel) -> AnyView {
+    let Panel { tone, title, lead, lines, button, link } = p;
+    let (class, path) = match tone {
+        Tone::Success => ("icon success", "M7 12.5l3.2 3.2L17 9"),
+        Tone::Error => ("icon error", "M8.5 8.5l7 7M15.5 8.5l-7 7"),
+        Tone::Warning => ("icon warning", "M12 7v6M12 16.5v.5"),
+        Tone::Neutral | Tone::Busy => ("icon neutral", "M8 12h8"),
+    };
+    let figure = if tone == Tone::Busy {
+        view! { <span class="spinner large" aria-hidden="true"></span> }.into_any()
+    } else {
+        view! {
+            <svg class=class viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <circle cx="12" cy="12" r="11" />
+                <path d=path />
+            </svg>
         }
-        Screen::Completed => view! { <CompletedView /> }.into_any(),
-        Screen::Failed { reason } => {
-            let body = match reason {
-                Some(reason) => format!("{} {}", ctx.t(reason), ctx.say(Msg::FailedBody)),
-                None => ctx.say(Msg::FailedBody),
-            };
-            final_view(ctx, Tone::Error, Msg::FailedTitle, body)
-        }
-        Screen::Expired => final_view(ctx, Tone::Warning, Msg::ExpiredTitle, ctx.say(Msg::ExpiredBody)),
-        Screen::Cancelled => final_view(ctx, Tone::Neutral, Msg::CancelledTitle, ctx.say(Msg::CancelledBody)),
-    }
-}
-
-/// A final screen with an optional way back to the merchant (hosted page).
-fn final_view(ctx: Ctx, tone: Tone, title: Msg, body: String) -> AnyView {
-    let back = ctx.back_link().map(|href| view! { <a class="btn secondary" href=href>{ctx.say(Msg::BackToMerchant)}</a> });
-    let redirecting = ctx
-        .session
-        .with_untracked(|s| s.as_ref().and_then(|s| s.cancel_url.clone()))
-        .filter(|_| ctx.hosted && tone == Tone::Neutral)
-        .map(|_| view! { <p class="muted">{ctx.say(Msg::Redirecting)}</p> });
+        .into_any()
+    };
+    let button = button.map(|(text, action)| {
+        let on_click = move |_| match action {
+            Action::Reload => ctx.load(),
+            Action::TryAnotherCard => ctx.try_another_card(),
+            Action::CheckAgain => ctx.poll_outcome(true),
+        };
+        view! { <button type="button" class="btn primary" on:click=on_click>{text}</button> }
+    });
     view! {
-        <div class="result">
-            <Icon tone=tone />
-            <h2 id="screen-title" tabindex="-1">{ctx.t(title)}</h2>
-            <p>{body}</p>
-            {redirecting}
-            {back}
+        <div class="result" aria-busy=(tone == Tone::Busy).then_some("true")>
+            {figure}
+            {title.map(|t| view! { <h2 id="screen-title" tabindex="-1">{t}</h2> })}
+            {lead.map(|t| view! { <p class="reason">{t}</p> })}
+            {lines
+                .into_iter()
+                .map(|(text, muted)| view! { <p class:muted=muted>{text}</p> })
+                .collect_view()}
+            {button}
+            {link.map(|(text, href)| view! { <a class="btn secondary" href=href>{text}</a> })}
         </div>
     }
     .into_any()
 }
 
-/// Waiting for an asynchronous outcome; after the bounded wait, offers "check again".
-#[component]
-fn ProcessingView() -> impl IntoView {
-    let ctx = use_ctx();
-    view! {
-        <div class="result" aria-busy=move || (!ctx.gave_up.get()).then_some("true")>
-            <span class="spinner large" aria-hidden="true"></span>
-            <h2 id="screen-title" tabindex="-1">{ctx.t(Msg::ProcessingTitle)}</h2>
-            <Show
-                when=move || ctx.gave_up.get()
-                fallback=move || view! { <p>{ctx.t(Msg::ProcessingBody)}</p> }
-            >
-                <p>{ctx.say(Msg::StillProcessingBody)}</p>
-                <button type="button" class="btn secondary" on:click=move |_| ctx.poll_outcome(true)>
-                    {ctx.t(Msg::CheckAgain)}
-                </button>
-            </Show>
-        </div>
+/// The view of the checkout's current phase.
+pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
+    let t = move |m: Msg| ctx.t(m).to_string();
+    let p = match phase {
+        Phase::Loading => Panel::new(Tone::Busy, None).line(t(Msg::Loading), true),
+        Phase::Invalid => invalid_link(ctx.lang.get_untracked()),
+        Phase::Offline => Panel {
+            button: Some((t(Msg::TryAgain), Action::Reload)),
+            ..Panel::new(Tone::Warning, None).line(t(Msg::NetworkError), false)
+        },
+        Phase::Show(Screen::Form) => return view! { <super::form_view::PaymentForm /> }.into_any(),
+        Phase::Show(Screen::Action { url }) => return view! { <ActionView url=url /> }.into_any(),
+        Phase::Show(Screen::Processing) => {
+            return (move || {
+                let p = if ctx.gave_up.get() {
+                    Panel {
+                        button: Some((t(Msg::CheckAgain), Action::CheckAgain)),
+                        ..Panel::new(Tone::Warning, Some(t(Msg::ProcessingTitle))).line(ctx.say(Msg::StillProcessingBody), false)
+                    }
+                } else {
+                    Panel::new(Tone::Busy, Some(t(Msg::ProcessingTitle))).line(t(Msg::ProcessingBody), false)
+                };
+                panel(ctx, p)
+            })
+            .into_any();
+        }
+        Phase::Show(Screen::Declined { reason, attempts_remaining }) => Panel {
+            lead: Some(t(reason)),
+            button: Some((t(Msg::TryAnotherCard), Action::TryAnotherCard)),
+            ..Panel::new(Tone::Error, Some(t(Msg::DeclinedTitle)))
+                .line(fill(ctx.t(Msg::AttemptsLeft), &[("n", &attempts_remaining.to_string())]), true)
+        },
+        Phase::Show(Screen::Completed) => {
+            let mut p = Panel::new(Tone::Success, Some(t(Msg::CompletedTitle))).line(ctx.say(Msg::CompletedBody), false);
+            if let Some((href, _)) = ctx.hosted_exit(&Screen::Completed) {
+                p = p.line(ctx.say(Msg::Redirecting), true);
+                p.link = Some((ctx.say(Msg::BackToMerchant), href));
+            }
+            p
+        }
+        Phase::Show(Screen::Failed { reason }) => final_panel(ctx, Tone::Error, Msg::FailedTitle, reason, Msg::FailedBody),
+        Phase::Show(Screen::Expired) => final_panel(ctx, Tone::Warning, Msg::ExpiredTitle, None, Msg::ExpiredBody),
+        Phase::Show(Screen::Cancelled) => {
+            let mut p = final_panel(ctx, Tone::Neutral, Msg::CancelledTitle, None, Msg::CancelledBody);
+            if ctx.hosted_exit(&Screen::Cancelled).is_some() {
+                p = p.line(ctx.say(Msg::Redirecting), true);
+            }
+            p
+        }
+    };
+    panel(ctx, p)
+}
+
+/// The panel of an invalid link.
+fn invalid_link(lang: Lang) -> Panel {
+    Panel::new(Tone::Error, Some(Msg::InvalidLinkTitle.text(lang).into())).line(Msg::InvalidLinkBody.text(lang), false)
+}
+
+/// A final screen, with the way back to the merchant on the hosted page.
+fn final_panel(ctx: Ctx, tone: Tone, title: Msg, reason: Option<Msg>, body: Msg) -> Panel {
+    Panel {
+        lead: reason.map(|r| ctx.t(r).to_string()),
+        link: ctx.back_link().map(|href| (ctx.say(Msg::BackToMerchant), href)),
+        ..Panel::new(tone, Some(ctx.t(title).into())).line(ctx.say(body), false)
     }
 }
 
@@ -139,69 +192,5 @@ fn ActionView(url: String) -> impl IntoView {
             <p class="muted">{ctx.t(Msg::ActionBody)}</p>
             <ChallengeFrame url=url on_done=move || ctx.challenge_done() />
         </div>
-    }
-}
-
-/// A declined attempt: the reason in plain words and a way to try another card.
-#[component]
-fn DeclinedView(reason: Msg, attempts_remaining: u32) -> impl IntoView {
-    let ctx = use_ctx();
-    let attempts = fill(ctx.t(Msg::AttemptsLeft), &[("n", &attempts_remaining.to_string())]);
-    view! {
-        <div class="result">
-            <Icon tone=Tone::Error />
-            <h2 id="screen-title" tabindex="-1">{ctx.t(Msg::DeclinedTitle)}</h2>
-            <p class="reason">{ctx.t(reason)}</p>
-            <p class="muted">{attempts}</p>
-            <button type="button" class="btn primary" on:click=move |_| ctx.try_another_card()>
-                {ctx.t(Msg::TryAnotherCard)}
-            </button>
-        </div>
-    }
-}
-
-/// The payment went through.
-#[component]
-fn CompletedView() -> impl IntoView {
-    let ctx = use_ctx();
-    let exit = ctx.hosted_exit(&Screen::Completed);
-    view! {
-        <div class="result">
-            <Icon tone=Tone::Success />
-            <h2 id="screen-title" tabindex="-1">{ctx.t(Msg::CompletedTitle)}</h2>
-            <p>{ctx.say(Msg::CompletedBody)}</p>
-            {exit.map(|(href, _)| {
-                view! {
-                    <p class="muted">{ctx.say(Msg::Redirecting)}</p>
-                    <a class="btn secondary" href=href>{ctx.say(Msg::BackToMerchant)}</a>
-                }
-            })}
-        </div>
-    }
-}
-
-/// The mood of a result screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tone {
-    Success,
-    Error,
-    Warning,
-    Neutral,
-}
-
-/// A round status icon (decorative: the heading says it in words).
-#[component]
-fn Icon(tone: Tone) -> impl IntoView {
-    let (class, path) = match tone {
-        Tone::Success => ("icon success", "M7 12.5l3.2 3.2L17 9"),
-        Tone::Error => ("icon error", "M8.5 8.5l7 7M15.5 8.5l-7 7"),
-        Tone::Warning => ("icon warning", "M12 7v6M12 16.5v.5"),
-        Tone::Neutral => ("icon neutral", "M8 12h8"),
-    };
-    view! {
-        <svg class=class viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <circle cx="12" cy="12" r="11" />
-            <path d=path />
-        </svg>
     }
 }

@@ -15,7 +15,10 @@ use leptos::prelude::*;
 #[component]
 pub fn DetailPage() -> impl IntoView {
     let c = use_console();
-    move || match c.detail.get() {
+    move || {
+        // Components render once: the whole page follows a language switch.
+        c.lang.track();
+        match c.detail.get() {
         Load::Idle | Load::Loading => view! { <p class="panel muted" aria-busy="true">{c.t(Msg::Loading)}</p> }.into_any(),
         Load::Failed(e) => view! {
             <BackLink />
@@ -28,6 +31,7 @@ pub fn DetailPage() -> impl IntoView {
         }
         .into_any(),
         Load::Ready(d) => view! { <DetailView d=d /> }.into_any(),
+        }
     }
 }
 

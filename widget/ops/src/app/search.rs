@@ -119,8 +119,9 @@ pub fn SearchPage() -> impl IntoView {
                     let has_more = result.has_more;
                     let matched = result.matched_by;
                     let first_page = c.pages.with(|p| p.len() <= 1);
+                    let searched = c.search.with_untracked(|s| s.q.trim().to_string());
                     view! {
-                        <div class="results-head">
+                        <div class="results-head" data-q=searched>
                             <p class="muted" id="matched-by" data-matched-by=format!("{matched:?}")>
                                 {c.t(Msg::MatchedBy)}": "<strong>{matched_by_text(matched)}</strong>
                             </p>
