@@ -266,8 +266,21 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
         ),
         Op::GetEvent => c(None, json_ok(s.out::<Event>()), &[], SECRET_ERRORS),
         Op::ResendEvent => c(Some(loose("Optional endpoint_id.")), json_ok(loose("The deliveries made.")), &[], SECRET_ERRORS),
-        Op::OpsSearch => c(None, json_ok(loose("Sessions with their payments.")), &[("q", "Search text."), ("status", "Session status."), ("payment_status", "Payment status."), ("from", "From (Unix seconds)."), ("to", "To (Unix seconds).")], SECRET_ERRORS),
-        Op::OpsSession => c(None, json_ok(loose("A session with its payment, charges, timeline, 3DS, events and deliveries.")), &[], SECRET_ERRORS),
+        Op::OpsSearch => c(
+            None,
+            json_ok(s.out::<hsrc_shared::ops::OpsSearchResult>()),
+            &[
+                ("q", "Session, payment, charge, event or delivery id; request id; order id; payer email; card last4; or key:value of metadata. Never a token."),
+                ("status", "Session status."),
+                ("payment_status", "Payment status."),
+                ("from", "Created at or after: Unix seconds, or YYYY-MM-DD (UTC)."),
+                ("to", "Created before: Unix seconds, or YYYY-MM-DD (UTC, the whole day included)."),
+                ("limit", "Page size, 1–100 (default 10)."),
+                ("starting_after", "The `next_cursor` of the previous page."),
+            ],
+            SECRET_ERRORS,
+        ),
+        Op::OpsSession => c(None, json_ok(s.out::<hsrc_shared::ops::OpsSessionEnvelope>()), &[], SECRET_ERRORS),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
 use serde::{Deserialize, Serialize};
 
 /// What a search term was matched against.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchedBy {
@@ -39,6 +40,7 @@ pub enum MatchedBy {
 }
 
 /// One line of a search result: a session and its payment, side by side.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsRow {
     pub session_id: String,
@@ -60,6 +62,7 @@ pub struct OpsRow {
 }
 
 /// `GET /v1/ops/search`: newest first; pass `next_cursor` as `starting_after` for the next page.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsSearchResult {
     pub object: String,
@@ -70,6 +73,7 @@ pub struct OpsSearchResult {
 }
 
 /// The payer as support may see them: enough to recognise, not enough to copy.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MaskedPayer {
     /// First name and the initial of the last (`Ayşe Y.`).
@@ -86,6 +90,7 @@ pub struct MaskedPayer {
     pub custom_field_keys: Vec<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsSession {
     pub id: String,
@@ -110,6 +115,7 @@ pub struct OpsSession {
 }
 
 /// One provider attempt. `route_position` is its place in the fallback order of its confirm (1 = primary).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsCharge {
     pub id: String,
@@ -126,6 +132,7 @@ pub struct OpsCharge {
     pub resolved_at_ms: Option<i64>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsPayment {
     pub id: String,
@@ -146,6 +153,7 @@ pub struct OpsPayment {
 }
 
 /// One status change, from the `transitions` table.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// `checkout_session`, `payment` or `charge`.
@@ -159,6 +167,7 @@ pub struct TimelineEntry {
 }
 
 /// One 3DS challenge.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsChallenge {
     pub id: String,
@@ -171,6 +180,7 @@ pub struct OpsChallenge {
 }
 
 /// One HTTP attempt of a webhook delivery.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsAttempt {
     pub attempt: i64,
@@ -184,6 +194,7 @@ pub struct OpsAttempt {
 }
 
 /// An event's delivery to one endpoint.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsDelivery {
     pub id: String,
@@ -199,6 +210,7 @@ pub struct OpsDelivery {
     pub attempts: Vec<OpsAttempt>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsEvent {
     pub id: String,
@@ -211,6 +223,7 @@ pub struct OpsEvent {
 
 /// A webhook endpoint some delivery of this session went to. The URL's query string is hidden: receivers often
 /// put a shared secret there.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsEndpoint {
     pub id: String,
@@ -222,6 +235,7 @@ pub struct OpsEndpoint {
 }
 
 /// Was the order paid?
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaidVerdict {
@@ -238,6 +252,7 @@ pub enum PaidVerdict {
 }
 
 /// Did the merchant hear about the latest change?
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotifiedVerdict {
@@ -253,6 +268,7 @@ pub enum NotifiedVerdict {
     NoEvents,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub paid: PaidVerdict,
@@ -270,6 +286,7 @@ pub struct Verdict {
 }
 
 /// Which merchant actions the current state allows (the console greys out the rest).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct OpsActions {
     pub cancel_session: bool,
@@ -278,6 +295,7 @@ pub struct OpsActions {
 }
 
 /// `GET /v1/ops/sessions/:id`: the whole picture in one response.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsSessionDetail {
     pub object: String,
@@ -291,6 +309,7 @@ pub struct OpsSessionDetail {
     pub endpoints: Vec<OpsEndpoint>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsSessionEnvelope {
     pub ops_session: OpsSessionDetail,
