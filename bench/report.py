@@ -276,8 +276,8 @@ def main():
     w(f"`wrk` on loopback, {a.threads} threads, {a.connections} connections, {a.duration} s per scenario after a "
       f"{a.warmup} s warm-up, one after the other against one local Worker (`wrangler dev`, workerd, local D1 and KV).")
     w("")
-    w("| scenario | requests/s | of no-op | p50 ms | p99 ms | max ms | non-2xx | socket errors | CPU ms/request: Worker · dev proxy · wrangler = total |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("| scenario | requests/s | of no-op | p50 ms | p99 ms | max ms | non-2xx | socket errors | CPU ms/request: Worker · dev proxy · wrangler = total | load before |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     labels = {
         "health": "`GET /v1/health` (no-op baseline)",
         "token_lookup": "`GET /v1/checkout-sessions/token/:token`",
@@ -291,7 +291,7 @@ def main():
         if not r:
             continue
         w(f"| {labels[n]} | {r['rps']:,.0f} | {pct(r.get('ratio_of_noop', 0))} | {ms(r['latency_us']['p50'])} | "
-          f"{ms(r['latency_us']['p99'])} | {ms(r['latency_us']['max'])} | {r['non_2xx']} | {socket_errors(r)} | {cpu_cell(r)} |")
+          f"{ms(r['latency_us']['p99'])} | {ms(r['latency_us']['max'])} | {r['non_2xx']} | {socket_errors(r)} | {cpu_cell(r)} | {r.get('load_average_before', '').split(' ')[0]} |")
     w("")
     if exhausted:
         w("**The confirm run ran out of pre-created sessions: its requests/s is a lower bound.**")
