@@ -11,14 +11,9 @@ use leptos::task::spawn_local;
 
 /// The challenge inside the checkout. Only a same-origin URL is loaded, and only a `challenge_complete` message
 /// from that very frame and our own origin counts.
-#[component]
-pub fn ChallengeFrame(
-    /// The next action's URL (`/checkout/3ds/<id>`).
-    url: String,
-    /// Called once the challenge page reports its outcome.
-    on_done: impl Fn() + Clone + 'static,
-) -> impl IntoView {
-    let ctx = super::use_ctx();
+///
+/// `url` is the next action's URL (`/checkout/3ds/<id>`); `on_done` runs once the challenge page reports.
+pub fn challenge_frame(ctx: super::Ctx, url: String, on_done: impl Fn() + Send + Sync + 'static) -> AnyView {
     let own_origin = browser::own_origin();
     if !is_same_origin_path(&url, &own_origin) {
         return view! { <p class="banner" role="alert">{ctx.t(Msg::ServiceError)}</p> }.into_any();
@@ -68,8 +63,7 @@ enum Stage {
 }
 
 /// The sandbox 3DS challenge page: shows what is being paid, offers pass and fail, then tells the checkout.
-#[component]
-pub fn ChallengePage(id: String, lang_override: Option<Lang>) -> impl IntoView {
+pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView {
     let lang = lang_override.unwrap_or(Lang::En);
     browser::set_root_attr("lang", lang.code());
     browser::set_title(Msg::ChallengeTitle.text(lang));
@@ -105,7 +99,7 @@ pub fn ChallengePage(id: String, lang_override: Option<Lang>) -> impl IntoView {
             let sending = matches!(stage.get_untracked(), Stage::Sending(_));
             let (choose_pass, choose_fail) = (choose.clone(), choose.clone());
             view! {
-                <Facts view=view lang=lang />
+                {facts(view, lang)}
                 <div class="actions">
                     <button
                         type="button"
@@ -135,7 +129,7 @@ pub fn ChallengePage(id: String, lang_override: Option<Lang>) -> impl IntoView {
                 _ => Msg::ChallengeFailed,
             };
             view! {
-                <Facts view=view lang=lang />
+                {facts(view, lang)}
                 <p class="done" role="status" data-result=result>{text.text(lang)}</p>
                 {(!browser::is_framed()).then(|| view! { <p class="muted">{Msg::ChallengeDoneTopLevel.text(lang)}</p> })}
             }
@@ -164,8 +158,7 @@ fn finish(stage: RwSignal<Stage>, view: ChallengeView, result: &'static str) {
 }
 
 /// Merchant, amount and card of the challenge.
-#[component]
-fn Facts(view: ChallengeView, lang: Lang) -> impl IntoView {
+fn facts(view: ChallengeView, lang: Lang) -> impl IntoView {
     let amount = match money::currency(&view.currency) {
         Some(c) => money::format_amount(view.amount, &c, lang.locale()),
         None => format!("{} {}", view.amount, view.currency),

@@ -106,35 +106,54 @@ fn label_text(ctx: Ctx, label: String, optional: bool) -> String {
 }
 
 /// The message element under a field; empty (and silent) while the field is fine.
-#[component]
-fn ErrorText(id: String, error: Memo<Option<Msg>>) -> impl IntoView {
-    let ctx = use_ctx();
+fn error_text(ctx: Ctx, id: String, error: Memo<Option<Msg>>) -> impl IntoView {
     view! { <p class="field-error" id=id>{move || error.get().map(|m| ctx.t(m))}</p> }
 }
 
-/// A text input with label, hint and error.
-#[component]
-pub fn TextField(
+/// What a form field shows: which value it edits, its label and behaviour.
+pub struct FieldSpec {
     /// Which form value it edits.
-    field: Field,
+    pub field: Field,
     /// The label text.
-    label: String,
-    /// Input behaviour.
-    kind: InputKind,
+    pub label: String,
     /// Whether it may stay empty.
-    #[prop(optional)]
-    optional: bool,
+    pub optional: bool,
     /// A hint under the label.
-    #[prop(optional)]
-    hint: Option<Msg>,
+    pub hint: Option<Msg>,
     /// Text shown while empty.
-    #[prop(optional)]
-    placeholder: Option<String>,
-    /// Something to show inside the input's box on the right (the card brand).
-    #[prop(optional)]
-    adornment: Option<AnyView>,
-) -> impl IntoView {
+    pub placeholder: Option<&'static str>,
+}
+
+impl FieldSpec {
+    /// A required field with this label.
+    pub fn new(field: Field, label: impl Into<String>) -> Self {
+        Self { field, label: label.into(), optional: false, hint: None, placeholder: None }
+    }
+
+    /// Marks it optional (or not).
+    pub fn optional(mut self, optional: bool) -> Self {
+        self.optional = optional;
+        self
+    }
+
+    /// Adds a hint under the label.
+    pub fn hint(mut self, hint: Msg) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    /// Sets the placeholder.
+    pub fn placeholder(mut self, text: &'static str) -> Self {
+        self.placeholder = Some(text);
+        self
+    }
+}
+
+/// A text input with label, hint and error. `adornment` shows inside the input's box on the right (the card
+/// brand).
+pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) -> impl IntoView {
     let ctx = use_ctx();
+    let FieldSpec { field, label, optional, hint, placeholder } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let hint_id = format!("{id}-hint");
@@ -205,31 +224,21 @@ pub fn TextField(
                 />
                 {adornment}
             </div>
-            <ErrorText id=error_id error=error />
+            {error_text(ctx, error_id, error)}
         </div>
     }
 }
 
-/// A `<select>` with label and error; `choose` adds an empty "Choose…" first option.
-#[component]
-pub fn SelectField(
-    /// Which form value it edits.
-    field: Field,
-    /// The label text.
-    label: String,
-    /// `(value, text)` pairs.
+/// A `<select>` with label and error; `choose` adds an empty "Choose…" first option. `options` are
+/// `(value, text)` pairs.
+pub fn select_field(
+    spec: FieldSpec,
     options: Vec<(String, String)>,
-    /// Whether it may stay empty.
-    #[prop(optional)]
-    optional: bool,
-    /// Whether to offer an empty first option.
-    #[prop(optional)]
     choose: bool,
-    /// Autofill hint.
-    #[prop(optional)]
     autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let ctx = use_ctx();
+    let FieldSpec { field, label, optional, .. } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let error = error_of(ctx, &field);
@@ -269,7 +278,7 @@ pub fn SelectField(
                     {options}
                 </select>
             </div>
-            <ErrorText id=error_id error=error />
+            {error_text(ctx, error_id, error)}
         </div>
     }
 }

@@ -1,28 +1,28 @@
 //! The payment form: payer details, addresses, the merchant's custom fields, the card, and the pay button.
+//!
+//! Parts are plain functions rather than `#[component]`s: they take no attributes from outside, and skipping the
+//! component wrapper keeps the wasm smaller.
 
-use super::fields::{InputKind, SelectField, TextField};
-use super::use_ctx;
+use super::fields::{select_field, text_field, FieldSpec, InputKind};
+use super::{use_ctx, Ctx};
 use crate::form::{AddrKind, AddrPart, Field};
-use crate::i18n::{country_options, fill, Msg};
+use crate::i18n::{country_options, fill, Lang, Msg};
 use hsrc_shared::api::{CustomFieldDef, CustomFieldType};
 use hsrc_shared::card::CardBrand;
 use leptos::prelude::*;
 
 /// The whole form. Inputs are disabled while a confirm runs, so nothing changes under it and nothing submits twice.
-#[component]
-pub fn PaymentForm() -> impl IntoView {
+pub fn payment_form() -> impl IntoView {
     let ctx = use_ctx();
     let req = ctx.req();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ctx.submit();
     };
-    let phone = req.phone.then(|| {
-        view! {
-            <TextField field=Field::Phone label=ctx.t(Msg::Phone).into() kind=InputKind::Phone hint=Msg::PhoneHint />
-        }
-    });
-    let billing = req.billing_address.then(|| view! { <AddressFields kind=AddrKind::Billing /> });
+    let phone = req
+        .phone
+        .then(|| text_field(FieldSpec::new(Field::Phone, ctx.t(Msg::Phone)).hint(Msg::PhoneHint), InputKind::Phone, None));
+    let billing = req.billing_address.then(|| address_fields(ctx, AddrKind::Billing));
     let shipping = req.shipping_address.then(|| {
         if req.offers_same_as_billing() {
             view! {
@@ -38,17 +38,17 @@ pub fn PaymentForm() -> impl IntoView {
                     />
                     <label for="f-same-as-billing">{ctx.t(Msg::ShippingSameAsBilling)}</label>
                 </div>
-                <Show when=move || !ctx.form.with(|f| f.shipping_same_as_billing)>
-                    <AddressFields kind=AddrKind::Shipping />
-                </Show>
+                {move || {
+                    (!ctx.form.with(|f| f.shipping_same_as_billing)).then(|| address_fields(ctx, AddrKind::Shipping))
+                }}
             }
             .into_any()
         } else {
-            view! { <AddressFields kind=AddrKind::Shipping /> }.into_any()
+            address_fields(ctx, AddrKind::Shipping).into_any()
         }
     });
     let custom = (!req.custom_fields.is_empty()).then(|| {
-        let fields = req.custom_fields.iter().cloned().map(|def| view! { <CustomField def=def /> }).collect_view();
+        let fields = req.custom_fields.iter().cloned().map(custom_field).collect_view();
         view! {
             <fieldset class="group">
                 <legend>{ctx.t(Msg::AdditionalInfo)}</legend>
@@ -65,18 +65,20 @@ pub fn PaymentForm() -> impl IntoView {
     };
     view! {
         <form class="pay-form" novalidate on:submit=on_submit>
-            {move || ctx.banner.with(|b| (!b.is_empty()).then(|| view! { <p class="banner" role="alert">{b.clone()}</p> }))}
+            {move || {
+                ctx.banner.with(|b| (!b.is_empty()).then(|| view! { <p class="banner" role="alert">{b.clone()}</p> }))
+            }}
             <fieldset class="form-body" disabled=move || ctx.submitting.get()>
                 <fieldset class="group">
                     <legend>{ctx.t(Msg::YourDetails)}</legend>
-                    <TextField field=Field::Name label=ctx.t(Msg::Name).into() kind=InputKind::Text("name") />
-                    <TextField field=Field::Email label=ctx.t(Msg::Email).into() kind=InputKind::Email />
+                    {text_field(FieldSpec::new(Field::Name, ctx.t(Msg::Name)), InputKind::Text("name"), None)}
+                    {text_field(FieldSpec::new(Field::Email, ctx.t(Msg::Email)), InputKind::Email, None)}
                     {phone}
                 </fieldset>
                 {billing}
                 {shipping}
                 {custom}
-                <CardFields />
+                {card_fields(ctx)}
             </fieldset>
             <button
                 type="submit"
@@ -88,12 +90,7 @@ pub fn PaymentForm() -> impl IntoView {
                 <span>{pay_label}</span>
             </button>
             <p class="cancel-row">
-                <button
-                    type="button"
-                    class="link"
-                    disabled=move || ctx.submitting.get()
-                    on:click=move |_| ctx.cancel()
-                >
+                <button type="button" class="link" disabled=move || ctx.submitting.get() on:click=move |_| ctx.cancel()>
                     {ctx.t(Msg::CancelPayment)}
                 </button>
             </p>
@@ -102,41 +99,27 @@ pub fn PaymentForm() -> impl IntoView {
 }
 
 /// A billing or shipping address.
-#[component]
-fn AddressFields(kind: AddrKind) -> impl IntoView {
-    let ctx = use_ctx();
+fn address_fields(ctx: Ctx, kind: AddrKind) -> impl IntoView {
     let legend = match kind {
         AddrKind::Billing => Msg::BillingAddress,
         AddrKind::Shipping => Msg::ShippingAddress,
     };
     let text = move |part: AddrPart| {
-        view! {
-            <TextField
-                field=Field::Address(kind, part)
-                label=ctx.t(part.label()).into()
-                kind=InputKind::Text(autocomplete(kind, part))
-                optional=!part.required()
-            />
-        }
+        let spec = FieldSpec::new(Field::Address(kind, part), ctx.t(part.label())).optional(!part.required());
+        text_field(spec, InputKind::Text(autocomplete(kind, part)), None)
     };
-    let current_country = ctx.form.with_untracked(|f| f.value(&Field::Address(kind, AddrPart::Country)).to_string());
+    let country = Field::Address(kind, AddrPart::Country);
+    let current_country = ctx.form.with_untracked(|f| f.value(&country).to_string());
+    let options = country_options(ctx.lang.get_untracked(), &current_country);
     view! {
         <fieldset class="group">
             <legend>{ctx.t(legend)}</legend>
             {text(AddrPart::Line1)}
             {text(AddrPart::Line2)}
-            <div class="row">
-                {text(AddrPart::City)}
-                {text(AddrPart::State)}
-            </div>
+            <div class="row">{text(AddrPart::City)} {text(AddrPart::State)}</div>
             <div class="row">
                 {text(AddrPart::PostalCode)}
-                <SelectField
-                    field=Field::Address(kind, AddrPart::Country)
-                    label=ctx.t(Msg::Country).into()
-                    options=country_options(ctx.lang.get_untracked(), &current_country)
-                    autocomplete=autocomplete(kind, AddrPart::Country)
-                />
+                {select_field(FieldSpec::new(country, ctx.t(Msg::Country)), options, false, Some(autocomplete(kind, AddrPart::Country)))}
             </div>
         </fieldset>
     }
@@ -163,29 +146,20 @@ fn autocomplete(kind: AddrKind, part: AddrPart) -> &'static str {
 }
 
 /// A merchant-defined field: text, number or dropdown.
-#[component]
-fn CustomField(def: CustomFieldDef) -> impl IntoView {
-    let field = Field::Custom(def.key.clone());
-    let optional = !def.required;
+fn custom_field(def: CustomFieldDef) -> AnyView {
+    let spec = FieldSpec::new(Field::Custom(def.key.clone()), def.label).optional(!def.required);
     match def.kind {
-        CustomFieldType::Text => {
-            view! { <TextField field=field label=def.label kind=InputKind::Text("off") optional=optional /> }.into_any()
-        }
-        CustomFieldType::Numeric => {
-            view! { <TextField field=field label=def.label kind=InputKind::Decimal optional=optional /> }.into_any()
-        }
+        CustomFieldType::Text => text_field(spec, InputKind::Text("off"), None).into_any(),
+        CustomFieldType::Numeric => text_field(spec, InputKind::Decimal, None).into_any(),
         CustomFieldType::Dropdown => {
             let options = def.options.iter().map(|o| (o.clone(), o.clone())).collect();
-            view! { <SelectField field=field label=def.label options=options optional=optional choose=true /> }
-                .into_any()
+            select_field(spec, options, true, None).into_any()
         }
     }
 }
 
 /// Card number (formatted as typed, brand shown), expiry and CVC.
-#[component]
-fn CardFields() -> impl IntoView {
-    let ctx = use_ctx();
+fn card_fields(ctx: Ctx) -> impl IntoView {
     let brand = Memo::new(move |_| ctx.form.with(|f| f.brand()));
     let badge = view! {
         <span class="brand" aria-live="polite" data-brand=move || brand.get().as_str()>
@@ -194,27 +168,24 @@ fn CardFields() -> impl IntoView {
     }
     .into_any();
     let expiry_placeholder = match ctx.lang.get_untracked() {
-        crate::i18n::Lang::Tr => "AA / YY",
-        crate::i18n::Lang::En => "MM / YY",
+        Lang::Tr => "AA / YY",
+        Lang::En => "MM / YY",
     };
     view! {
         <fieldset class="group card-group">
             <legend>{ctx.t(Msg::CardSection)}</legend>
-            <TextField
-                field=Field::CardNumber
-                label=ctx.t(Msg::CardNumber).into()
-                kind=InputKind::CardNumber
-                placeholder="1234 1234 1234 1234".to_string()
-                adornment=badge
-            />
+            {text_field(
+                FieldSpec::new(Field::CardNumber, ctx.t(Msg::CardNumber)).placeholder("1234 1234 1234 1234"),
+                InputKind::CardNumber,
+                Some(badge),
+            )}
             <div class="row">
-                <TextField
-                    field=Field::Expiry
-                    label=ctx.t(Msg::Expiry).into()
-                    kind=InputKind::Expiry
-                    placeholder=expiry_placeholder.to_string()
-                />
-                <TextField field=Field::Cvc label=ctx.t(Msg::Cvc).into() kind=InputKind::Cvc placeholder="123".to_string() />
+                {text_field(
+                    FieldSpec::new(Field::Expiry, ctx.t(Msg::Expiry)).placeholder(expiry_placeholder),
+                    InputKind::Expiry,
+                    None,
+                )}
+                {text_field(FieldSpec::new(Field::Cvc, ctx.t(Msg::Cvc)).placeholder("123"), InputKind::Cvc, None)}
             </div>
         </fieldset>
     }

@@ -49,7 +49,7 @@ fn App(mode: Mode) -> impl IntoView {
         Mode::Hosted { token } => {
             view! { <CheckoutPage token=token parent_origin=None hosted=true lang_override=lang_override /> }.into_any()
         }
-        Mode::Challenge { id } => view! { <challenge::ChallengePage id=id lang_override=lang_override /> }.into_any(),
+        Mode::Challenge { id } => challenge::challenge_page(id, lang_override).into_any(),
         Mode::Invalid => {
             let lang = lang_override.unwrap_or_default();
             view! {
@@ -580,7 +580,7 @@ fn CheckoutPage(token: String, parent_origin: Option<String>, hosted: bool, lang
         <div class="checkout" node_ref=card>
             <section class="card" aria-labelledby="checkout-label">
                 <h1 id="checkout-label" class="visually-hidden">{move || Msg::CheckoutLabel.text(ctx.lang.get())}</h1>
-                <screens::Summary />
+                {screens::summary(ctx)}
                 <div class="screen">{body}</div>
             </section>
             <p class="secured">

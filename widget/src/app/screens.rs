@@ -1,16 +1,14 @@
 //! The checkout's non-form screens. Each is a [`Panel`] (plain data: icon, title, text, one action, one link)
 //! rendered by the one [`panel`] view, which keeps the wasm small; only the 3DS screen has its own view.
 
-use super::challenge::ChallengeFrame;
-use super::{use_ctx, Ctx, Phase};
+use super::challenge::challenge_frame;
+use super::{Ctx, Phase};
 use crate::flow::Screen;
 use crate::i18n::{fill, Lang, Msg};
 use leptos::prelude::*;
 
 /// Merchant, amount and the test-mode badge, above every screen once the session is known.
-#[component]
-pub fn Summary() -> impl IntoView {
-    let ctx = use_ctx();
+pub fn summary(ctx: Ctx) -> impl IntoView {
     move || {
         let live = ctx.session.with(|s| s.as_ref().map(|s| s.livemode))?;
         let lang = ctx.lang.get();
@@ -125,8 +123,8 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
             button: Some((t(Msg::TryAgain), Action::Reload)),
             ..Panel::new(Tone::Warning, None).line(t(Msg::NetworkError), false)
         },
-        Phase::Show(Screen::Form) => return view! { <super::form_view::PaymentForm /> }.into_any(),
-        Phase::Show(Screen::Action { url }) => return view! { <ActionView url=url /> }.into_any(),
+        Phase::Show(Screen::Form) => return super::form_view::payment_form().into_any(),
+        Phase::Show(Screen::Action { url }) => return action_view(ctx, url).into_any(),
         Phase::Show(Screen::Processing) => {
             return (move || {
                 let p = if ctx.gave_up.get() {
@@ -183,14 +181,12 @@ fn final_panel(ctx: Ctx, tone: Tone, title: Msg, reason: Option<Msg>, body: Msg)
 }
 
 /// 3DS: the challenge opens inside the checkout.
-#[component]
-fn ActionView(url: String) -> impl IntoView {
-    let ctx = use_ctx();
+fn action_view(ctx: Ctx, url: String) -> impl IntoView {
     view! {
         <div class="action">
             <h2 id="screen-title" tabindex="-1">{ctx.t(Msg::ActionTitle)}</h2>
             <p class="muted">{ctx.t(Msg::ActionBody)}</p>
-            <ChallengeFrame url=url on_done=move || ctx.challenge_done() />
+            {challenge_frame(ctx, url, move || ctx.challenge_done())}
         </div>
     }
 }
