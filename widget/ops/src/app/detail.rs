@@ -484,7 +484,8 @@ fn EventBlock(e: OpsEvent, endpoints: Vec<OpsEndpoint>, c: Console, lang: Lang) 
                                                             <code>{http}</code>" · "
                                                             <span>{fmt_latency(a.latency_ms)}</span>" "
                                                             <Badge kind=Kind::Attempt status=a.outcome.clone() />
-                                                            {a.error.clone().map(|err| view! { " "<span class="muted wrap">{err}</span> })}
+                                                            // "HTTP 500" is already shown as the status code.
+                                                            {a.error.clone().filter(|err| Some(err.as_str()) != a.status_code.map(|s| format!("HTTP {s}")).as_deref()).map(|err| view! { " "<span class="muted wrap">{err}</span> })}
                                                         </li>
                                                     }
                                                 }).collect_view()}
