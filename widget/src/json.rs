@@ -8,8 +8,9 @@
 
 use crate::challenge::ChallengeView;
 use hsrc_shared::api::{
-    Address, CardDetails, CollectField, ConfirmResponse, ConfirmResult, CustomFieldDef, CustomFieldType, Customer,
-    Locale, MerchantDisplay, NextAction, PayerDetails, PayerSessionView, PaymentError, PaymentSummary, RedirectToUrl,
+    Address, CardDetails, CollectField, ConfirmResponse, ConfirmResult, CustomFieldDef,
+    CustomFieldType, Customer, Locale, MerchantDisplay, NextAction, PayerDetails, PayerSessionView,
+    PaymentError, PaymentSummary, RedirectToUrl,
 };
 use hsrc_shared::error::{ApiError, ErrorType};
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
@@ -30,7 +31,10 @@ pub enum Json {
 
 /// Parses a JSON document; `None` when it is not valid JSON (or nests deeper than 64 levels).
 pub fn parse(text: &str) -> Option<Json> {
-    let mut p = Parser { s: text.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: text.as_bytes(),
+        i: 0,
+    };
     let value = p.value(0)?;
     p.ws();
     (p.i == p.s.len()).then_some(value)
@@ -49,7 +53,9 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &[u8]) -> Option<()> {
-        self.s.get(self.i..self.i + lit.len()).filter(|b| *b == lit)?;
+        self.s
+            .get(self.i..self.i + lit.len())
+            .filter(|b| *b == lit)?;
         self.i += lit.len();
         Some(())
     }
@@ -138,7 +144,11 @@ impl Parser<'_> {
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-        Some(if integral { text.parse().map(Json::Int).unwrap_or(Json::Float) } else { Json::Float })
+        Some(if integral {
+            text.parse().map(Json::Int).unwrap_or(Json::Float)
+        } else {
+            Json::Float
+        })
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -336,7 +346,11 @@ impl FromJson for PaymentStatus {
 
 impl FromJson for Customer {
     fn from_json(j: &Json) -> Option<Self> {
-        Some(Customer { name: opt(j, "name")?, email: opt(j, "email")?, phone: opt(j, "phone")? })
+        Some(Customer {
+            name: opt(j, "name")?,
+            email: opt(j, "email")?,
+            phone: opt(j, "phone")?,
+        })
     }
 }
 
@@ -395,7 +409,9 @@ impl FromJson for NextAction {
     fn from_json(j: &Json) -> Option<Self> {
         match j.get("type")?.str()? {
             "redirect_user_to_url" => Some(NextAction::RedirectUserToUrl {
-                redirect_user_to_url: RedirectToUrl { url: req(j.get("redirect_user_to_url")?, "url")? },
+                redirect_user_to_url: RedirectToUrl {
+                    url: req(j.get("redirect_user_to_url")?, "url")?,
+                },
             }),
             _ => None,
         }
@@ -404,7 +420,11 @@ impl FromJson for NextAction {
 
 impl FromJson for PaymentError {
     fn from_json(j: &Json) -> Option<Self> {
-        Some(PaymentError { code: req(j, "code")?, decline_code: opt(j, "decline_code")?, message: req(j, "message")? })
+        Some(PaymentError {
+            code: req(j, "code")?,
+            decline_code: opt(j, "decline_code")?,
+            message: req(j, "message")?,
+        })
     }
 }
 
@@ -431,7 +451,9 @@ impl FromJson for PayerSessionView {
             amount: req(j, "amount")?,
             currency: req(j, "currency")?,
             expires_at: req(j, "expires_at")?,
-            merchant: MerchantDisplay { name: req(j.get("merchant")?, "name")? },
+            merchant: MerchantDisplay {
+                name: req(j.get("merchant")?, "name")?,
+            },
             locale: req(j, "locale")?,
             customer: opt(j, "customer")?,
             collect: req(j, "collect")?,
@@ -520,15 +542,39 @@ mod tests {
             amount: 12500,
             currency: "TRY".into(),
             expires_at: 1_800_000_000,
-            merchant: MerchantDisplay { name: "Mağaza \u{1F600} \\ / \n".into() },
+            merchant: MerchantDisplay {
+                name: "Mağaza \u{1F600} \\ / \n".into(),
+            },
             locale: Locale::En,
-            customer: Some(Customer { name: Some("Ayşe".into()), email: None, phone: Some("+905321234567".into()) }),
-            collect: vec![CollectField::Phone, CollectField::BillingAddress, CollectField::ShippingAddress],
-            custom_fields: vec![
-                CustomFieldDef { key: "size".into(), label: "Size".into(), kind: CustomFieldType::Dropdown, required: true, options: vec!["S".into(), "M".into()] },
-                CustomFieldDef { key: "note".into(), label: "Note".into(), kind: CustomFieldType::Text, required: false, options: vec![] },
+            customer: Some(Customer {
+                name: Some("Ayşe".into()),
+                email: None,
+                phone: Some("+905321234567".into()),
+            }),
+            collect: vec![
+                CollectField::Phone,
+                CollectField::BillingAddress,
+                CollectField::ShippingAddress,
             ],
-            metadata: [("order_id".to_string(), "ord_123".to_string())].into_iter().collect(),
+            custom_fields: vec![
+                CustomFieldDef {
+                    key: "size".into(),
+                    label: "Size".into(),
+                    kind: CustomFieldType::Dropdown,
+                    required: true,
+                    options: vec!["S".into(), "M".into()],
+                },
+                CustomFieldDef {
+                    key: "note".into(),
+                    label: "Note".into(),
+                    kind: CustomFieldType::Text,
+                    required: false,
+                    options: vec![],
+                },
+            ],
+            metadata: [("order_id".to_string(), "ord_123".to_string())]
+                .into_iter()
+                .collect(),
             return_url: Some("https://m.example/return".into()),
             cancel_url: None,
             secure_mode: true,
@@ -540,7 +586,9 @@ mod tests {
                 billing_address: Some(address.clone()),
                 shipping_address: Some(address),
                 shipping_same_as_billing: Some(true),
-                custom_fields: [("size".to_string(), "M".to_string())].into_iter().collect(),
+                custom_fields: [("size".to_string(), "M".to_string())]
+                    .into_iter()
+                    .collect(),
             }),
             attempts_remaining: 2,
             payment: PaymentSummary {
@@ -548,9 +596,23 @@ mod tests {
                 status: PaymentStatus::RequiresAction,
                 amount: 12500,
                 currency: "TRY".into(),
-                card: Some(CardDetails { brand: "visa".into(), last4: "3220".into(), exp_month: 12, exp_year: 2034, fingerprint: None }),
-                next_action: Some(NextAction::RedirectUserToUrl { redirect_user_to_url: RedirectToUrl { url: "/checkout/3ds/ch_1".into() } }),
-                last_error: Some(PaymentError { code: "card_declined".into(), decline_code: Some("insufficient_funds".into()), message: "Declined.".into() }),
+                card: Some(CardDetails {
+                    brand: "visa".into(),
+                    last4: "3220".into(),
+                    exp_month: 12,
+                    exp_year: 2034,
+                    fingerprint: None,
+                }),
+                next_action: Some(NextAction::RedirectUserToUrl {
+                    redirect_user_to_url: RedirectToUrl {
+                        url: "/checkout/3ds/ch_1".into(),
+                    },
+                }),
+                last_error: Some(PaymentError {
+                    code: "card_declined".into(),
+                    decline_code: Some("insufficient_funds".into()),
+                    message: "Declined.".into(),
+                }),
             },
         }
     }
@@ -576,23 +638,46 @@ mod tests {
     #[test]
     fn session_views_read_back_exactly_as_the_shared_serde_writes_them() {
         for view in [full_view(), minimal_view()] {
-            let envelope = PayerSessionEnvelope { checkout_session: view.clone() };
+            let envelope = PayerSessionEnvelope {
+                checkout_session: view.clone(),
+            };
             assert_eq!(session_envelope(&read(&envelope)), Some(view));
         }
     }
 
     #[test]
     fn every_status_reads_back() {
-        for status in [SessionStatus::Pending, SessionStatus::Processing, SessionStatus::Completed, SessionStatus::Expired, SessionStatus::Cancelled, SessionStatus::Failed] {
+        for status in [
+            SessionStatus::Pending,
+            SessionStatus::Processing,
+            SessionStatus::Completed,
+            SessionStatus::Expired,
+            SessionStatus::Cancelled,
+            SessionStatus::Failed,
+        ] {
             assert_eq!(SessionStatus::from_json(&read(&status)), Some(status));
         }
         for status in [
-            PaymentStatus::Created, PaymentStatus::Processing, PaymentStatus::RequiresAction, PaymentStatus::RequiresPaymentMethod,
-            PaymentStatus::Authorized, PaymentStatus::Succeeded, PaymentStatus::Cancelled, PaymentStatus::Failed,
+            PaymentStatus::Created,
+            PaymentStatus::Processing,
+            PaymentStatus::RequiresAction,
+            PaymentStatus::RequiresPaymentMethod,
+            PaymentStatus::Authorized,
+            PaymentStatus::Succeeded,
+            PaymentStatus::Cancelled,
+            PaymentStatus::Failed,
         ] {
             assert_eq!(PaymentStatus::from_json(&read(&status)), Some(status));
         }
-        for kind in [ErrorType::InvalidRequestError, ErrorType::AuthenticationError, ErrorType::PermissionError, ErrorType::IdempotencyError, ErrorType::CardError, ErrorType::RateLimitError, ErrorType::ApiError] {
+        for kind in [
+            ErrorType::InvalidRequestError,
+            ErrorType::AuthenticationError,
+            ErrorType::PermissionError,
+            ErrorType::IdempotencyError,
+            ErrorType::CardError,
+            ErrorType::RateLimitError,
+            ErrorType::ApiError,
+        ] {
             assert_eq!(ErrorType::from_json(&read(&kind)), Some(kind));
         }
     }
@@ -601,10 +686,16 @@ mod tests {
     fn confirm_responses_read_back() {
         let view = full_view();
         let response = ConfirmResponse {
-            confirm_result: ConfirmResult { payment: view.payment.clone(), payment_next_action: view.payment.next_action.clone() },
+            confirm_result: ConfirmResult {
+                payment: view.payment.clone(),
+                payment_next_action: view.payment.next_action.clone(),
+            },
             checkout_session: view,
         };
-        assert_eq!(ConfirmResponse::from_json(&read(&response)), Some(response.clone()));
+        assert_eq!(
+            ConfirmResponse::from_json(&read(&response)),
+            Some(response.clone())
+        );
         let mut plain = response;
         plain.confirm_result.payment_next_action = None;
         assert_eq!(ConfirmResponse::from_json(&read(&plain)), Some(plain));
@@ -614,27 +705,60 @@ mod tests {
     fn error_bodies_read_back_with_their_status() {
         let mut error = ApiError::card("card_declined", Some("insufficient_funds"), "Declined.");
         error.param = Some("payment_method[card][number]".into());
-        let body = ErrorBody { error: error.clone() };
+        let body = ErrorBody {
+            error: error.clone(),
+        };
         assert_eq!(error_body(&read(&body), 402), Some(error));
         let plain = ApiError::not_found("checkout session", "cs_x");
-        assert_eq!(error_body(&read(&ErrorBody { error: plain.clone() }), 404), Some(plain));
+        assert_eq!(
+            error_body(
+                &read(&ErrorBody {
+                    error: plain.clone()
+                }),
+                404
+            ),
+            Some(plain)
+        );
     }
 
     #[test]
     fn unknown_fields_are_ignored_and_missing_required_ones_fail() {
         let json = parse(r#"{"error":{"type":"api_error","code":"x","message":"m","new_field":[1,2,{"a":null}]}}"#).expect("parses");
-        assert_eq!(error_body(&json, 500).map(|e| e.code), Some("x".to_string()));
+        assert_eq!(
+            error_body(&json, 500).map(|e| e.code),
+            Some("x".to_string())
+        );
         let json = parse(r#"{"error":{"type":"api_error","message":"m"}}"#).expect("parses");
         assert_eq!(error_body(&json, 500), None);
     }
 
     #[test]
     fn parser_handles_json_edge_cases() {
-        assert_eq!(parse(" [1, -2, 3.5, 1e3, true, false, null, \"\\u00e7\\ud83d\\ude00\"] "), Some(Json::Arr(vec![
-            Json::Int(1), Json::Int(-2), Json::Float, Json::Float, Json::Bool(true), Json::Bool(false), Json::Null, Json::Str("ç😀".into()),
-        ])));
+        assert_eq!(
+            parse(" [1, -2, 3.5, 1e3, true, false, null, \"\\u00e7\\ud83d\\ude00\"] "),
+            Some(Json::Arr(vec![
+                Json::Int(1),
+                Json::Int(-2),
+                Json::Float,
+                Json::Float,
+                Json::Bool(true),
+                Json::Bool(false),
+                Json::Null,
+                Json::Str("ç😀".into()),
+            ]))
+        );
         assert_eq!(parse("{}"), Some(Json::Obj(vec![])));
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{1}\"", "nul", "[1] 2", "\"\\ud800\""] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01x",
+            "\"\u{1}\"",
+            "nul",
+            "[1] 2",
+            "\"\\ud800\"",
+        ] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
         let deep = "[".repeat(100) + &"]".repeat(100);

@@ -13,7 +13,11 @@ use leptos::task::spawn_local;
 /// from that very frame and our own origin counts.
 ///
 /// `url` is the next action's URL (`/checkout/3ds/<id>`); `on_done` runs once the challenge page reports.
-pub fn challenge_frame(ctx: super::Ctx, url: String, on_done: impl Fn() + Send + Sync + 'static) -> AnyView {
+pub fn challenge_frame(
+    ctx: super::Ctx,
+    url: String,
+    on_done: impl Fn() + Send + Sync + 'static,
+) -> AnyView {
     let own_origin = browser::own_origin();
     if !is_same_origin_path(&url, &own_origin) {
         return view! { <p class="banner" role="alert">{ctx.t(Msg::ServiceError)}</p> }.into_any();
@@ -31,7 +35,9 @@ pub fn challenge_frame(ctx: super::Ctx, url: String, on_done: impl Fn() + Send +
         let Some(frame_window) = frame.get_untracked().and_then(|f| f.content_window()) else {
             return;
         };
-        let from_frame = ev.source().is_some_and(|source| js_sys::Object::is(&source, &frame_window));
+        let from_frame = ev
+            .source()
+            .is_some_and(|source| js_sys::Object::is(&source, &frame_window));
         if !from_frame {
             return;
         }
@@ -73,7 +79,11 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView 
         spawn_local(async move {
             match net::load_challenge(&id).await {
                 Ok(challenge) if challenge.is_done() => {
-                    let result = if challenge.status == "passed" { "pass" } else { "fail" };
+                    let result = if challenge.status == "passed" {
+                        "pass"
+                    } else {
+                        "fail"
+                    };
                     finish(stage, challenge, result);
                 }
                 Ok(challenge) => stage.set(Stage::Ready(challenge)),
@@ -82,7 +92,9 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView 
         });
     }
     let choose = move |result: &'static str| {
-        let Stage::Ready(view) = stage.get_untracked() else { return };
+        let Stage::Ready(view) = stage.get_untracked() else {
+            return;
+        };
         stage.set(Stage::Sending(view.clone()));
         let id = id.clone();
         spawn_local(async move {
@@ -93,8 +105,12 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView 
         });
     };
     let body = move || match stage.get() {
-        Stage::Loading => view! { <p class="muted" aria-busy="true">{Msg::Loading.text(lang)}</p> }.into_any(),
-        Stage::Missing => view! { <p role="alert">{Msg::ChallengeMissing.text(lang)}</p> }.into_any(),
+        Stage::Loading => {
+            view! { <p class="muted" aria-busy="true">{Msg::Loading.text(lang)}</p> }.into_any()
+        }
+        Stage::Missing => {
+            view! { <p role="alert">{Msg::ChallengeMissing.text(lang)}</p> }.into_any()
+        }
         Stage::Ready(view) | Stage::Sending(view) => {
             let sending = matches!(stage.get_untracked(), Stage::Sending(_));
             let (choose_pass, choose_fail) = (choose.clone(), choose.clone());
@@ -131,7 +147,9 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView 
             view! {
                 {facts(view, lang)}
                 <p class="done" role="status" data-result=result>{text.text(lang)}</p>
-                {(!browser::is_framed()).then(|| view! { <p class="muted">{Msg::ChallengeDoneTopLevel.text(lang)}</p> })}
+                <p class="muted">
+                    {if browser::is_framed() { Msg::ChallengeReturning } else { Msg::ChallengeDoneTopLevel }.text(lang)}
+                </p>
             }
             .into_any()
         }

@@ -79,7 +79,9 @@ impl InputKind {
 /// Re-checks one field and shows or clears its message.
 fn recheck(ctx: Ctx, field: &Field) {
     let req = ctx.req();
-    let problem = ctx.form.with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
+    let problem = ctx
+        .form
+        .with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
     ctx.errors.update(|errors| match problem {
         Some(msg) => {
             errors.insert(field.clone(), msg);
@@ -127,7 +129,13 @@ pub struct FieldSpec {
 impl FieldSpec {
     /// A required field with this label.
     pub fn new(field: Field, label: impl Into<String>) -> Self {
-        Self { field, label: label.into(), optional: false, hint: None, placeholder: None }
+        Self {
+            field,
+            label: label.into(),
+            optional: false,
+            hint: None,
+            placeholder: None,
+        }
     }
 
     /// Marks it optional (or not).
@@ -153,7 +161,13 @@ impl FieldSpec {
 /// brand).
 pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) -> impl IntoView {
     let ctx = use_ctx();
-    let FieldSpec { field, label, optional, hint, placeholder } = spec;
+    let FieldSpec {
+        field,
+        label,
+        optional,
+        hint,
+        placeholder,
+    } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let hint_id = format!("{id}-hint");
@@ -165,11 +179,18 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     let on_input = {
         let field = field.clone();
         move |ev: leptos::ev::Event| {
-            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            let Some(input) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
                 return;
             };
             let raw = input.value();
-            let caret = input.selection_start().ok().flatten().unwrap_or(raw.encode_utf16().count() as u32);
+            let caret = input
+                .selection_start()
+                .ok()
+                .flatten()
+                .unwrap_or(raw.encode_utf16().count() as u32);
             let (formatted, new_caret) = kind.format(&raw, caret);
             if formatted != raw {
                 input.set_value(&formatted);
@@ -186,7 +207,10 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     let on_blur = {
         let field = field.clone();
         move |_| {
-            if !ctx.form.with_untracked(|f| f.value(&field).trim().is_empty()) {
+            if !ctx
+                .form
+                .with_untracked(|f| f.value(&field).trim().is_empty())
+            {
                 recheck(ctx, &field);
             }
         }
@@ -195,8 +219,13 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();
         move || {
-            let ids: Vec<&str> =
-                [hint.map(|_| hint_id.as_str()), error.get().map(|_| error_id.as_str())].into_iter().flatten().collect();
+            let ids: Vec<&str> = [
+                hint.map(|_| hint_id.as_str()),
+                error.get().map(|_| error_id.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
@@ -238,7 +267,12 @@ pub fn select_field(
     autocomplete: Option<&'static str>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let FieldSpec { field, label, optional, .. } = spec;
+    let FieldSpec {
+        field,
+        label,
+        optional,
+        ..
+    } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let error = error_of(ctx, &field);

@@ -19,10 +19,16 @@ pub fn payment_form() -> impl IntoView {
         ev.prevent_default();
         ctx.submit();
     };
-    let phone = req
-        .phone
-        .then(|| text_field(FieldSpec::new(Field::Phone, ctx.t(Msg::Phone)).hint(Msg::PhoneHint), InputKind::Phone, None));
-    let billing = req.billing_address.then(|| address_fields(ctx, AddrKind::Billing));
+    let phone = req.phone.then(|| {
+        text_field(
+            FieldSpec::new(Field::Phone, ctx.t(Msg::Phone)).hint(Msg::PhoneHint),
+            InputKind::Phone,
+            None,
+        )
+    });
+    let billing = req
+        .billing_address
+        .then(|| address_fields(ctx, AddrKind::Billing));
     let shipping = req.shipping_address.then(|| {
         if req.offers_same_as_billing() {
             view! {
@@ -48,7 +54,12 @@ pub fn payment_form() -> impl IntoView {
         }
     });
     let custom = (!req.custom_fields.is_empty()).then(|| {
-        let fields = req.custom_fields.iter().cloned().map(custom_field).collect_view();
+        let fields = req
+            .custom_fields
+            .iter()
+            .cloned()
+            .map(custom_field)
+            .collect_view();
         view! {
             <fieldset class="group">
                 <legend>{ctx.t(Msg::AdditionalInfo)}</legend>
@@ -105,7 +116,8 @@ fn address_fields(ctx: Ctx, kind: AddrKind) -> impl IntoView {
         AddrKind::Shipping => Msg::ShippingAddress,
     };
     let text = move |part: AddrPart| {
-        let spec = FieldSpec::new(Field::Address(kind, part), ctx.t(part.label())).optional(!part.required());
+        let spec = FieldSpec::new(Field::Address(kind, part), ctx.t(part.label()))
+            .optional(!part.required());
         text_field(spec, InputKind::Text(autocomplete(kind, part)), None)
     };
     let country = Field::Address(kind, AddrPart::Country);
