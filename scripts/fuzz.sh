@@ -50,6 +50,7 @@ timeout "${HSRC_FUZZ_TIMEOUT:-300}" "$VENV/bin/st" --config-file "$RUN_DIR/schem
   --exclude-path /v1/api-keys/roll \
   --max-examples "${HSRC_FUZZ_EXAMPLES:-25}" \
   --workers 2 \
+  --rate-limit "${HSRC_FUZZ_RATE:-20/s}" \
   --request-timeout 20 \
   --seed "${HSRC_FUZZ_SEED:-20261125}" \
   --no-color \

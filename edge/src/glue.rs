@@ -189,7 +189,7 @@ impl Bindings {
 }
 
 fn limiters(env: &Env) -> Limiters {
-    let buckets = [LimitBucket::Confirm, LimitBucket::Payer, LimitBucket::SecretKey];
+    let buckets = [LimitBucket::Confirm, LimitBucket::Payer, LimitBucket::SecretKeyLive, LimitBucket::SecretKeyTest];
     Limiters(buckets.into_iter().filter_map(|b| env.rate_limiter(b.spec().2).ok().map(|l| (b, l))).collect())
 }
 

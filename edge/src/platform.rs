@@ -179,8 +179,10 @@ pub enum LimitBucket {
     Confirm,
     /// Token lookups and other payer reads/writes per session token.
     Payer,
-    /// Requests per secret key.
-    SecretKey,
+    /// Requests per live secret key.
+    SecretKeyLive,
+    /// Requests per test secret key (a quarter of the live budget, as is usual for sandboxes).
+    SecretKeyTest,
 }
 
 impl LimitBucket {
@@ -189,7 +191,8 @@ impl LimitBucket {
         match self {
             Self::Confirm => (60, 60, "LIMIT_CONFIRM"),
             Self::Payer => (300, 60, "LIMIT_PAYER"),
-            Self::SecretKey => (500, 10, "LIMIT_SECRET_KEY"),
+            Self::SecretKeyLive => (1000, 10, "LIMIT_SECRET_KEY_LIVE"),
+            Self::SecretKeyTest => (250, 10, "LIMIT_SECRET_KEY_TEST"),
         }
     }
 }

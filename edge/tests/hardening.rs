@@ -560,7 +560,7 @@ fn token_lookups_are_rate_limited() {
 #[test]
 fn secret_keys_are_rate_limited() {
     let w = World::new();
-    let (limit, window, _) = hsrc_edge::platform::LimitBucket::SecretKey.spec();
+    let (limit, window, _) = hsrc_edge::platform::LimitBucket::SecretKeyTest.spec();
     let now = w.h.runtime.now.get();
     w.h.runtime.advance_ms(i64::from(window) * 1000 - now.rem_euclid(i64::from(window) * 1000));
     for _ in 0..limit {

@@ -24,7 +24,8 @@ fn bucket(op: Op, access: Access, call: &Call<'_>) -> Option<(LimitBucket, Strin
         (_, Access::Token) => Some((LimitBucket::Payer, hashed(call.param("token")))),
         (_, Access::Secret) => {
             let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
-            Some((LimitBucket::SecretKey, hashed(key)))
+            let bucket = if key.starts_with("sk_live_") { LimitBucket::SecretKeyLive } else { LimitBucket::SecretKeyTest };
+            Some((bucket, hashed(key)))
         }
         _ => None,
     }
@@ -47,7 +48,7 @@ pub async fn check_route(ctx: &Ctx<'_>, op: Op, access: Access, call: &Call<'_>)
     let what = match b {
         LimitBucket::Confirm => "payment attempts on this checkout session",
         LimitBucket::Payer => "requests for this checkout session",
-        LimitBucket::SecretKey => "requests with this API key",
+        LimitBucket::SecretKeyLive | LimitBucket::SecretKeyTest => "requests with this API key",
     };
     Err(Limited {
         error: ApiError::new(429, ErrorType::RateLimitError, codes::RATE_LIMITED, format!("Too many {what}. Retry after {retry_after} seconds.")),
