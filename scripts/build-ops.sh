@@ -12,7 +12,9 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 OUT="$ROOT/dist/assets"
 PKG="$OUT/pkg"
-TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# The widget's target directory and flags (`--cfg erase_components`): the two bundles share their compiled
+# dependencies (Leptos is built once), and the console gets the same type-erased, smaller views.
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/widget"
 WASM="$TARGET_DIR/wasm32-unknown-unknown/release/hsrc_ops.wasm"
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
@@ -27,7 +29,8 @@ cli_version="$(wasm-bindgen --version | awk '{ print $2 }')"
 [ "$lock_version" = "$cli_version" ] || die "wasm-bindgen CLI $cli_version != $lock_version in Cargo.lock"
 
 log "cargo build (wasm32, release)"
-cargo build -p hsrc-ops --lib --target wasm32-unknown-unknown --release
+RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$TARGET_DIR" \
+  cargo build -p hsrc-ops --lib --target wasm32-unknown-unknown --release
 
 stamp="$PKG/.stamp-ops"
 want_stamp="$(sha256sum "$WASM" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]}"
