@@ -692,3 +692,17 @@ fn amounts_strings_and_metadata_are_bounded() {
     let long = "a".repeat(300);
     expect_error(&w.call(Method::Get, &format!("/v1/checkout-sessions/token/{long}"), None, None), 404, "route_not_found");
 }
+
+#[test]
+fn the_3ds_page_may_be_framed_by_the_checkout_inside_the_merchants_own_page_only() {
+    let w = World::new();
+    let s = w.create(json!({}));
+    let r = w.confirm_ok(&token(&s), "4000000000003220");
+    let url = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap().to_string();
+    let id = url.rsplit('/').next().unwrap();
+    let get = |p: &str| w.call(Method::Get, p, None, None);
+    strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://merchant.example")), "'self' https://merchant.example");
+    strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://evil.example")), "'self'");
+    strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://merchant.example;%20script-src%20*")), "'self'");
+    strict_page(&get(&format!("/checkout/3ds/{id}")), "'self'");
+}

@@ -19,7 +19,7 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         }
         Op::EmbedPage => ("/checkout.html", embed_ancestors(ctx, call).await),
         Op::HostedPage => ("/checkout.html", "'none'".to_string()),
-        Op::ChallengePage => ("/checkout.html", "'self'".to_string()),
+        Op::ChallengePage => ("/checkout.html", challenge_ancestors(ctx, call).await),
         Op::DemoPage => ("/demo.html", "'none'".to_string()),
         Op::OpsPage => ("/ops.html", "'none'".to_string()),
         _ => return Err(ApiError::internal()),
@@ -45,6 +45,19 @@ pub fn csp(ancestors: &str) -> String {
 
 /// The merchant page may frame the form only from an origin the merchant registered (sandbox merchants may also
 /// use loopback origins, and our own demo page always may).
+/// The 3DS page opens inside our checkout frame, which may itself sit in the merchant's page: `frame-ancestors`
+/// checks every ancestor, so the merchant origin the widget names must be allowed too (validated like the embed).
+async fn challenge_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> String {
+    let own = "'self'".to_string();
+    let Some(origin) = call.req.query_param("origin") else { return own };
+    let Ok(merchant) = crate::services::confirm::challenge_merchant(ctx, call.param("challenge_id")).await else { return own };
+    if origin_allowed(origin, &merchant.allowed_origins, merchant.livemode, &ctx.config.public_origin) {
+        format!("'self' {origin}")
+    } else {
+        own
+    }
+}
+
 async fn embed_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> String {
     let (Some(token), Some(origin)) = (call.req.query_param("token"), call.req.query_param("origin")) else {
         return "'none'".into();

@@ -381,6 +381,13 @@ pub async fn challenge_view(ctx: &Ctx<'_>, id: &str) -> Result<ChallengeView, Ap
     })
 }
 
+/// The merchant behind a challenge (for the challenge page's framing policy).
+pub async fn challenge_merchant(ctx: &Ctx<'_>, id: &str) -> Result<Merchant, ApiError> {
+    let challenge = load_challenge(ctx, id).await?;
+    let payment = payments::load_row(ctx, &challenge.payment_id).await?;
+    auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)
+}
+
 /// The payer finished (or the clock abandoned) a challenge: resume at the provider, or ask for another card.
 pub async fn complete_challenge(ctx: &Ctx<'_>, id: &str, passed: bool) -> Result<ChallengeView, ApiError> {
     let challenge = load_challenge(ctx, id).await?;
