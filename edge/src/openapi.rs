@@ -189,7 +189,8 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
         Op::Loader => c(None, Success::Script, &[], &[]),
         Op::EmbedPage => c(None, Success::Html, &[("token", "The session token."), ("origin", "The merchant page's origin (checked against the allowlist for frame-ancestors).")], &[]),
         Op::HostedPage => c(None, Success::Html, &[("token", "The session token.")], &[]),
-        Op::ChallengePage | Op::DemoPage | Op::OpsPage => c(None, Success::Html, &[], &[]),
+        Op::ChallengePage => c(None, Success::Html, &[("origin", "The merchant page's origin when the challenge opens inside its iframe (checked against the allowlist).")], &[]),
+        Op::DemoPage | Op::OpsPage => c(None, Success::Html, &[], &[]),
         Op::CreateSession => {
             let session = s.out::<SessionEnvelope>();
             let mut k = c(Some(s.input::<CreateSessionRequest>()), json_ok(session), &[], &[400, 401, 403, 409, 413, 415, 422, 429]);

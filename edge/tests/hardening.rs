@@ -310,6 +310,11 @@ fn every_page_kind_sends_strict_csp_and_framing_rules() {
     strict_page(&get("/checkout/embed?token=cst_forged&origin=https://merchant.example"), "'none'");
     strict_page(&get(&format!("/checkout/hosted?token={t}")), "'none'");
     strict_page(&get("/checkout/3ds/chl_x"), "'self'");
+    strict_page(&get("/checkout/3ds/chl_x?origin=https://merchant.example"), "'self'");
+    let r = w.confirm_ok(&token(&w.create(json!({}))), "4000000000003220");
+    let chl = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    strict_page(&get(&format!("/checkout/3ds/{chl}?origin=https://merchant.example")), "'self' https://merchant.example");
+    strict_page(&get(&format!("/checkout/3ds/{chl}?origin=https://evil.example")), "'self'");
     strict_page(&get("/demo"), "'none'");
     strict_page(&get("/ops"), "'none'");
     // The loader is the one public, cross-origin resource.
