@@ -174,11 +174,6 @@ fn object(properties: Value, required: &[&str]) -> Value {
     json!({ "type": "object", "required": required, "properties": properties, "additionalProperties": false })
 }
 
-/// Loosely described objects owned by another module until their types derive `JsonSchema`.
-fn loose(description: &str) -> Value {
-    json!({ "type": "object", "description": description })
-}
-
 /// The contract of each operation. Exhaustive on purpose: a new `Op` must say what it takes and returns.
 pub fn contract(op: Op, s: &mut Schemas) -> Contract {
     let json_ok = |v: Value| Success::Json(v);
@@ -243,16 +238,24 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             c(Some(body), json_ok(s.envelope("ApiKeyEnvelope", "api_key", key)), &[], SECRET_ERRORS)
         }
         Op::CreateWebhookEndpoint | Op::GetWebhookEndpoint | Op::UpdateWebhookEndpoint | Op::RotateWebhookSecret => {
+            use crate::services::webhooks::endpoints::{CreateEndpoint, RotateSecret, UpdateEndpoint, WebhookEndpoint};
             let body = match op {
-                Op::GetWebhookEndpoint => None,
-                _ => Some(loose("Webhook endpoint parameters: url, description, enabled_events (create, update), disabled (update), expires_in (rotate).")),
+                Op::CreateWebhookEndpoint => Some(s.input::<CreateEndpoint>()),
+                Op::UpdateWebhookEndpoint => Some(s.input::<UpdateEndpoint>()),
+                Op::RotateWebhookSecret => Some(s.input::<RotateSecret>()),
+                _ => None,
             };
-            let endpoint = loose("A webhook endpoint; `secret` (whsec_…) only in the create and rotate responses.");
+            let endpoint = s.out::<WebhookEndpoint>();
             c(body, json_ok(s.envelope("WebhookEndpointEnvelope", "webhook_endpoint", endpoint)), &[], SECRET_ERRORS)
         }
-        Op::ListWebhookEndpoints => c(None, json_ok(loose("A list of webhook endpoints.")), PAGING, SECRET_ERRORS),
-        Op::DeleteWebhookEndpoint => c(None, json_ok(loose("The deleted endpoint's id.")), &[], SECRET_ERRORS),
-        Op::ListEndpointDeliveries | Op::ListEventDeliveries => c(None, json_ok(loose("A list of deliveries with every attempt.")), PAGING_STATUS, SECRET_ERRORS),
+        Op::ListWebhookEndpoints => c(None, json_ok(s.out::<List<crate::services::webhooks::endpoints::WebhookEndpoint>>()), PAGING, SECRET_ERRORS),
+        Op::DeleteWebhookEndpoint => {
+            let deleted = object(json!({ "id": { "type": "string" }, "object": { "const": "webhook_endpoint" }, "deleted": { "const": true } }), &["id", "object", "deleted"]);
+            c(None, json_ok(s.named("DeletedWebhookEndpoint", deleted)), &[], SECRET_ERRORS)
+        }
+        Op::ListEndpointDeliveries | Op::ListEventDeliveries => {
+            c(None, json_ok(s.out::<List<crate::services::webhooks::deliveries::WebhookDelivery>>()), PAGING_STATUS, SECRET_ERRORS)
+        }
         Op::ListEvents => c(
             None,
             json_ok(s.out::<List<Event>>()),
@@ -266,7 +269,10 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             SECRET_ERRORS,
         ),
         Op::GetEvent => c(None, json_ok(s.out::<Event>()), &[], SECRET_ERRORS),
-        Op::ResendEvent => c(Some(loose("Optional endpoint_id.")), json_ok(loose("The deliveries made.")), &[], SECRET_ERRORS),
+        Op::ResendEvent => {
+            let body = s.input::<crate::services::webhooks::deliveries::Resend>();
+            c(Some(body), json_ok(s.out::<List<crate::services::webhooks::deliveries::WebhookDelivery>>()), &[], SECRET_ERRORS)
+        }
         Op::OpsSearch => c(
             None,
             json_ok(s.out::<hsrc_shared::ops::OpsSearchResult>()),

@@ -605,3 +605,30 @@ fn asynchronous_outcomes_are_delivered_with_the_id_of_the_job_that_resolved_them
         assert_eq!(d.verify(s(&ep["secret"]), w.now_s()), Ok(()));
     }
 }
+
+#[test]
+fn webhook_responses_conform_to_the_openapi_document() {
+    use hsrc_edge::http::Method;
+    use hsrc_edge::openapi;
+    let w = World::new();
+    let doc = openapi::document();
+    let check = |method: Method, pattern: &str, r: &ApiResponse| {
+        let schema = openapi::response_schema(&doc, method.as_str(), pattern, r.status).unwrap_or_else(|| panic!("{pattern} {} documented", r.status));
+        if let Err(e) = openapi::validate(&doc, schema, &r.json_body()) {
+            panic!("{} {pattern} breaks the document: {e}\n{}", method.as_str(), String::from_utf8_lossy(&r.body));
+        }
+    };
+    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["*"], "description": "orders" }));
+    let id = s(&ep["id"]).to_string();
+    check(Method::Get, "/v1/webhook-endpoints", &w.get("/v1/webhook-endpoints"));
+    check(Method::Get, "/v1/webhook-endpoints/{id}", &w.get(&format!("/v1/webhook-endpoints/{id}")));
+    check(Method::Patch, "/v1/webhook-endpoints/{id}", &w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "description": "all orders" })));
+    check(Method::Post, "/v1/webhook-endpoints/{id}/rotate-secret", &w.post(&format!("/v1/webhook-endpoints/{id}/rotate-secret"), json!({ "expires_in": 60 })));
+    let (session, _) = w.pay("4242424242424242");
+    w.drain();
+    let event_id = s(&w.events_of(s(&session["payment_id"]))[0]["id"]).to_string();
+    check(Method::Get, "/v1/events/{id}/deliveries", &w.get(&format!("/v1/events/{event_id}/deliveries")));
+    check(Method::Get, "/v1/webhook-endpoints/{id}/deliveries", &w.get(&format!("/v1/webhook-endpoints/{id}/deliveries")));
+    check(Method::Post, "/v1/events/{id}/resend", &w.post(&format!("/v1/events/{event_id}/resend"), json!({})));
+    check(Method::Delete, "/v1/webhook-endpoints/{id}", &w.delete(&format!("/v1/webhook-endpoints/{id}")));
+}
