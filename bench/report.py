@@ -283,7 +283,7 @@ def main():
         "token_lookup": "`GET /v1/checkout-sessions/token/:token`",
         "create": "`POST /v1/checkout-sessions`",
         "create_idempotent": "… with a fresh `Idempotency-Key` each",
-        "confirm": "`POST …/token/:token/confirm` (4242…, fresh session each)",
+        "confirm": "`POST …/token/:token/confirm` (4242…, fresh session and `Idempotency-Key` each, as the widget sends it)",
         "health_end": "`GET /v1/health` again, at the end (drift)",
     }
     for n in names:

@@ -291,10 +291,11 @@ scenario token_lookup "/v1/checkout-sessions/token/$LOOKUP_TOKEN"
 scenario create "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" BENCH_BODY_FILE="$RUN_DIR/create.json"
 scenario create_idempotent "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" \
   BENCH_BODY_FILE="$RUN_DIR/create.json" BENCH_IDEMPOTENT=1
+# Confirm as the widget sends it: with an Idempotency-Key (widget/src/net.rs), one fresh session per request.
 run_wrk confirm-warmup "$WARMUP" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
-  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-warmup.txt"
+  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-warmup.txt" BENCH_IDEMPOTENT=1
 run_wrk confirm "$DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
-  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-main.txt"
+  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-main.txt" BENCH_IDEMPOTENT=1
 # The no-op route again: how much the machine drifted while the scenarios ran.
 run_wrk health_end "$DURATION" "/v1/health"
 stop_worker
