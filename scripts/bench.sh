@@ -374,6 +374,8 @@ for i, (name, q) in enumerate(queries):
 json.dump(plans, open(sys.argv[2], "w"), indent=2)
 PY
 
+python3 bench/index_check.py edge/migrations "$RUN_DIR/index-check.json"
+
 # ---- 7. report ----------------------------------------------------------------------------------------------------------
 
 step "writing the report"
