@@ -14,7 +14,8 @@
 # BENCH_SETTLE_MAX (s to wait for the load average to fall below 1.0 before timing anything, 90),
 # BENCH_WARMUP (s, 2), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_LOADS (browser loads, 20),
 # BENCH_SCALE_SIZES ("1000 10000 100000"), BENCH_SCALE_DURATION (s, 5), BENCH_OUT_DIR (where the report goes:
-# the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build).
+# the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build), BENCH_RAW_DIR (keep the raw
+# results there; `python3 bench/report.py RAW OUT …` re-renders the report from them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -385,4 +386,7 @@ cp "$WORKER_LOG" "$RUN_DIR/worker-log-copy.txt" 2>/dev/null || true
 "$PY" bench/report.py "$RUN_DIR" "$OUT_DIR" \
   --load-at-end "$LOAD_AT_END" --elapsed "$ELAPSED" --duration "$DURATION" --warmup "$WARMUP" \
   --threads "$THREADS" --connections "$CONNECTIONS" --scale-duration "$SCALE_DURATION" --twiggy-version "$TWIGGY_VERSION"
+if [ -n "${BENCH_RAW_DIR:-}" ]; then   # keep the raw results, e.g. to re-render the report after editing the analysis
+  mkdir -p "$BENCH_RAW_DIR" && cp "$RUN_DIR"/*.json "$RUN_DIR"/*.txt "$BENCH_RAW_DIR"/ 2>/dev/null || true
+fi
 step "done in $(( $(date +%s) - STARTED_AT ))s: $OUT_DIR/BENCHMARKS.md, $OUT_DIR/benchmarks.json"
