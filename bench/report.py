@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Turns the raw results of one scripts/bench.sh run into BENCHMARKS.md and benchmarks.json.
 
-  report.py RUN_DIR OUT_DIR [--load-at-end L] [--elapsed S] [--duration S] [--warmup S] [--threads N]
-            [--connections N] [--scale-duration S] [--twiggy-version V]
+  report.py RUN_DIR OUT_DIR
+      RUN_DIR holds the raw results of one run (scripts/bench.sh keeps them with BENCH_RAW_DIR), including run.json
+      with the run's settings; options (--duration …) override those.
 
 The tables are generated from the run; the "Analysis" section is the hand-written bench/analysis.md, included as is.
 """
@@ -76,6 +77,12 @@ def main():
     ap.add_argument("--twiggy-version", default="")
     a = ap.parse_args()
     run = a.run
+    # Settings of the run (written by scripts/bench.sh); explicit arguments win.
+    saved = load(run, "run.json", {})
+    for key, default in (("load_at_end", ""), ("elapsed", 0), ("duration", 10), ("warmup", 2), ("threads", 2),
+                         ("connections", 16), ("scale_duration", 5), ("twiggy_version", "")):
+        if getattr(a, key) == default and key in saved:
+            setattr(a, key, saved[key])
 
     machine = load(run, "machine.json", {})
     machine["load_average_at_end"] = a.load_at_end

@@ -383,9 +383,11 @@ step "writing the report"
 LOAD_AT_END="$(load_now)"
 ELAPSED=$(( $(date +%s) - STARTED_AT ))
 cp "$WORKER_LOG" "$RUN_DIR/worker-log-copy.txt" 2>/dev/null || true
-"$PY" bench/report.py "$RUN_DIR" "$OUT_DIR" \
-  --load-at-end "$LOAD_AT_END" --elapsed "$ELAPSED" --duration "$DURATION" --warmup "$WARMUP" \
-  --threads "$THREADS" --connections "$CONNECTIONS" --scale-duration "$SCALE_DURATION" --twiggy-version "$TWIGGY_VERSION"
+cat > "$RUN_DIR/run.json" <<JSON
+{"load_at_end": "$LOAD_AT_END", "elapsed": $ELAPSED, "duration": $DURATION, "warmup": $WARMUP, "threads": $THREADS,
+ "connections": $CONNECTIONS, "scale_duration": $SCALE_DURATION, "twiggy_version": "$TWIGGY_VERSION"}
+JSON
+"$PY" bench/report.py "$RUN_DIR" "$OUT_DIR"
 if [ -n "${BENCH_RAW_DIR:-}" ]; then   # keep the raw results, e.g. to re-render the report after editing the analysis
   mkdir -p "$BENCH_RAW_DIR" && cp "$RUN_DIR"/*.json "$RUN_DIR"/*.txt "$BENCH_RAW_DIR"/ 2>/dev/null || true
 fi
