@@ -8,6 +8,8 @@ use crate::net;
 use hsrc_shared::money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use super::dom::{el, group};
+use wasm_bindgen::JsCast;
 
 /// The challenge inside the checkout. Only a same-origin URL is loaded, and only a `challenge_complete` message
 /// from that very frame and our own origin counts.
@@ -20,19 +22,26 @@ pub fn challenge_frame(
 ) -> AnyView {
     let own_origin = browser::own_origin();
     if !is_same_origin_path(&url, &own_origin) {
-        return view! { <p class="banner" role="alert">{ctx.t(Msg::ServiceError)}</p> }.into_any();
+        return el("p")
+            .class("banner")
+            .attr("role", "alert")
+            .text(ctx.t(Msg::ServiceError))
+            .view();
     }
     let mut src = with_query_param(&url, "locale", ctx.lang.get_untracked().code());
     if let Some(origin) = &ctx.page.parent_origin {
         // The Worker needs the merchant origin to allow this nested frame (frame-ancestors covers every ancestor).
         src = with_query_param(&src, "origin", origin);
     }
-    let frame = NodeRef::<leptos::html::Iframe>::new();
     let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
         if ev.origin() != own_origin {
             return;
         }
-        let Some(frame_window) = frame.get_untracked().and_then(|f| f.content_window()) else {
+        let Some(frame_window) = document()
+            .get_element_by_id(FRAME_ID)
+            .and_then(|f| f.dyn_into::<web_sys::HtmlIFrameElement>().ok())
+            .and_then(|f| f.content_window())
+        else {
             return;
         };
         let from_frame = ev
@@ -50,11 +59,16 @@ pub fn challenge_frame(
         }
     });
     on_cleanup(move || handle.remove());
-    view! {
-        <iframe class="challenge-frame" node_ref=frame src=src title=ctx.t(Msg::ChallengeFrameTitle)></iframe>
-    }
-    .into_any()
+    el("iframe")
+        .class("challenge-frame")
+        .id(FRAME_ID)
+        .attr("src", src)
+        .attr("title", ctx.t(Msg::ChallengeFrameTitle))
+        .view()
 }
+
+/// The id of the challenge frame, to tell its messages from any other window's.
+const FRAME_ID: &str = "challenge-frame";
 
 /// The state of the challenge page.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +83,7 @@ enum Stage {
 }
 
 /// The sandbox 3DS challenge page: shows what is being paid, offers pass and fail, then tells the checkout.
-pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView {
+pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
     let lang = lang_override.unwrap_or(Lang::En);
     browser::set_root_attr("lang", lang.code());
     browser::set_title(Msg::ChallengeTitle.text(lang));
@@ -105,68 +119,72 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> impl IntoView 
         });
     };
     let body = move || match stage.get() {
-        Stage::Loading => {
-            view! { <p class="muted" aria-busy="true">{Msg::Loading.text(lang)}</p> }.into_any()
-        }
-        Stage::Missing => {
-            view! { <p role="alert">{Msg::ChallengeMissing.text(lang)}</p> }.into_any()
-        }
+        Stage::Loading => el("p")
+            .class("muted")
+            .attr("aria-busy", "true")
+            .text(Msg::Loading.text(lang))
+            .view(),
+        Stage::Missing => el("p").attr("role", "alert").text(Msg::ChallengeMissing.text(lang)).view(),
         Stage::Ready(view) | Stage::Sending(view) => {
             let sending = matches!(stage.get_untracked(), Stage::Sending(_));
-            let (choose_pass, choose_fail) = (choose.clone(), choose.clone());
-            view! {
-                {facts(view, lang)}
-                <div class="actions">
-                    <button
-                        type="button"
-                        class="btn primary"
-                        data-result="pass"
-                        disabled=sending
-                        on:click=move |_| choose_pass("pass")
-                    >
-                        {Msg::ChallengePass.text(lang)}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn danger"
-                        data-result="fail"
-                        disabled=sending
-                        on:click=move |_| choose_fail("fail")
-                    >
-                        {Msg::ChallengeFail.text(lang)}
-                    </button>
-                </div>
-            }
-            .into_any()
+            let button = |class: &'static str, result: &'static str, label: Msg| {
+                let choose = choose.clone();
+                el("button")
+                    .attr("type", "button")
+                    .class(class)
+                    .attr("data-result", result)
+                    .flag("disabled", sending)
+                    .on("click", move |_| choose(result))
+                    .text(label.text(lang))
+            };
+            group(vec![
+                facts(view, lang),
+                el("div")
+                    .class("actions")
+                    .kid(button("btn primary", "pass", Msg::ChallengePass))
+                    .kid(button("btn danger", "fail", Msg::ChallengeFail))
+                    .view(),
+            ])
         }
         Stage::Done(view, result) => {
             let text = match result {
                 "pass" => Msg::ChallengePassed,
                 _ => Msg::ChallengeFailed,
             };
-            view! {
-                {facts(view, lang)}
-                <p class="done" role="status" data-result=result>{text.text(lang)}</p>
-                <p class="muted">
-                    {if browser::is_framed() { Msg::ChallengeReturning } else { Msg::ChallengeDoneTopLevel }.text(lang)}
-                </p>
-            }
-            .into_any()
+            let after = if browser::is_framed() {
+                Msg::ChallengeReturning
+            } else {
+                Msg::ChallengeDoneTopLevel
+            };
+            group(vec![
+                facts(view, lang),
+                el("p")
+                    .class("done")
+                    .attr("role", "status")
+                    .attr("data-result", result)
+                    .text(text.text(lang))
+                    .view(),
+                el("p").class("muted").text(after.text(lang)).view(),
+            ])
         }
     };
-    view! {
-        <div class="checkout">
-            <section class="card challenge" aria-labelledby="challenge-title">
-                <div class="challenge-head">
-                    <span class="badge sandbox">{Msg::Sandbox.text(lang)}</span>
-                    <span class="muted">"3D Secure"</span>
-                </div>
-                <h1 id="challenge-title">{Msg::ChallengeTitle.text(lang)}</h1>
-                <p>{Msg::ChallengeBody.text(lang)}</p>
-                {body}
-            </section>
-        </div>
-    }
+    el("div")
+        .class("checkout")
+        .kid(
+            el("section")
+                .class("card challenge")
+                .attr("aria-labelledby", "challenge-title")
+                .kid(
+                    el("div")
+                        .class("challenge-head")
+                        .kid(el("span").class("badge sandbox").text(Msg::Sandbox.text(lang)))
+                        .kid(el("span").class("muted").text("3D Secure")),
+                )
+                .kid(el("h1").id("challenge-title").text(Msg::ChallengeTitle.text(lang)))
+                .kid(el("p").text(Msg::ChallengeBody.text(lang)))
+                .dyn_view(body),
+        )
+        .view()
 }
 
 /// Records the outcome and tells the checkout that opened us (same origin only).
@@ -176,7 +194,7 @@ fn finish(stage: RwSignal<Stage>, view: ChallengeView, result: &'static str) {
 }
 
 /// Merchant, amount and card of the challenge.
-fn facts(view: ChallengeView, lang: Lang) -> impl IntoView {
+fn facts(view: ChallengeView, lang: Lang) -> AnyView {
     let amount = match money::currency(&view.currency) {
         Some(c) => money::format_amount(view.amount, &c, lang.locale()),
         None => format!("{} {}", view.amount, view.currency),
@@ -187,20 +205,14 @@ fn facts(view: ChallengeView, lang: Lang) -> impl IntoView {
         (Some(brand), None) => brand_label(brand),
         (None, None) => "—".into(),
     };
-    view! {
-        <dl class="facts">
-            <div>
-                <dt>{Msg::Merchant.text(lang)}</dt>
-                <dd>{view.merchant_name}</dd>
-            </div>
-            <div>
-                <dt>{Msg::Amount.text(lang)}</dt>
-                <dd class="strong">{amount}</dd>
-            </div>
-            <div>
-                <dt>{Msg::Card.text(lang)}</dt>
-                <dd>{card}</dd>
-            </div>
-        </dl>
-    }
+    let fact = |term: Msg, value: String, strong: bool| {
+        let dd = if strong { el("dd").class("strong") } else { el("dd") };
+        el("div").kid(el("dt").text(term.text(lang))).kid(dd.text(value))
+    };
+    el("dl")
+        .class("facts")
+        .kid(fact(Msg::Merchant, view.merchant_name, false))
+        .kid(fact(Msg::Amount, amount, true))
+        .kid(fact(Msg::Card, card, false))
+        .view()
 }

@@ -1,6 +1,7 @@
 //! Labelled inputs bound to [`crate::form::FormState`]: each has a real `<label>`, `aria-invalid` and an error
 //! message tied to it with `aria-describedby`.
 
+use super::dom::{el, El};
 use super::{use_ctx, Ctx};
 use crate::card_input::{format_card_number, format_expiry, sanitize_cvc};
 use crate::form::Field;
@@ -108,8 +109,18 @@ fn label_text(ctx: Ctx, label: String, optional: bool) -> String {
 }
 
 /// The message element under a field; empty (and silent) while the field is fine.
-fn error_text(ctx: Ctx, id: String, error: Memo<Option<Msg>>) -> impl IntoView {
-    view! { <p class="field-error" id=id>{move || error.get().map(|m| ctx.t(m))}</p> }
+fn error_text(ctx: Ctx, id: String, error: Memo<Option<Msg>>) -> El {
+    el("p")
+        .class("field-error")
+        .id(id)
+        .dyn_text(move || error.get().map(|m| ctx.t(m)).unwrap_or_default().to_string())
+}
+
+/// `class="field"`, plus `invalid` while the field has an error.
+fn field_box(error: Memo<Option<Msg>>) -> El {
+    el("div").dyn_attr("class", move || {
+        Some(if error.get().is_some() { "field invalid" } else { "field" }.into())
+    })
 }
 
 /// What a form field shows: which value it edits, its label and behaviour.
@@ -159,7 +170,7 @@ impl FieldSpec {
 
 /// A text input with label, hint and error. `adornment` shows inside the input's box on the right (the card
 /// brand).
-pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) -> impl IntoView {
+pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) -> AnyView {
     let ctx = use_ctx();
     let FieldSpec {
         field,
@@ -178,7 +189,7 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     };
     let on_input = {
         let field = field.clone();
-        move |ev: leptos::ev::Event| {
+        move |ev: web_sys::Event| {
             let Some(input) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -216,46 +227,44 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
         }
     };
     let described_by = {
-        let hint_id = hint_id.clone();
+        let hint_id = hint.map(|_| hint_id.clone());
         let error_id = error_id.clone();
         move || {
-            let ids: Vec<&str> = [
-                hint.map(|_| hint_id.as_str()),
-                error.get().map(|_| error_id.as_str()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
+            let error_id = error.get().map(|_| error_id.as_str());
+            match (hint_id.as_deref(), error_id) {
+                (Some(h), Some(e)) => Some(format!("{h} {e}")),
+                (Some(one), None) | (None, Some(one)) => Some(one.to_string()),
+                (None, None) => None,
+            }
         }
     };
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label_text(ctx, label, optional)}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{ctx.t(h)}</p> })}
-            <div class="input-wrap">
-                <input
-                    id=id
-                    name=field.id()
-                    type=kind.input_type()
-                    inputmode=kind.inputmode()
-                    autocomplete=kind.autocomplete()
-                    maxlength=kind.maxlength()
-                    placeholder=placeholder
-                    spellcheck="false"
-                    required=!optional
-                    aria-required=(!optional).then_some("true")
-                    aria-invalid=move || error.get().map(|_| "true")
-                    aria-describedby=described_by
-                    prop:value=value
-                    on:input=on_input
-                    on:blur=on_blur
-                />
-                {adornment}
-            </div>
-            {error_text(ctx, error_id, error)}
-        </div>
+    let mut wrap = el("div").class("input-wrap").kid(
+        el("input")
+            .id(id.clone())
+            .attr("name", id.clone())
+            .attr("type", kind.input_type())
+            .attr_opt("inputmode", kind.inputmode())
+            .attr("autocomplete", kind.autocomplete())
+            .attr_opt("maxlength", kind.maxlength())
+            .attr_opt("placeholder", placeholder)
+            .attr("spellcheck", "false")
+            .flag("required", !optional)
+            .attr_opt("aria-required", (!optional).then_some("true"))
+            .dyn_attr("aria-invalid", move || error.get().map(|_| "true".into()))
+            .dyn_attr("aria-describedby", described_by)
+            .prop_text("value", value)
+            .on("input", on_input)
+            .on("blur", on_blur),
+    );
+    if let Some(adornment) = adornment {
+        wrap = wrap.child(adornment);
     }
+    field_box(error)
+        .kid(el("label").attr("for", id).text(label_text(ctx, label, optional)))
+        .kid_opt(hint.map(|h| el("p").class("hint").id(hint_id).text(ctx.t(h))))
+        .kid(wrap)
+        .kid(error_text(ctx, error_id, error))
+        .view()
 }
 
 /// A `<select>` with label and error; `choose` adds an empty "Choose…" first option. `options` are
@@ -265,7 +274,7 @@ pub fn select_field(
     options: Vec<(String, String)>,
     choose: bool,
     autocomplete: Option<&'static str>,
-) -> impl IntoView {
+) -> AnyView {
     let ctx = use_ctx();
     let FieldSpec {
         field,
@@ -278,41 +287,37 @@ pub fn select_field(
     let error = error_of(ctx, &field);
     let on_change = {
         let field = field.clone();
-        move |ev: leptos::ev::Event| {
+        move |ev: web_sys::Event| {
             let value = event_target_value(&ev);
             ctx.form.update(|f| f.set(&field, value));
             recheck(ctx, &field);
         }
     };
-    let options = options
-        .into_iter()
-        .map(|(value, text)| {
-            let field = field.clone();
-            let current = value.clone();
-            view! {
-                <option value=value prop:selected=move || ctx.form.with(|f| f.value(&field) == current)>{text}</option>
-            }
-        })
-        .collect_view();
     let error_ref = error_id.clone();
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{label_text(ctx, label, optional)}</label>
-            <div class="input-wrap select">
-                <select
-                    id=id
-                    name=field.id()
-                    autocomplete=autocomplete
-                    required=!optional
-                    aria-invalid=move || error.get().map(|_| "true")
-                    aria-describedby=move || error.get().map(|_| error_ref.clone())
-                    on:change=on_change
-                >
-                    {choose.then(|| view! { <option value="">{ctx.t(Msg::ChooseOne)}</option> })}
-                    {options}
-                </select>
-            </div>
-            {error_text(ctx, error_id, error)}
-        </div>
+    let mut select = el("select")
+        .id(id.clone())
+        .attr("name", id.clone())
+        .attr_opt("autocomplete", autocomplete)
+        .flag("required", !optional)
+        .dyn_attr("aria-invalid", move || error.get().map(|_| "true".into()))
+        .dyn_attr("aria-describedby", move || error.get().map(|_| error_ref.clone()))
+        .on("change", on_change);
+    if choose {
+        select = select.kid(el("option").attr("value", "").text(ctx.t(Msg::ChooseOne)));
     }
+    for (value, text) in options {
+        let field = field.clone();
+        let current = value.clone();
+        select = select.kid(
+            el("option")
+                .attr("value", value)
+                .prop_flag("selected", move || ctx.form.with(|f| f.value(&field) == current))
+                .text(text),
+        );
+    }
+    field_box(error)
+        .kid(el("label").attr("for", id).text(label_text(ctx, label, optional)))
+        .kid(el("div").class("input-wrap select").kid(select))
+        .kid(error_text(ctx, error_id, error))
+        .view()
 }

@@ -1,9 +1,9 @@
 //! The payment form: payer details, addresses, the merchant's custom fields, the card, and the pay button.
 //!
-//! Parts are plain functions rather than `#[component]`s: they take no attributes from outside, and skipping the
-//! component wrapper keeps the wasm smaller.
+//! Parts are plain functions building with [`super::dom`] (see there why not `view!`).
 
 use super::fields::{select_field, text_field, FieldSpec, InputKind};
+use super::dom::{el, nothing};
 use super::{use_ctx, Ctx};
 use crate::form::{AddrKind, AddrPart, Field};
 use crate::i18n::{country_options, fill, Lang, Msg};
@@ -12,129 +12,140 @@ use hsrc_shared::card::CardBrand;
 use leptos::prelude::*;
 
 /// The whole form. Inputs are disabled while a confirm runs, so nothing changes under it and nothing submits twice.
-pub fn payment_form() -> impl IntoView {
+pub fn payment_form() -> AnyView {
     let ctx = use_ctx();
     let req = ctx.req();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        ctx.submit();
-    };
-    let phone = req.phone.then(|| {
-        text_field(
+    let submitting = move || ctx.submitting.get();
+    let mut details = el("fieldset")
+        .class("group")
+        .kid(el("legend").text(ctx.t(Msg::YourDetails)))
+        .child(text_field(FieldSpec::new(Field::Name, ctx.t(Msg::Name)), InputKind::Text("name"), None))
+        .child(text_field(FieldSpec::new(Field::Email, ctx.t(Msg::Email)), InputKind::Email, None));
+    if req.phone {
+        details = details.child(text_field(
             FieldSpec::new(Field::Phone, ctx.t(Msg::Phone)).hint(Msg::PhoneHint),
             InputKind::Phone,
             None,
-        )
-    });
-    let billing = req
-        .billing_address
-        .then(|| address_fields(ctx, AddrKind::Billing));
-    let shipping = req.shipping_address.then(|| {
-        if req.offers_same_as_billing() {
-            view! {
-                <div class="check">
-                    <input
-                        type="checkbox"
-                        id="f-same-as-billing"
-                        prop:checked=move || ctx.form.with(|f| f.shipping_same_as_billing)
-                        on:change=move |ev| {
-                            let checked = event_target_checked(&ev);
-                            ctx.form.update(|f| f.shipping_same_as_billing = checked);
-                        }
-                    />
-                    <label for="f-same-as-billing">{ctx.t(Msg::ShippingSameAsBilling)}</label>
-                </div>
-                {move || {
-                    (!ctx.form.with(|f| f.shipping_same_as_billing)).then(|| address_fields(ctx, AddrKind::Shipping))
-                }}
-            }
-            .into_any()
-        } else {
-            address_fields(ctx, AddrKind::Shipping).into_any()
-        }
-    });
-    let custom = (!req.custom_fields.is_empty()).then(|| {
-        let fields = req
-            .custom_fields
-            .iter()
-            .cloned()
-            .map(custom_field)
-            .collect_view();
-        view! {
-            <fieldset class="group">
-                <legend>{ctx.t(Msg::AdditionalInfo)}</legend>
-                {fields}
-            </fieldset>
-        }
-    });
-    let pay_label = move || {
-        if ctx.submitting.get() {
-            ctx.t(Msg::Paying).to_string()
-        } else {
-            fill(ctx.t(Msg::PayAmount), &[("amount", &ctx.amount_text())])
-        }
-    };
-    view! {
-        <form class="pay-form" novalidate on:submit=on_submit>
-            {move || {
-                ctx.banner.with(|b| (!b.is_empty()).then(|| view! { <p class="banner" role="alert">{b.clone()}</p> }))
-            }}
-            <fieldset class="form-body" disabled=move || ctx.submitting.get()>
-                <fieldset class="group">
-                    <legend>{ctx.t(Msg::YourDetails)}</legend>
-                    {text_field(FieldSpec::new(Field::Name, ctx.t(Msg::Name)), InputKind::Text("name"), None)}
-                    {text_field(FieldSpec::new(Field::Email, ctx.t(Msg::Email)), InputKind::Email, None)}
-                    {phone}
-                </fieldset>
-                {billing}
-                {shipping}
-                {custom}
-                {card_fields(ctx)}
-            </fieldset>
-            <button
-                type="submit"
-                class="btn primary pay"
-                disabled=move || ctx.submitting.get()
-                aria-busy=move || ctx.submitting.get().then_some("true")
-            >
-                {move || ctx.submitting.get().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
-                <span>{pay_label}</span>
-            </button>
-            <p class="cancel-row">
-                <button type="button" class="link" disabled=move || ctx.submitting.get() on:click=move |_| ctx.cancel()>
-                    {ctx.t(Msg::CancelPayment)}
-                </button>
-            </p>
-        </form>
+        ));
     }
+    let mut body = el("fieldset").class("form-body").dyn_flag("disabled", submitting).kid(details);
+    if req.billing_address {
+        body = body.child(address_fields(ctx, AddrKind::Billing));
+    }
+    if req.shipping_address {
+        if req.offers_same_as_billing() {
+            body = body
+                .kid(
+                    el("div")
+                        .class("check")
+                        .kid(
+                            el("input")
+                                .attr("type", "checkbox")
+                                .id("f-same-as-billing")
+                                .prop_flag("checked", move || ctx.form.with(|f| f.shipping_same_as_billing))
+                                .on("change", move |ev| {
+                                    let checked = event_target_checked(&ev);
+                                    ctx.form.update(|f| f.shipping_same_as_billing = checked);
+                                }),
+                        )
+                        .kid(el("label").attr("for", "f-same-as-billing").text(ctx.t(Msg::ShippingSameAsBilling))),
+                )
+                .dyn_view(move || {
+                    if ctx.form.with(|f| f.shipping_same_as_billing) {
+                        nothing()
+                    } else {
+                        address_fields(ctx, AddrKind::Shipping)
+                    }
+                });
+        } else {
+            body = body.child(address_fields(ctx, AddrKind::Shipping));
+        }
+    }
+    if !req.custom_fields.is_empty() {
+        let mut group = el("fieldset").class("group").kid(el("legend").text(ctx.t(Msg::AdditionalInfo)));
+        for def in req.custom_fields.iter().cloned() {
+            group = group.child(custom_field(def));
+        }
+        body = body.kid(group);
+    }
+    body = body.child(card_fields(ctx));
+    el("form")
+        .class("pay-form")
+        .flag("novalidate", true)
+        .on("submit", move |ev| {
+            ev.prevent_default();
+            ctx.submit();
+        })
+        .dyn_view(move || {
+            ctx.banner.with(|b| {
+                if b.is_empty() {
+                    nothing()
+                } else {
+                    el("p").class("banner").attr("role", "alert").text(b.clone()).view()
+                }
+            })
+        })
+        .kid(body)
+        .kid(
+            el("button")
+                .attr("type", "submit")
+                .class("btn primary pay")
+                .dyn_flag("disabled", submitting)
+                .dyn_attr("aria-busy", move || ctx.submitting.get().then(|| "true".into()))
+                .dyn_view(move || {
+                    if ctx.submitting.get() {
+                        el("span").class("spinner").attr("aria-hidden", "true").view()
+                    } else {
+                        nothing()
+                    }
+                })
+                .kid(el("span").dyn_text(move || {
+                    if ctx.submitting.get() {
+                        ctx.t(Msg::Paying).to_string()
+                    } else {
+                        fill(ctx.t(Msg::PayAmount), &[("amount", &ctx.amount_text())])
+                    }
+                })),
+        )
+        .kid(
+            el("p").class("cancel-row").kid(
+                el("button")
+                    .attr("type", "button")
+                    .class("link")
+                    .dyn_flag("disabled", submitting)
+                    .on("click", move |_| ctx.cancel())
+                    .text(ctx.t(Msg::CancelPayment)),
+            ),
+        )
+        .view()
 }
 
 /// A billing or shipping address.
-fn address_fields(ctx: Ctx, kind: AddrKind) -> impl IntoView {
+fn address_fields(ctx: Ctx, kind: AddrKind) -> AnyView {
     let legend = match kind {
         AddrKind::Billing => Msg::BillingAddress,
         AddrKind::Shipping => Msg::ShippingAddress,
     };
     let text = move |part: AddrPart| {
-        let spec = FieldSpec::new(Field::Address(kind, part), ctx.t(part.label()))
-            .optional(!part.required());
+        let spec = FieldSpec::new(Field::Address(kind, part), ctx.t(part.label())).optional(!part.required());
         text_field(spec, InputKind::Text(autocomplete(kind, part)), None)
     };
     let country = Field::Address(kind, AddrPart::Country);
     let current_country = ctx.form.with_untracked(|f| f.value(&country).to_string());
     let options = country_options(ctx.lang.get_untracked(), &current_country);
-    view! {
-        <fieldset class="group">
-            <legend>{ctx.t(legend)}</legend>
-            {text(AddrPart::Line1)}
-            {text(AddrPart::Line2)}
-            <div class="row">{text(AddrPart::City)} {text(AddrPart::State)}</div>
-            <div class="row">
-                {text(AddrPart::PostalCode)}
-                {select_field(FieldSpec::new(country, ctx.t(Msg::Country)), options, false, Some(autocomplete(kind, AddrPart::Country)))}
-            </div>
-        </fieldset>
-    }
+    el("fieldset")
+        .class("group")
+        .kid(el("legend").text(ctx.t(legend)))
+        .child(text(AddrPart::Line1))
+        .child(text(AddrPart::Line2))
+        .kid(el("div").class("row").child(text(AddrPart::City)).child(text(AddrPart::State)))
+        .kid(el("div").class("row").child(text(AddrPart::PostalCode)).child(select_field(
+            FieldSpec::new(country, ctx.t(Msg::Country)),
+            options,
+            false,
+            Some(autocomplete(kind, AddrPart::Country)),
+        )))
+        .view()
 }
 
 /// The autofill token of an address part (`billing postal-code`, …).
@@ -161,44 +172,52 @@ fn autocomplete(kind: AddrKind, part: AddrPart) -> &'static str {
 fn custom_field(def: CustomFieldDef) -> AnyView {
     let spec = FieldSpec::new(Field::Custom(def.key.clone()), def.label).optional(!def.required);
     match def.kind {
-        CustomFieldType::Text => text_field(spec, InputKind::Text("off"), None).into_any(),
-        CustomFieldType::Numeric => text_field(spec, InputKind::Decimal, None).into_any(),
+        CustomFieldType::Text => text_field(spec, InputKind::Text("off"), None),
+        CustomFieldType::Numeric => text_field(spec, InputKind::Decimal, None),
         CustomFieldType::Dropdown => {
             let options = def.options.iter().map(|o| (o.clone(), o.clone())).collect();
-            select_field(spec, options, true, None).into_any()
+            select_field(spec, options, true, None)
         }
     }
 }
 
 /// Card number (formatted as typed, brand shown), expiry and CVC.
-fn card_fields(ctx: Ctx) -> impl IntoView {
+fn card_fields(ctx: Ctx) -> AnyView {
     let brand = Memo::new(move |_| ctx.form.with(|f| f.brand()));
-    let badge = view! {
-        <span class="brand" aria-live="polite" data-brand=move || brand.get().as_str()>
-            {move || (brand.get() != CardBrand::Unknown).then(|| brand.get().display_name())}
-        </span>
-    }
-    .into_any();
+    let badge = el("span")
+        .class("brand")
+        .attr("aria-live", "polite")
+        .dyn_attr("data-brand", move || Some(brand.get().as_str().into()))
+        .dyn_text(move || {
+            let b = brand.get();
+            if b == CardBrand::Unknown {
+                String::new()
+            } else {
+                b.display_name().into()
+            }
+        })
+        .view();
     let expiry_placeholder = match ctx.lang.get_untracked() {
         Lang::Tr => "AA / YY",
         Lang::En => "MM / YY",
     };
-    view! {
-        <fieldset class="group card-group">
-            <legend>{ctx.t(Msg::CardSection)}</legend>
-            {text_field(
-                FieldSpec::new(Field::CardNumber, ctx.t(Msg::CardNumber)).placeholder("1234 1234 1234 1234"),
-                InputKind::CardNumber,
-                Some(badge),
-            )}
-            <div class="row">
-                {text_field(
+    el("fieldset")
+        .class("group card-group")
+        .kid(el("legend").text(ctx.t(Msg::CardSection)))
+        .child(text_field(
+            FieldSpec::new(Field::CardNumber, ctx.t(Msg::CardNumber)).placeholder("1234 1234 1234 1234"),
+            InputKind::CardNumber,
+            Some(badge),
+        ))
+        .kid(
+            el("div")
+                .class("row")
+                .child(text_field(
                     FieldSpec::new(Field::Expiry, ctx.t(Msg::Expiry)).placeholder(expiry_placeholder),
                     InputKind::Expiry,
                     None,
-                )}
-                {text_field(FieldSpec::new(Field::Cvc, ctx.t(Msg::Cvc)).placeholder("123"), InputKind::Cvc, None)}
-            </div>
-        </fieldset>
-    }
+                ))
+                .child(text_field(FieldSpec::new(Field::Cvc, ctx.t(Msg::Cvc)).placeholder("123"), InputKind::Cvc, None)),
+        )
+        .view()
 }

@@ -2,11 +2,13 @@
 //! components in the submodules render one piece each and call back into it.
 
 mod challenge;
+mod dom;
 mod fields;
 mod form_view;
 mod screens;
 
 use crate::browser;
+use dom::el;
 use crate::flow::{action_poll_delay_ms, poll_delay_ms, screen_for, ParentMessage, Screen};
 use crate::form::{Field, FieldErrors, FormState, Requirements};
 use crate::i18n::{decline_reason, fill, Lang, Msg};
@@ -37,38 +39,35 @@ pub fn mount() {
     match root {
         Some(root) => {
             root.set_inner_html("");
-            leptos::mount::mount_to(root, move || view! { <App mode=mode /> }).forget();
+            leptos::mount::mount_to(root, move || app(mode)).forget();
         }
-        None => leptos::mount::mount_to_body(move || view! { <App mode=mode /> }),
+        None => leptos::mount::mount_to_body(move || app(mode)),
     }
 }
 
 /// Picks the page for the mode.
-#[component]
-fn App(mode: Mode) -> impl IntoView {
+fn app(mode: Mode) -> AnyView {
     let lang_override = browser::query_param("locale").and_then(|l| Lang::parse(&l));
     match mode {
-        Mode::Embed { token, parent_origin } => {
-            view! { <CheckoutPage token=token parent_origin=parent_origin hosted=false lang_override=lang_override /> }
-                .into_any()
-        }
-        Mode::Hosted { token } => {
-            view! { <CheckoutPage token=token parent_origin=None hosted=true lang_override=lang_override /> }.into_any()
-        }
-        Mode::Challenge { id } => challenge::challenge_page(id, lang_override).into_any(),
+        Mode::Embed {
+            token,
+            parent_origin,
+        } => checkout_page(token, parent_origin, false, lang_override),
+        Mode::Hosted { token } => checkout_page(token, None, true, lang_override),
+        Mode::Challenge { id } => challenge::challenge_page(id, lang_override),
         Mode::Invalid => {
             let lang = lang_override.unwrap_or_default();
-            view! {
-                <div class="checkout">
-                    <section class="card">
-                        <div class="result">
-                            <h2 id="screen-title">{Msg::InvalidLinkTitle.text(lang)}</h2>
-                            <p>{Msg::InvalidLinkBody.text(lang)}</p>
-                        </div>
-                    </section>
-                </div>
-            }
-            .into_any()
+            el("div")
+                .class("checkout")
+                .kid(
+                    el("section").class("card").kid(
+                        el("div")
+                            .class("result")
+                            .kid(el("h2").id("screen-title").text(Msg::InvalidLinkTitle.text(lang)))
+                            .kid(el("p").text(Msg::InvalidLinkBody.text(lang))),
+                    ),
+                )
+                .view()
         }
     }
 }
@@ -630,13 +629,12 @@ impl Ctx {
 }
 
 /// The checkout (embedded or hosted): summary, current screen, live region.
-#[component]
-fn CheckoutPage(
+fn checkout_page(
     token: String,
     parent_origin: Option<String>,
     hosted: bool,
     lang_override: Option<Lang>,
-) -> impl IntoView {
+) -> AnyView {
     let ctx = Ctx::new(token, parent_origin, hosted, lang_override);
     provide_context(ctx);
     Effect::new(move |previous: Option<Phase>| {
@@ -647,28 +645,43 @@ fn CheckoutPage(
         phase
     });
     ctx.load();
-    let card = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let (Some(el), Some(origin)) = (card.get(), ctx.page.parent_origin.clone()) {
-            browser::report_height(&el, origin);
-        }
-    });
-
-    let body = move || screens::phase_view(ctx, ctx.phase.get());
-    view! {
-        <div class="checkout" node_ref=card>
-            <section class="card" aria-labelledby="checkout-label">
-                <h1 id="checkout-label" class="visually-hidden">{move || Msg::CheckoutLabel.text(ctx.lang.get())}</h1>
-                {screens::summary(ctx)}
-                <div class="screen">{body}</div>
-            </section>
-            <p class="secured">
-                <span class="lock" aria-hidden="true"></span>
-                {move || Msg::SecuredBy.text(ctx.lang.get())}
-            </p>
-            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-                {move || ctx.announce.get()}
-            </div>
-        </div>
+    if let Some(origin) = ctx.page.parent_origin.clone() {
+        // Once mounted, report the card's height to the loader whenever it changes.
+        request_animation_frame(move || {
+            if let Some(el) = document().get_element_by_id("checkout") {
+                browser::report_height(&el, origin);
+            }
+        });
     }
+    el("div")
+        .class("checkout")
+        .id("checkout")
+        .kid(
+            el("section")
+                .class("card")
+                .attr("aria-labelledby", "checkout-label")
+                .kid(
+                    el("h1")
+                        .id("checkout-label")
+                        .class("visually-hidden")
+                        .dyn_text(move || Msg::CheckoutLabel.text(ctx.lang.get()).into()),
+                )
+                .child(screens::summary(ctx))
+                .kid(el("div").class("screen").dyn_view(move || screens::phase_view(ctx, ctx.phase.get()))),
+        )
+        .kid(
+            el("p")
+                .class("secured")
+                .kid(el("span").class("lock").attr("aria-hidden", "true"))
+                .dyn_text(move || Msg::SecuredBy.text(ctx.lang.get()).into()),
+        )
+        .kid(
+            el("div")
+                .class("visually-hidden")
+                .attr("role", "status")
+                .attr("aria-live", "polite")
+                .attr("aria-atomic", "true")
+                .dyn_text(move || ctx.announce.get()),
+        )
+        .view()
 }

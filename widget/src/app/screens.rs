@@ -2,29 +2,35 @@
 //! rendered by the one [`panel`] view, which keeps the wasm small; only the 3DS screen has its own view.
 
 use super::challenge::challenge_frame;
+use super::dom::{dyn_view, el, nothing};
 use super::{Ctx, Phase};
 use crate::flow::Screen;
 use crate::i18n::{fill, Lang, Msg};
 use leptos::prelude::*;
 
 /// Merchant, amount and the test-mode badge, above every screen once the session is known.
-pub fn summary(ctx: Ctx) -> impl IntoView {
-    move || {
-        let live = ctx.session.with(|s| s.as_ref().map(|s| s.livemode))?;
+pub fn summary(ctx: Ctx) -> AnyView {
+    dyn_view(move || {
+        let Some(live) = ctx.session.with(|s| s.as_ref().map(|s| s.livemode)) else {
+            return nothing();
+        };
         let lang = ctx.lang.get();
-        Some(view! {
-            <header class="summary">
-                <div class="summary-text">
-                    <p class="merchant">
-                        <span class="caption">{Msg::PayTo.text(lang)}</span>
-                        <span class="merchant-name">{ctx.merchant()}</span>
-                    </p>
-                    <p class="amount">{ctx.amount_text()}</p>
-                </div>
-                {(!live).then(|| view! { <span class="badge test">{Msg::TestMode.text(lang)}</span> })}
-            </header>
-        })
-    }
+        el("header")
+            .class("summary")
+            .kid(
+                el("div")
+                    .class("summary-text")
+                    .kid(
+                        el("p")
+                            .class("merchant")
+                            .kid(el("span").class("caption").text(Msg::PayTo.text(lang)))
+                            .kid(el("span").class("merchant-name").text(ctx.merchant())),
+                    )
+                    .kid(el("p").class("amount").text(ctx.amount_text())),
+            )
+            .kid_opt((!live).then(|| el("span").class("badge test").text(Msg::TestMode.text(lang))))
+            .view()
+    })
 }
 
 /// The mood of a result screen; `Busy` shows a spinner instead of an icon.
@@ -93,38 +99,42 @@ pub fn panel(ctx: Ctx, p: Panel) -> AnyView {
         Tone::Neutral | Tone::Busy => ("icon neutral", "M8 12h8"),
     };
     let figure = if tone == Tone::Busy {
-        view! { <span class="spinner large" aria-hidden="true"></span> }.into_any()
+        el("span").class("spinner large").attr("aria-hidden", "true")
     } else {
-        view! {
-            <svg class=class viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                <circle cx="12" cy="12" r="11" />
-                <path d=path />
-            </svg>
-        }
-        .into_any()
+        // A fixed icon from the table above (no payer or API data), so markup is safe here; it keeps SVG
+        // namespacing to the parser instead of the renderer.
+        el("div").class("icon-box").attr("aria-hidden", "true").prop_text("innerHTML", move || {
+            format!(
+                r#"<svg class="{class}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="12" cy="12" r="11"></circle><path d="{path}"></path></svg>"#
+            )
+        })
     };
-    let button = button.map(|(text, action)| {
-        let on_click = move |_| match action {
-            Action::Reload => ctx.load(),
-            Action::TryAnotherCard => ctx.try_another_card(),
-            Action::CheckAgain => ctx.poll_outcome(true),
-        };
-        view! { <button type="button" class="btn primary" on:click=on_click>{text}</button> }
-    });
-    view! {
-        <div class="result" aria-busy=(tone == Tone::Busy).then_some("true")>
-            {figure}
-            {title.map(|t| view! { <h2 id="screen-title" tabindex="-1">{t}</h2> })}
-            {lead.map(|t| view! { <p class="reason">{t}</p> })}
-            {lines
-                .into_iter()
-                .map(|(text, muted)| view! { <p class:muted=muted>{text}</p> })
-                .collect_view()}
-            {button}
-            {link.map(|(text, href)| view! { <a class="btn secondary" href=href>{text}</a> })}
-        </div>
+    let mut result = el("div")
+        .class("result")
+        .attr_opt("aria-busy", (tone == Tone::Busy).then_some("true"))
+        .kid(figure)
+        .kid_opt(title.map(|t| el("h2").id("screen-title").attr("tabindex", "-1").text(t)))
+        .kid_opt(lead.map(|t| el("p").class("reason").text(t)));
+    for (text, muted) in lines {
+        let p = if muted { el("p").class("muted") } else { el("p") };
+        result = result.kid(p.text(text));
     }
-    .into_any()
+    if let Some((text, action)) = button {
+        result = result.kid(
+            el("button")
+                .attr("type", "button")
+                .class("btn primary")
+                .on("click", move |_| match action {
+                    Action::Reload => ctx.load(),
+                    Action::TryAnotherCard => ctx.try_another_card(),
+                    Action::CheckAgain => ctx.poll_outcome(true),
+                })
+                .text(text),
+        );
+    }
+    result
+        .kid_opt(link.map(|(text, href)| el("a").class("btn secondary").attr("href", href).text(text)))
+        .view()
 }
 
 /// The view of the checkout's current phase.
@@ -137,10 +147,10 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
             button: Some((t(Msg::TryAgain), Action::Reload)),
             ..Panel::new(Tone::Warning, None).line(t(Msg::NetworkError), false)
         },
-        Phase::Show(Screen::Form) => return super::form_view::payment_form().into_any(),
-        Phase::Show(Screen::Action { url }) => return action_view(ctx, url).into_any(),
+        Phase::Show(Screen::Form) => return super::form_view::payment_form(),
+        Phase::Show(Screen::Action { url }) => return action_view(ctx, url),
         Phase::Show(Screen::Processing) => {
-            return (move || {
+            return dyn_view(move || {
                 let p = if ctx.gave_up.get() {
                     Panel {
                         button: Some((t(Msg::CheckAgain), Action::CheckAgain)),
@@ -152,8 +162,7 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
                         .line(t(Msg::ProcessingBody), false)
                 };
                 panel(ctx, p)
-            })
-            .into_any();
+            });
         }
         Phase::Show(Screen::Declined {
             reason,
@@ -223,12 +232,11 @@ fn final_panel(ctx: Ctx, tone: Tone, title: Msg, reason: Option<Msg>, body: Msg)
 }
 
 /// 3DS: the challenge opens inside the checkout.
-fn action_view(ctx: Ctx, url: String) -> impl IntoView {
-    view! {
-        <div class="action">
-            <h2 id="screen-title" tabindex="-1">{ctx.t(Msg::ActionTitle)}</h2>
-            <p class="muted">{ctx.t(Msg::ActionBody)}</p>
-            {challenge_frame(ctx, url, move || ctx.challenge_done())}
-        </div>
-    }
+fn action_view(ctx: Ctx, url: String) -> AnyView {
+    el("div")
+        .class("action")
+        .kid(el("h2").id("screen-title").attr("tabindex", "-1").text(ctx.t(Msg::ActionTitle)))
+        .kid(el("p").class("muted").text(ctx.t(Msg::ActionBody)))
+        .child(challenge_frame(ctx, url, move || ctx.challenge_done()))
+        .view()
 }
