@@ -9,6 +9,7 @@ use hsrc_shared::money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use super::dom::{el, group};
+use super::Slot;
 use wasm_bindgen::JsCast;
 
 /// The challenge inside the checkout. Only a same-origin URL is loaded, and only a `challenge_complete` message
@@ -87,7 +88,7 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
     let lang = lang_override.unwrap_or(Lang::En);
     browser::set_root_attr("lang", lang.code());
     browser::set_title(Msg::ChallengeTitle.text(lang));
-    let stage = RwSignal::new(Stage::Loading);
+    let stage = Slot::new(Stage::Loading);
     {
         let id = id.clone();
         spawn_local(async move {
@@ -188,7 +189,7 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
 }
 
 /// Records the outcome and tells the checkout that opened us (same origin only).
-fn finish(stage: RwSignal<Stage>, view: ChallengeView, result: &'static str) {
+fn finish(stage: Slot<Stage>, view: ChallengeView, result: &'static str) {
     stage.set(Stage::Done(view, result));
     browser::post_to_parent(&ChallengeMessage::complete(result), &browser::own_origin());
 }

@@ -93,10 +93,24 @@ fn recheck(ctx: Ctx, field: &Field) {
     });
 }
 
-/// The reactive error message of a field.
-fn error_of(ctx: Ctx, field: &Field) -> Memo<Option<Msg>> {
-    let field = field.clone();
-    Memo::new(move |_| ctx.errors.with(|e| e.get(&field).copied()))
+/// The reactive error message of a field (read in views and effects, it follows the form's errors).
+#[derive(Clone)]
+struct ErrorOf {
+    ctx: Ctx,
+    field: std::sync::Arc<Field>,
+}
+
+impl ErrorOf {
+    fn new(ctx: Ctx, field: &Field) -> Self {
+        Self {
+            ctx,
+            field: std::sync::Arc::new(field.clone()),
+        }
+    }
+
+    fn get(&self) -> Option<Msg> {
+        self.ctx.errors.with(|e| e.get(&*self.field).copied())
+    }
 }
 
 /// A label's text with "(optional)" when the field may stay empty.
@@ -109,7 +123,7 @@ fn label_text(ctx: Ctx, label: String, optional: bool) -> String {
 }
 
 /// The message element under a field; empty (and silent) while the field is fine.
-fn error_text(ctx: Ctx, id: String, error: Memo<Option<Msg>>) -> El {
+fn error_text(ctx: Ctx, id: String, error: ErrorOf) -> El {
     el("p")
         .class("field-error")
         .id(id)
@@ -117,7 +131,7 @@ fn error_text(ctx: Ctx, id: String, error: Memo<Option<Msg>>) -> El {
 }
 
 /// `class="field"`, plus `invalid` while the field has an error.
-fn field_box(error: Memo<Option<Msg>>) -> El {
+fn field_box(error: ErrorOf) -> El {
     el("div").dyn_attr("class", move || {
         Some(if error.get().is_some() { "field invalid" } else { "field" }.into())
     })
@@ -182,7 +196,7 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     let id = field.id();
     let error_id = field.error_id();
     let hint_id = format!("{id}-hint");
-    let error = error_of(ctx, &field);
+    let error = ErrorOf::new(ctx, &field);
     let value = {
         let field = field.clone();
         move || ctx.form.with(|f| f.value(&field).to_string())
@@ -227,6 +241,7 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
         }
     };
     let described_by = {
+        let error = error.clone();
         let hint_id = hint.map(|_| hint_id.clone());
         let error_id = error_id.clone();
         move || {
@@ -250,7 +265,10 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
             .attr("spellcheck", "false")
             .flag("required", !optional)
             .attr_opt("aria-required", (!optional).then_some("true"))
-            .dyn_attr("aria-invalid", move || error.get().map(|_| "true".into()))
+            .dyn_attr("aria-invalid", {
+                let error = error.clone();
+                move || error.get().map(|_| "true".into())
+            })
             .dyn_attr("aria-describedby", described_by)
             .prop_text("value", value)
             .on("input", on_input)
@@ -259,7 +277,7 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     if let Some(adornment) = adornment {
         wrap = wrap.child(adornment);
     }
-    field_box(error)
+    field_box(error.clone())
         .kid(el("label").attr("for", id).text(label_text(ctx, label, optional)))
         .kid_opt(hint.map(|h| el("p").class("hint").id(hint_id).text(ctx.t(h))))
         .kid(wrap)
@@ -284,7 +302,7 @@ pub fn select_field(
     } = spec;
     let id = field.id();
     let error_id = field.error_id();
-    let error = error_of(ctx, &field);
+    let error = ErrorOf::new(ctx, &field);
     let on_change = {
         let field = field.clone();
         move |ev: web_sys::Event| {
@@ -299,8 +317,14 @@ pub fn select_field(
         .attr("name", id.clone())
         .attr_opt("autocomplete", autocomplete)
         .flag("required", !optional)
-        .dyn_attr("aria-invalid", move || error.get().map(|_| "true".into()))
-        .dyn_attr("aria-describedby", move || error.get().map(|_| error_ref.clone()))
+        .dyn_attr("aria-invalid", {
+            let error = error.clone();
+            move || error.get().map(|_| "true".into())
+        })
+        .dyn_attr("aria-describedby", {
+            let error = error.clone();
+            move || error.get().map(|_| error_ref.clone())
+        })
         .on("change", on_change);
     if choose {
         select = select.kid(el("option").attr("value", "").text(ctx.t(Msg::ChooseOne)));
@@ -315,7 +339,7 @@ pub fn select_field(
                 .text(text),
         );
     }
-    field_box(error)
+    field_box(error.clone())
         .kid(el("label").attr("for", id).text(label_text(ctx, label, optional)))
         .kid(el("div").class("input-wrap select").kid(select))
         .kid(error_text(ctx, error_id, error))

@@ -183,13 +183,13 @@ fn custom_field(def: CustomFieldDef) -> AnyView {
 
 /// Card number (formatted as typed, brand shown), expiry and CVC.
 fn card_fields(ctx: Ctx) -> AnyView {
-    let brand = Memo::new(move |_| ctx.form.with(|f| f.brand()));
+    let brand = move || ctx.form.with(|f| f.brand());
     let badge = el("span")
         .class("brand")
         .attr("aria-live", "polite")
-        .dyn_attr("data-brand", move || Some(brand.get().as_str().into()))
+        .dyn_attr("data-brand", move || Some(brand().as_str().into()))
         .dyn_text(move || {
-            let b = brand.get();
+            let b = brand();
             if b == CardBrand::Unknown {
                 String::new()
             } else {

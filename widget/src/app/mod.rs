@@ -6,6 +6,9 @@ mod dom;
 mod fields;
 mod form_view;
 mod screens;
+mod slot;
+
+pub(crate) use slot::Slot;
 
 use crate::browser;
 use dom::el;
@@ -108,18 +111,18 @@ pub(crate) struct Page {
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx {
     pub page: &'static Page,
-    pub lang: RwSignal<Lang>,
-    pub session: RwSignal<Option<PayerSessionView>>,
-    pub phase: RwSignal<Phase>,
-    pub form: RwSignal<FormState>,
-    pub errors: RwSignal<FieldErrors>,
-    pub submitting: RwSignal<bool>,
+    pub lang: Slot<Lang>,
+    pub session: Slot<Option<PayerSessionView>>,
+    pub phase: Slot<Phase>,
+    pub form: Slot<FormState>,
+    pub errors: Slot<FieldErrors>,
+    pub submitting: Slot<bool>,
     /// True when the bounded processing poll ran out.
-    pub gave_up: RwSignal<bool>,
+    pub gave_up: Slot<bool>,
     /// A form-level message (network trouble, a refused request); empty when none.
-    pub banner: RwSignal<String>,
+    pub banner: Slot<String>,
     /// Text of the polite live region.
-    pub announce: RwSignal<String>,
+    pub announce: Slot<String>,
 }
 
 /// The checkout context of the current component tree.
@@ -146,15 +149,15 @@ impl Ctx {
         }));
         Self {
             page,
-            lang: RwSignal::new(lang_override.unwrap_or_default()),
-            session: RwSignal::new(None),
-            phase: RwSignal::new(Phase::Loading),
-            form: RwSignal::new(FormState::default()),
-            errors: RwSignal::new(FieldErrors::new()),
-            submitting: RwSignal::new(false),
-            gave_up: RwSignal::new(false),
-            banner: RwSignal::new(String::new()),
-            announce: RwSignal::new(String::new()),
+            lang: Slot::new(lang_override.unwrap_or_default()),
+            session: Slot::new(None),
+            phase: Slot::new(Phase::Loading),
+            form: Slot::new(FormState::default()),
+            errors: Slot::new(FieldErrors::new()),
+            submitting: Slot::new(false),
+            gave_up: Slot::new(false),
+            banner: Slot::new(String::new()),
+            announce: Slot::new(String::new()),
         }
     }
 
