@@ -389,6 +389,6 @@ cat > "$RUN_DIR/run.json" <<JSON
 JSON
 "$PY" bench/report.py "$RUN_DIR" "$OUT_DIR"
 if [ -n "${BENCH_RAW_DIR:-}" ]; then   # keep the raw results, e.g. to re-render the report after editing the analysis
-  mkdir -p "$BENCH_RAW_DIR" && cp "$RUN_DIR"/*.json "$RUN_DIR"/*.txt "$BENCH_RAW_DIR"/ 2>/dev/null || true
+  mkdir -p "$BENCH_RAW_DIR" && cp "$RUN_DIR"/*.json "$RUN_DIR"/wrk-*.txt "$RUN_DIR"/twiggy-top.txt "$BENCH_RAW_DIR"/ 2>/dev/null || true
 fi
 step "done in $(( $(date +%s) - STARTED_AT ))s: $OUT_DIR/BENCHMARKS.md, $OUT_DIR/benchmarks.json"
