@@ -6,9 +6,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/bootstrap.sh
 step() { printf '\n\033[1;32m== %s\033[0m\n' "$*"; }
+# Every runner's output also goes to a log, so the run can close with one total across Rust, Node and the fuzzer.
+TOTALS="$(mktemp /tmp/hsrc-totals.XXXXXX)"
+counted() { "$@" 2>&1 | tee -a "$TOTALS"; }
 
 step "native tests (shared, edge, widget logic)"
-cargo test --workspace --exclude hsrc-e2e --quiet
+counted cargo test --workspace --exclude hsrc-e2e --quiet
 
 step "building the Worker and the widget"
 bash scripts/build.sh
@@ -22,7 +25,7 @@ WORKER_LOG="$RUN_DIR/worker.log"
 WRANGLER_PID=""
 cleanup() {
   if [ -n "$WRANGLER_PID" ]; then kill -- -"$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true; wait "$WRANGLER_PID" 2>/dev/null || true; fi
-  rm -rf "$RUN_DIR"
+  rm -rf "$RUN_DIR" "$TOTALS"
 }
 trap cleanup EXIT
 
@@ -49,12 +52,25 @@ curl -sf "$BASE/v1/health" >/dev/null || { tail -50 "$WORKER_LOG"; echo "the Wor
 export HSRC_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
 
 step "end-to-end API tests"
-cargo test --quiet -p hsrc-e2e -- --test-threads=4
+counted cargo test --quiet -p hsrc-e2e -- --test-threads=4
 
 if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhooks/*.test.mjs" >/dev/null; then
   step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
-  node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
+  counted node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
 fi
 step "schema-driven fuzzing of the API from its OpenAPI document (schemathesis, bounded)"
-bash scripts/fuzz.sh
+counted bash scripts/fuzz.sh
 step "all tests passed"
+# cargo: "test result: ok. N passed; M failed"; node: "# pass N" / "# fail M"; schemathesis cases reported apart.
+python3 - "$TOTALS" <<'PY'
+import re, sys
+text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1], errors="replace").read())
+passed = failed = 0
+for p, f in re.findall(r"test result: \w+\. (\d+) passed; (\d+) failed", text):
+    passed += int(p); failed += int(f)
+for p in re.findall(r"^# pass (\d+)", text, re.M): passed += int(p)
+for f in re.findall(r"^# fail (\d+)", text, re.M): failed += int(f)
+m = re.search(r"(\d+) generated, (\d+) passed", text)
+if m: print(f"fuzzing: {m.group(1)} generated cases, {int(m.group(1)) - int(m.group(2))} failures")
+print(f"{passed} passed, {failed} failed")
+PY
