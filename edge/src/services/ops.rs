@@ -465,41 +465,6 @@ struct EventLine {
 }
 
 #[derive(Deserialize)]
-struct DeliveryLine {
-    id: String,
-    event_id: String,
-    endpoint_id: String,
-    status: String,
-    #[serde(deserialize_with = "int")]
-    attempts: i64,
-    #[serde(deserialize_with = "int_opt", default)]
-    next_attempt_at: Option<i64>,
-    #[serde(deserialize_with = "int_opt", default)]
-    last_status_code: Option<i64>,
-    last_error: Option<String>,
-    #[serde(deserialize_with = "int_opt", default)]
-    succeeded_at: Option<i64>,
-    #[serde(deserialize_with = "int")]
-    created_at: i64,
-}
-
-#[derive(Deserialize)]
-struct AttemptLine {
-    delivery_id: String,
-    #[serde(deserialize_with = "int")]
-    attempt: i64,
-    #[serde(deserialize_with = "int")]
-    started_at: i64,
-    #[serde(deserialize_with = "int")]
-    latency_ms: i64,
-    #[serde(deserialize_with = "int_opt", default)]
-    status_code: Option<i64>,
-    outcome: String,
-    error: Option<String>,
-    request_id: Option<String>,
-}
-
-#[derive(Deserialize)]
 struct EndpointLine {
     id: String,
     url: String,
@@ -623,37 +588,8 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
     .await
     .map_err(store::internal)?;
     let event_ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    let deliveries: Vec<DeliveryLine> = if event_ids.is_empty() {
-        Vec::new()
-    } else {
-        query_as(
-            ctx.db,
-            stmt!(
-                "SELECT id, event_id, endpoint_id, status, attempts, next_attempt_at, last_status_code, last_error, succeeded_at, created_at \
-                 FROM webhook_deliveries WHERE event_id IN (SELECT value FROM json_each(?1)) AND merchant_id = ?2 ORDER BY created_at, rowid",
-                json_ids(&event_ids),
-                merchant_id
-            ),
-        )
-        .await
-        .map_err(store::internal)?
-    };
-    let delivery_ids: Vec<&str> = deliveries.iter().map(|d| d.id.as_str()).collect();
-    let attempts: Vec<AttemptLine> = if delivery_ids.is_empty() {
-        Vec::new()
-    } else {
-        query_as(
-            ctx.db,
-            stmt!(
-                "SELECT delivery_id, attempt, started_at, latency_ms, status_code, outcome, error, request_id FROM delivery_attempts \
-                 WHERE delivery_id IN (SELECT value FROM json_each(?1)) ORDER BY delivery_id, attempt",
-                json_ids(&delivery_ids)
-            ),
-        )
-        .await
-        .map_err(store::internal)?
-    };
-    let mut endpoint_ids: Vec<&str> = deliveries.iter().map(|d| d.endpoint_id.as_str()).collect();
+    let deliveries = crate::services::webhooks::deliveries::records_for_events(ctx, merchant_id, &event_ids).await?;
+    let mut endpoint_ids: Vec<&str> = deliveries.iter().map(|d| d.row.endpoint_id.as_str()).collect();
     endpoint_ids.sort_unstable();
     endpoint_ids.dedup();
     let endpoint_rows: Vec<EndpointLine> = if endpoint_ids.is_empty() {
@@ -678,20 +614,20 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
         .map(|e| OpsEvent {
             deliveries: deliveries
                 .iter()
-                .filter(|d| d.event_id == e.id)
+                .filter(|d| d.row.event_id == e.id)
                 .map(|d| OpsDelivery {
-                    id: d.id.clone(),
-                    endpoint_id: d.endpoint_id.clone(),
-                    status: d.status.clone(),
-                    attempt_count: d.attempts,
-                    next_attempt_at_ms: d.next_attempt_at.filter(|_| d.status == "pending"),
-                    last_status_code: d.last_status_code,
-                    last_error: d.last_error.clone(),
-                    succeeded_at_ms: d.succeeded_at,
-                    created_at_ms: d.created_at,
-                    attempts: attempts
+                    id: d.row.id.clone(),
+                    endpoint_id: d.row.endpoint_id.clone(),
+                    status: d.row.status.clone(),
+                    attempt_count: d.row.attempts,
+                    next_attempt_at_ms: d.row.next_attempt_at.filter(|_| d.row.status == "pending"),
+                    last_status_code: d.row.last_status_code,
+                    last_error: d.row.last_error.clone(),
+                    succeeded_at_ms: d.row.succeeded_at,
+                    created_at_ms: d.row.created_at,
+                    attempts: d
+                        .attempts
                         .iter()
-                        .filter(|a| a.delivery_id == d.id)
                         .map(|a| OpsAttempt {
                             attempt: a.attempt,
                             started_at_ms: a.started_at,

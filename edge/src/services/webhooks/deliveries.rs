@@ -55,47 +55,73 @@ pub struct WebhookDelivery {
     pub attempts: Vec<DeliveryAttempt>,
 }
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    event_id: String,
-    event_type: String,
-    endpoint_id: String,
-    status: String,
+/// A delivery as stored (times in Unix milliseconds), for readers that shape it their own way (API, ops console).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub event_id: String,
+    pub event_type: String,
+    pub endpoint_id: String,
+    pub status: String,
     #[serde(deserialize_with = "int")]
-    attempts: i64,
+    pub attempts: i64,
     #[serde(deserialize_with = "int_opt", default)]
-    next_attempt_at: Option<i64>,
+    pub next_attempt_at: Option<i64>,
     #[serde(deserialize_with = "int_opt", default)]
-    last_status_code: Option<i64>,
-    last_error: Option<String>,
+    pub last_status_code: Option<i64>,
+    pub last_error: Option<String>,
     #[serde(deserialize_with = "int_opt", default)]
-    succeeded_at: Option<i64>,
+    pub succeeded_at: Option<i64>,
     #[serde(deserialize_with = "int")]
-    created_at: i64,
+    pub created_at: i64,
 }
 
-#[derive(Deserialize)]
-struct AttemptRow {
-    delivery_id: String,
+/// One attempt as stored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AttemptRow {
+    pub delivery_id: String,
     #[serde(deserialize_with = "int")]
-    attempt: i64,
+    pub attempt: i64,
     #[serde(deserialize_with = "int")]
-    started_at: i64,
+    pub started_at: i64,
     #[serde(deserialize_with = "int")]
-    latency_ms: i64,
+    pub latency_ms: i64,
     #[serde(deserialize_with = "int_opt", default)]
-    status_code: Option<i64>,
-    outcome: String,
-    error: Option<String>,
-    request_id: Option<String>,
+    pub status_code: Option<i64>,
+    pub outcome: String,
+    pub error: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A stored delivery with its attempts, oldest first.
+pub struct Record {
+    pub row: Row,
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// Every delivery of these events (oldest first), with attempts: three indexed queries whatever the count.
+pub async fn records_for_events(ctx: &Ctx<'_>, merchant_id: &str, event_ids: &[&str]) -> Result<Vec<Record>, ApiError> {
+    if event_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<Row> = query_as(
+        ctx.db,
+        stmt!(
+            format!("SELECT {COLUMNS} FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.event_id IN (SELECT value FROM json_each(?1)) AND d.merchant_id = ?2 ORDER BY d.created_at, d.rowid"),
+            store::to_json_text(&event_ids),
+            merchant_id
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    attach_attempts(ctx, rows).await
 }
 
 const COLUMNS: &str = "d.id, d.event_id, e.type AS event_type, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, \
      d.last_status_code, d.last_error, d.succeeded_at, d.created_at";
 
 /// Attaches the attempts to delivery rows (one query for the whole page).
-async fn with_attempts(ctx: &Ctx<'_>, rows: Vec<Row>) -> Result<Vec<WebhookDelivery>, ApiError> {
+async fn attach_attempts(ctx: &Ctx<'_>, rows: Vec<Row>) -> Result<Vec<Record>, ApiError> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let attempts: Vec<AttemptRow> = if ids.is_empty() {
         Vec::new()
@@ -113,34 +139,43 @@ async fn with_attempts(ctx: &Ctx<'_>, rows: Vec<Row>) -> Result<Vec<WebhookDeliv
     };
     Ok(rows
         .into_iter()
-        .map(|r| WebhookDelivery {
-            attempts: attempts
-                .iter()
-                .filter(|a| a.delivery_id == r.id)
-                .map(|a| DeliveryAttempt {
-                    attempt: a.attempt,
-                    started_at_ms: a.started_at,
-                    latency_ms: a.latency_ms,
-                    status_code: a.status_code,
-                    outcome: a.outcome.clone(),
-                    error: a.error.clone(),
-                    request_id: a.request_id.clone(),
-                })
-                .collect(),
-            id: r.id,
-            object: "webhook_delivery".into(),
-            event_id: r.event_id,
-            event_type: r.event_type,
-            endpoint_id: r.endpoint_id,
-            next_attempt_at: r.next_attempt_at.filter(|_| r.status == "pending").map(|t| t.div_euclid(1000)),
-            status: r.status,
-            attempt_count: r.attempts,
-            last_status_code: r.last_status_code,
-            last_error: r.last_error,
-            succeeded_at: r.succeeded_at.map(|t| t.div_euclid(1000)),
-            created_at: r.created_at.div_euclid(1000),
-        })
+        .map(|row| Record { attempts: attempts.iter().filter(|a| a.delivery_id == row.id).cloned().collect(), row })
         .collect())
+}
+
+/// The merchant API's shape of a stored delivery (times in seconds, attempts in milliseconds).
+fn to_api(record: Record) -> WebhookDelivery {
+    let Record { row: r, attempts } = record;
+    WebhookDelivery {
+        attempts: attempts
+            .into_iter()
+            .map(|a| DeliveryAttempt {
+                attempt: a.attempt,
+                started_at_ms: a.started_at,
+                latency_ms: a.latency_ms,
+                status_code: a.status_code,
+                outcome: a.outcome,
+                error: a.error,
+                request_id: a.request_id,
+            })
+            .collect(),
+        id: r.id,
+        object: "webhook_delivery".into(),
+        event_id: r.event_id,
+        event_type: r.event_type,
+        endpoint_id: r.endpoint_id,
+        next_attempt_at: r.next_attempt_at.filter(|_| r.status == "pending").map(|t| t.div_euclid(1000)),
+        status: r.status,
+        attempt_count: r.attempts,
+        last_status_code: r.last_status_code,
+        last_error: r.last_error,
+        succeeded_at: r.succeeded_at.map(|t| t.div_euclid(1000)),
+        created_at: r.created_at.div_euclid(1000),
+    }
+}
+
+async fn with_attempts(ctx: &Ctx<'_>, rows: Vec<Row>) -> Result<Vec<WebhookDelivery>, ApiError> {
+    Ok(attach_attempts(ctx, rows).await?.into_iter().map(to_api).collect())
 }
 
 /// Every delivery of one event (one per endpoint it went to).
