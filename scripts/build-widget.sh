@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the checkout widget (Leptos CSR → wasm) and the static assets into dist/assets, the Worker's assets
 # directory:
-#   dist/assets/pkg/hsrc_widget.js, dist/assets/pkg/hsrc_widget_bg.wasm   (wasm-bindgen --target web, wasm-opt -Oz)
+#   dist/assets/pkg/hsrc_widget.js, dist/assets/pkg/hsrc_widget_bg.wasm         the checkout form
+#   dist/assets/pkg/hsrc_challenge.js, dist/assets/pkg/hsrc_challenge_bg.wasm   the sandbox 3DS challenge page
+#     (the same crate with its `challenge` feature; boot.js picks one by path)  (wasm-bindgen --target web, wasm-opt -Oz)
 #   dist/assets/{checkout.html,boot.js,checkout.css,checkout.js,demo.*}    (copied from static/, SRI hashes filled in)
 # Offline: uses the wasm-bindgen CLI and node_modules/.bin/wasm-opt that scripts/bootstrap.sh installed. Idempotent;
 # when the wasm did not change, wasm-bindgen and wasm-opt are skipped.
@@ -32,26 +34,38 @@ lock_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, "
 cli_version="$(wasm-bindgen --version | awk '{ print $2 }')"
 [ "$lock_version" = "$cli_version" ] || die "wasm-bindgen CLI $cli_version != $lock_version in Cargo.lock"
 
-log "cargo build (wasm32, release)"
-RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$TARGET_DIR" \
-  cargo build -p hsrc-widget --lib --target wasm32-unknown-unknown --release
-
-stamp="$PKG/.stamp"
-want_stamp="$(sha256sum "$WASM" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]}"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$PKG/hsrc_widget.js" ] && [ -f "$PKG/hsrc_widget_bg.wasm" ]; then
-  log "wasm unchanged: keeping $PKG"
-else
+mkdir -p "$PKG" "$TARGET_DIR/bundles"
+# Builds one bundle: `bundle <name> [cargo flags]` → $PKG/<name>.js and $PKG/<name>_bg.wasm. Both bundles are the
+# one crate, so cargo writes the same hsrc_widget.wasm for each: copy it out before the next build.
+bundle() {
+  local name="$1"; shift
+  log "cargo build $name (wasm32, release)"
+  RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$TARGET_DIR" \
+    cargo build -p hsrc-widget --lib --target wasm32-unknown-unknown --release "$@"
+  local raw="$TARGET_DIR/bundles/$name.wasm"
+  cp "$WASM" "$raw"
+  local stamp="$PKG/.stamp-$name"
+  local want_stamp
+  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]}"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$PKG/$name.js" ] && [ -f "$PKG/${name}_bg.wasm" ]; then
+    log "$name wasm unchanged: keeping $PKG/$name*"
+    return
+  fi
+  local tmp
   tmp="$(mktemp -d)"
-  trap 'rm -rf "$tmp"' EXIT
-  log "wasm-bindgen --target web"
-  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name hsrc_widget "$WASM"
-  log "wasm-opt -Oz"
-  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/hsrc_widget_bg.wasm" -o "$tmp/hsrc_widget_bg.opt.wasm"
-  mkdir -p "$PKG"
-  mv "$tmp/hsrc_widget_bg.opt.wasm" "$PKG/hsrc_widget_bg.wasm"
-  mv "$tmp/hsrc_widget.js" "$PKG/hsrc_widget.js"
+  log "$name: wasm-bindgen --target web"
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$name" "$raw"
+  log "$name: wasm-opt -Oz"
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/${name}_bg.opt.wasm"
+  mv "$tmp/${name}_bg.opt.wasm" "$PKG/${name}_bg.wasm"
+  mv "$tmp/$name.js" "$PKG/$name.js"
+  rm -rf "$tmp"
   printf '%s' "$want_stamp" > "$stamp"
-fi
+}
+# The form last, so target/widget/…/hsrc_widget.wasm is the form's (twiggy and the size notes read it there).
+bundle hsrc_challenge --features challenge
+bundle hsrc_widget
+rm -f "$PKG/.stamp"
 
 log "static assets → $OUT"
 mkdir -p "$OUT"
@@ -59,6 +73,8 @@ cp -p static/* "$OUT/"
 
 # Subresource Integrity: fill the placeholders in the HTML shells with the hashes of what we serve.
 sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+# boot.js carries the challenge bundle's hash (it adds that preload itself), so it is filled before its own hash.
+sed -i -e "s|__SRI_CHALLENGE_JS__|$(sri "$PKG/hsrc_challenge.js")|" "$OUT/boot.js"
 sed -i \
   -e "s|__SRI_CHECKOUT_CSS__|$(sri "$OUT/checkout.css")|" \
   -e "s|__SRI_WIDGET_JS__|$(sri "$PKG/hsrc_widget.js")|" \
@@ -71,4 +87,4 @@ sed -i \
   "$OUT/demo.html"
 
 gz() { gzip -9 -c "$1" | wc -c; }
-log "sizes (gzip -9): loader $(gz "$OUT/checkout.js") B, wasm $(gz "$PKG/hsrc_widget_bg.wasm") B, JS glue $(gz "$PKG/hsrc_widget.js") B, boot $(gz "$OUT/boot.js") B, CSS $(gz "$OUT/checkout.css") B"
+log "sizes (gzip -9): loader $(gz "$OUT/checkout.js") B, wasm $(gz "$PKG/hsrc_widget_bg.wasm") B, JS glue $(gz "$PKG/hsrc_widget.js") B, boot $(gz "$OUT/boot.js") B, CSS $(gz "$OUT/checkout.css") B; 3DS challenge page: wasm $(gz "$PKG/hsrc_challenge_bg.wasm") B, JS glue $(gz "$PKG/hsrc_challenge.js") B"

@@ -14,13 +14,17 @@ pub mod json;
 pub mod mode;
 
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(feature = "challenge", allow(dead_code))]
 mod app;
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(feature = "challenge", allow(dead_code))]
 mod browser;
 #[cfg(target_arch = "wasm32")]
+#[cfg_attr(feature = "challenge", allow(dead_code))]
 mod net;
 
-/// Entry point: runs when `/assets/boot.js` initializes the module.
+/// Entry point: runs when `/assets/boot.js` initializes the module. The default build is the checkout form
+/// (`hsrc_widget`); with the `challenge` feature it is the sandbox 3DS challenge page (`hsrc_challenge`).
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {

@@ -4,6 +4,7 @@
 //! exists once in the binary however many places call it.
 
 use crate::browser::{self, sleep};
+#[cfg(feature = "challenge")]
 use crate::challenge::{ChallengeView, CompleteChallenge};
 use crate::json::{self, FromJson, Json};
 use hsrc_shared::api::{ConfirmRequest, ConfirmResponse, PayerSessionView};
@@ -153,6 +154,7 @@ pub async fn cancel(token: &str, key: String) -> Result<PayerSessionView, FetchE
 }
 
 /// The sandbox 3DS challenge (ids were checked to be URL-safe).
+#[cfg(feature = "challenge")]
 pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
     read(
         request("GET", format!("/v1/3ds/{id}"), None, None).await,
@@ -161,6 +163,7 @@ pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
 }
 
 /// Records the payer's choice on the sandbox challenge.
+#[cfg(feature = "challenge")]
 pub async fn complete_challenge(
     id: &str,
     result: &'static str,

@@ -68,7 +68,8 @@ pub fn nothing() -> AnyView {
     ().into_any()
 }
 
-/// Several views side by side.
+/// Several views side by side (only the challenge page needs it).
+#[cfg(feature = "challenge")]
 pub fn group(views: Vec<AnyView>) -> AnyView {
     StaticVec::from(views).into_any()
 }

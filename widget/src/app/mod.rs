@@ -2,6 +2,8 @@
 //! components in the submodules render one piece each and call back into it.
 
 mod challenge;
+#[cfg(feature = "challenge")]
+mod challenge_page;
 mod dom;
 mod fields;
 mod form_view;
@@ -48,17 +50,21 @@ pub fn mount() {
     }
 }
 
-/// Picks the page for the mode.
+/// Picks the page for the mode: the checkout form, or (challenge bundle) the 3DS challenge page. Each bundle
+/// shows the invalid-link page for the other's paths (`boot.js` never loads it there).
 fn app(mode: Mode) -> AnyView {
     let lang_override = browser::query_param("locale").and_then(|l| Lang::parse(&l));
     match mode {
+        #[cfg(not(feature = "challenge"))]
         Mode::Embed {
             token,
             parent_origin,
         } => checkout_page(token, parent_origin, false, lang_override),
+        #[cfg(not(feature = "challenge"))]
         Mode::Hosted { token } => checkout_page(token, None, true, lang_override),
-        Mode::Challenge { id } => challenge::challenge_page(id, lang_override),
-        Mode::Invalid => {
+        #[cfg(feature = "challenge")]
+        Mode::Challenge { id } => challenge_page::challenge_page(id, lang_override),
+        _ => {
             let lang = lang_override.unwrap_or_default();
             el("div")
                 .class("checkout")
