@@ -12,6 +12,7 @@ use hsrc_shared::api::{
 };
 use hsrc_shared::card::{self, CardBrand, CardProblem};
 use hsrc_shared::validate::{self, FieldProblem};
+use crate::small_map::SmallMap;
 use std::collections::BTreeMap;
 
 /// One part of a postal address.
@@ -321,7 +322,7 @@ impl Default for FormState {
 }
 
 /// Errors by field; at most one message each.
-pub type FieldErrors = BTreeMap<Field, Msg>;
+pub type FieldErrors = SmallMap<Field, Msg>;
 
 impl FormState {
     /// A form prefilled from what the merchant sent (`customer`) and what the payer saved earlier (`payer`, which

@@ -12,6 +12,7 @@ pub mod form;
 pub mod i18n;
 pub mod json;
 pub mod mode;
+pub mod small_map;
 
 #[cfg(target_arch = "wasm32")]
 #[cfg_attr(feature = "challenge", allow(dead_code))]
