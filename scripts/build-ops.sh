@@ -29,7 +29,7 @@ cli_version="$(wasm-bindgen --version | awk '{ print $2 }')"
 [ "$lock_version" = "$cli_version" ] || die "wasm-bindgen CLI $cli_version != $lock_version in Cargo.lock"
 
 log "cargo build (wasm32, release)"
-RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$TARGET_DIR" \
+RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/index.crates.io-1949cf8c6b5b557f=c --remap-path-prefix=/rustc/$(rustc -vV | sed -n 's/^commit-hash: //p')=r" CARGO_TARGET_DIR="$TARGET_DIR" \
   cargo build -p hsrc-ops --lib --target wasm32-unknown-unknown --release
 
 stamp="$PKG/.stamp-ops"

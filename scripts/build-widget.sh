@@ -37,10 +37,13 @@ cli_version="$(wasm-bindgen --version | awk '{ print $2 }')"
 mkdir -p "$PKG" "$TARGET_DIR/bundles"
 # Builds one bundle: `bundle <name> [cargo flags]` → $PKG/<name>.js and $PKG/<name>_bg.wasm. Both bundles are the
 # one crate, so cargo writes the same hsrc_widget.wasm for each: copy it out before the next build.
+# `--remap-path-prefix` shortens the registry paths that panic locations embed (`c/tachys-…/src/…`; about 0.1 KB
+# gzipped, and the output no longer depends on $CARGO_HOME). scripts/build-ops.sh must pass the very same RUSTFLAGS:
+# both build in $TARGET_DIR, and differing flags would rebuild each other's dependencies.
 bundle() {
   local name="$1"; shift
   log "cargo build $name (wasm32, release)"
-  RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components" CARGO_TARGET_DIR="$TARGET_DIR" \
+  RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/index.crates.io-1949cf8c6b5b557f=c --remap-path-prefix=/rustc/$(rustc -vV | sed -n 's/^commit-hash: //p')=r" CARGO_TARGET_DIR="$TARGET_DIR" \
     cargo build -p hsrc-widget --lib --target wasm32-unknown-unknown --release "$@"
   local raw="$TARGET_DIR/bundles/$name.wasm"
   cp "$WASM" "$raw"
