@@ -58,6 +58,9 @@ impl Lang {
 }
 
 /// Declares the catalogue: each key with its English and Turkish text.
+///
+/// Each language's texts are stored as one string with the end offset of every message, so [`Msg::text`] is a
+/// table lookup (a `match` over every key and language was about 3 KB of wasm code).
 macro_rules! catalogue {
     ($($(#[$doc:meta])* $key:ident => $en:literal, $tr:literal;)*) => {
         /// A message key of the catalogue.
@@ -66,18 +69,45 @@ macro_rules! catalogue {
             $($(#[$doc])* $key,)*
         }
 
+        /// Every English text, back to back.
+        const EN_TEXT: &str = concat!($($en),*);
+        /// Every Turkish text, back to back.
+        const TR_TEXT: &str = concat!($($tr),*);
+        /// End offsets of the English texts, in key order.
+        static EN_ENDS: [u16; Msg::ALL.len()] = ends([$($en.len()),*]);
+        /// End offsets of the Turkish texts, in key order.
+        static TR_ENDS: [u16; Msg::ALL.len()] = ends([$($tr.len()),*]);
+
         impl Msg {
             /// Every key, for completeness tests.
             pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
 
             /// The text of this message in `lang`.
             pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Tr) => $tr,)*
-                }
+                let (text, ends) = match lang {
+                    Lang::En => (EN_TEXT, &EN_ENDS),
+                    Lang::Tr => (TR_TEXT, &TR_ENDS),
+                };
+                let i = self as usize;
+                let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+                text.get(start..ends[i] as usize).unwrap_or_default()
             }
         }
     };
+}
+
+/// Running sums of text lengths: where each text of a packed catalogue string ends.
+const fn ends<const N: usize>(lens: [usize; N]) -> [u16; N] {
+    let mut out = [0u16; N];
+    let mut end = 0;
+    let mut i = 0;
+    while i < N {
+        end += lens[i];
+        assert!(end <= u16::MAX as usize, "catalogue text too long for u16 offsets");
+        out[i] = end as u16;
+        i += 1;
+    }
+    out
 }
 
 catalogue! {
@@ -234,12 +264,28 @@ pub fn country_options(lang: Lang, current: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Replaces each `{key}` of `template` by its value.
+/// Replaces each `{key}` of `template` by its value (an unknown `{…}` stays as it is).
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (key, value) in values {
-        out = out.replace(&format!("{{{key}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let tail = &rest[open + 1..];
+        let value = tail
+            .find('}')
+            .and_then(|close| values.iter().find(|(k, _)| *k == &tail[..close]).map(|(_, v)| (close, *v)));
+        match value {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &tail[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = tail;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -310,6 +356,22 @@ mod tests {
             fill(Msg::PayAmount.text(Lang::En), &[("amount", "₺125.00")]),
             "Pay ₺125.00"
         );
+    }
+
+    #[test]
+    fn fill_keeps_unknown_braces_and_does_not_refill_values() {
+        assert_eq!(fill("{a}-{a} {b} {", &[("a", "x")]), "x-x {b} {");
+        assert_eq!(fill("{a}{b}", &[("a", "{b}"), ("b", "y")]), "{b}y");
+        assert_eq!(fill("", &[("a", "x")]), "");
+    }
+
+    #[test]
+    fn packed_catalogue_returns_each_text_whole() {
+        assert_eq!(Msg::ALL[0].text(Lang::En), "Pay");
+        assert_eq!(Msg::ALL[0].text(Lang::Tr), "Ödeme alıcısı");
+        let last = *Msg::ALL.last().expect("messages");
+        assert_eq!(last.text(Lang::En), "This verification request was not found or has expired.");
+        assert_eq!(last.text(Lang::Tr), "Bu doğrulama isteği bulunamadı ya da süresi doldu.");
     }
 
     #[test]
