@@ -50,7 +50,7 @@ pub fn random_uuid() -> String {
         Ok(crypto) => crypto.random_uuid(),
         // Without Web Crypto there is no safe key: fall back to time + Math.random, still unique per submit.
         Err(_) => format!(
-            "{:x}-{:x}",
+            "{}-{}",
             js_sys::Date::now() as u64,
             (js_sys::Math::random() * 1e15) as u64
         ),

@@ -121,7 +121,10 @@ impl Field {
                 format!("f-{kind}-{}", part.key().replace('_', "-"))
             }
             Self::Custom(key) => {
-                let hex: String = key.bytes().map(|b| format!("{b:02x}")).collect();
+                let mut hex = String::new();
+                for b in key.bytes() {
+                    crate::mode::push_hex(&mut hex, b, b"0123456789abcdef");
+                }
                 format!("f-cf-{hex}")
             }
             Self::CardNumber => "f-card-number".into(),

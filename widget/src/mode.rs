@@ -102,9 +102,19 @@ pub fn encode_query_value(value: &str) -> String {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 (b as char).to_string()
             }
-            _ => format!("%{b:02X}"),
+            _ => {
+                let mut escaped = String::from("%");
+                push_hex(&mut escaped, b, b"0123456789ABCDEF");
+                escaped
+            }
         })
         .collect()
+}
+
+/// Appends the two hex digits of `byte`, from `digits` (upper or lower case), without the `fmt` hex machinery.
+pub fn push_hex(out: &mut String, byte: u8, digits: &[u8; 16]) {
+    out.push(char::from(digits[usize::from(byte >> 4)]));
+    out.push(char::from(digits[usize::from(byte & 15)]));
 }
 
 /// Appends `key=value` to a URL's query, before any `#fragment`.
