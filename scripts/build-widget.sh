@@ -3,10 +3,11 @@
 # directory:
 #   dist/assets/pkg/hsrc_widget.js, dist/assets/pkg/hsrc_widget_bg.wasm         the checkout form
 #   dist/assets/pkg/hsrc_challenge.js, dist/assets/pkg/hsrc_challenge_bg.wasm   the sandbox 3DS challenge page
-#     (the same crate with its `challenge` feature; boot.js picks one by path)  (wasm-bindgen --target web, wasm-opt -Oz)
+#     (the same crate with its `challenge` feature; boot.js picks one by path)  (wasm-bindgen --target web, wasm-opt -Oz,
+#     glue minified by esbuild)
 #   dist/assets/{checkout.html,boot.js,checkout.css,checkout.js,demo.*}    (copied from static/, SRI hashes filled in)
-# Offline: uses the wasm-bindgen CLI and node_modules/.bin/wasm-opt that scripts/bootstrap.sh installed. Idempotent;
-# when the wasm did not change, wasm-bindgen and wasm-opt are skipped.
+# Offline: uses the wasm-bindgen CLI, node_modules/.bin/wasm-opt and node_modules/.bin/esbuild that scripts/bootstrap.sh
+# installed. Idempotent; when a bundle's wasm did not change, wasm-bindgen, wasm-opt and esbuild are skipped for it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -28,6 +29,7 @@ die() { log "error: $*"; exit 1; }
 
 command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: run scripts/bootstrap.sh"
 [ -x node_modules/.bin/wasm-opt ] || die "node_modules/.bin/wasm-opt not found: run scripts/bootstrap.sh"
+[ -x node_modules/.bin/esbuild ] || die "node_modules/.bin/esbuild not found: run scripts/bootstrap.sh"
 
 # The CLI must be exactly the wasm-bindgen the crate links against, or the glue does not match the module.
 lock_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
@@ -49,7 +51,7 @@ bundle() {
   cp "$WASM" "$raw"
   local stamp="$PKG/.stamp-$name"
   local want_stamp
-  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]}"
+  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$PKG/$name.js" ] && [ -f "$PKG/${name}_bg.wasm" ]; then
     log "$name wasm unchanged: keeping $PKG/$name*"
     return
@@ -60,8 +62,11 @@ bundle() {
   wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$name" "$raw"
   log "$name: wasm-opt -Oz"
   wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/${name}_bg.opt.wasm"
+  # The JS glue counts against the budget too: minified (an ES module still, exports and import.meta.url kept).
+  log "$name: esbuild --minify (JS glue)"
+  esbuild "$tmp/$name.js" --minify --format=esm --log-level=warning --outfile="$tmp/$name.min.js"
   mv "$tmp/${name}_bg.opt.wasm" "$PKG/${name}_bg.wasm"
-  mv "$tmp/$name.js" "$PKG/$name.js"
+  mv "$tmp/$name.min.js" "$PKG/$name.js"
   rm -rf "$tmp"
   printf '%s' "$want_stamp" > "$stamp"
 }
