@@ -29,6 +29,7 @@ die() { log "error: $*"; exit 1; }
 
 command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: run scripts/bootstrap.sh"
 [ -x node_modules/.bin/wasm-opt ] || die "node_modules/.bin/wasm-opt not found: run scripts/bootstrap.sh"
+[ -x node_modules/.bin/wasm-dis ] && [ -x node_modules/.bin/wasm-as ] || die "binaryen's wasm-dis/wasm-as not found: run scripts/bootstrap.sh"
 [ -x node_modules/.bin/esbuild ] || die "node_modules/.bin/esbuild not found: run scripts/bootstrap.sh"
 
 # The CLI must be exactly the wasm-bindgen the crate links against, or the glue does not match the module.
@@ -51,7 +52,7 @@ bundle() {
   cp "$WASM" "$raw"
   local stamp="$PKG/.stamp-$name"
   local want_stamp
-  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version)"
+  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$cli_version $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version) strip-wasm-streams"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$PKG/$name.js" ] && [ -f "$PKG/${name}_bg.wasm" ]; then
     log "$name wasm unchanged: keeping $PKG/$name*"
     return
@@ -60,6 +61,14 @@ bundle() {
   tmp="$(mktemp -d)"
   log "$name: wasm-bindgen --target web"
   wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$name" "$raw"
+  # Leptos always builds server_fn with its `browser` feature, whose wasm-streams dependency exports JS stream
+  # adapters (IntoUnderlyingSource/Sink/ByteSource) from the module. Exports survive LTO, and this app never creates
+  # one (it has no server functions), so drop those exports and let wasm-opt remove their code (≈ 1.9 KB gzipped).
+  # The glue keeps the never-constructed classes; nothing else in it refers to these exports.
+  log "$name: drop unused wasm-streams exports"
+  wasm-dis "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/module.wat"
+  grep -v '^ (export "\(__wbg_\)\?intounderlying' "$tmp/module.wat" > "$tmp/stripped.wat" || true
+  wasm-as "${WASM_OPT_FEATURES[@]}" "$tmp/stripped.wat" -o "$tmp/${name}_bg.wasm"
   log "$name: wasm-opt -Oz"
   wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/${name}_bg.opt.wasm"
   # The JS glue counts against the budget too: minified (an ES module still, exports and import.meta.url kept).
