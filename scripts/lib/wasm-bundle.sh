@@ -1,0 +1,64 @@
+# Shared by scripts/build-widget.sh and scripts/build-ops.sh (sourced, not run): builds one Leptos crate to wasm and
+# packages it as an ES-module bundle, offline, with the tools scripts/bootstrap.sh installed.
+#   wasm_cargo_build <cargo args…>          cargo build for wasm32 in $WASM_TARGET_DIR with the shared RUSTFLAGS
+#   wasm_package <name> <raw.wasm> <pkg>    → <pkg>/<name>.js + <pkg>/<name>_bg.wasm (skipped when unchanged)
+#   sri <file>                              the Subresource Integrity value of a file
+# Callers define log() and die() first.
+
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Both bundles build in one target directory with the same flags, so Leptos is compiled once and neither build
+# invalidates the other. `--cfg erase_components` type-erases Leptos views (smaller wasm); `--remap-path-prefix`
+# shortens the registry paths embedded in panic locations and makes the output independent of $CARGO_HOME.
+WASM_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/widget"
+WASM_RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/index.crates.io-1949cf8c6b5b557f=c --remap-path-prefix=/rustc/$(rustc -vV | sed -n 's/^commit-hash: //p')=r"
+# Features current rustc emits for wasm32-unknown-unknown; binaryen must accept them.
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+for tool in wasm-opt wasm-dis wasm-as esbuild; do
+  [ -x "$ROOT/node_modules/.bin/$tool" ] || die "node_modules/.bin/$tool not found: run scripts/bootstrap.sh"
+done
+command -v wasm-bindgen >/dev/null || die "wasm-bindgen not found: run scripts/bootstrap.sh"
+# The CLI must be exactly the wasm-bindgen the crate links against, or the glue does not match the module.
+WASM_BINDGEN_LOCK="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+WASM_BINDGEN_CLI="$(wasm-bindgen --version | awk '{ print $2 }')"
+[ "$WASM_BINDGEN_LOCK" = "$WASM_BINDGEN_CLI" ] || die "wasm-bindgen CLI $WASM_BINDGEN_CLI != $WASM_BINDGEN_LOCK in Cargo.lock"
+
+wasm_cargo_build() {
+  RUSTFLAGS="$WASM_RUSTFLAGS" CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --lib --target wasm32-unknown-unknown --release "$@"
+}
+
+wasm_package() {
+  local name="$1" raw="$2" pkg="$3"
+  mkdir -p "$pkg"
+  local stamp="$pkg/.stamp-$name" want_stamp
+  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$WASM_BINDGEN_CLI $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version) strip-wasm-streams"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$pkg/$name.js" ] && [ -f "$pkg/${name}_bg.wasm" ]; then
+    log "$name wasm unchanged: keeping $pkg/$name*"
+    return
+  fi
+  local tmp
+  tmp="$(mktemp -d)"
+  log "$name: wasm-bindgen --target web"
+  wasm-bindgen --target web --no-typescript --out-dir "$tmp" --out-name "$name" "$raw"
+  # Leptos always builds server_fn with its `browser` feature, whose wasm-streams dependency exports JS stream
+  # adapters (IntoUnderlyingSource/Sink/ByteSource) from the module. Exports survive LTO, and our apps never create
+  # one (they have no server functions), so drop those exports and let wasm-opt remove their code (≈ 1.9 KB
+  # gzipped). The glue keeps the never-constructed classes; nothing else in it refers to these exports.
+  log "$name: drop unused wasm-streams exports"
+  wasm-dis "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/module.wat"
+  grep -v '^ (export "\(__wbg_\)\?intounderlying' "$tmp/module.wat" > "$tmp/stripped.wat" || true
+  wasm-as "${WASM_OPT_FEATURES[@]}" "$tmp/stripped.wat" -o "$tmp/${name}_bg.wasm"
+  log "$name: wasm-opt -Oz"
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/${name}_bg.opt.wasm"
+  # The JS glue is downloaded too: minified (still an ES module, exports and import.meta.url kept).
+  log "$name: esbuild --minify (JS glue)"
+  esbuild "$tmp/$name.js" --minify --format=esm --log-level=warning --outfile="$tmp/$name.min.js"
+  mv "$tmp/${name}_bg.opt.wasm" "$pkg/${name}_bg.wasm"
+  mv "$tmp/$name.min.js" "$pkg/$name.js"
+  rm -rf "$tmp"
+  printf '%s' "$want_stamp" > "$stamp"
+}
+
+sri() { printf 'sha384-%s' "$(openssl dgst -sha384 -binary "$1" | openssl base64 -A)"; }
+gz() { gzip -9 -c "$1" | wc -c; }
