@@ -38,7 +38,12 @@ const MERCHANT_COLUMNS: &str = "m.id, m.name, m.livemode, m.allowed_hosts, m.all
 /// Resolves `Authorization: Bearer <key>`. The hash lookup is an index probe on a value derived from the whole key,
 /// and the stored hash is compared again in constant time, so timing says nothing about a near-miss.
 pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<Caller, ApiError> {
-    let key = bearer(authorization).ok_or_else(|| ApiError::unauthenticated(codes::API_KEY_MISSING, "No API key provided. Send `Authorization: Bearer sk_test_…`."))?;
+    let key = bearer(authorization).ok_or_else(|| {
+        ApiError::unauthenticated(
+            codes::API_KEY_MISSING,
+            "No API key provided. Send `Authorization: Bearer sk_test_…`.",
+        )
+    })?;
     let kind = if key.starts_with("sk_test_") || key.starts_with("sk_live_") {
         KeyKind::Secret
     } else if key.starts_with("pk_test_") || key.starts_with("pk_live_") {
@@ -65,7 +70,8 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
     .await
     .map_err(crate::store::internal)?;
     let row = row.ok_or_else(invalid_key)?;
-    let kind_matches = matches!((kind, row.kind.as_str()), (KeyKind::Secret, "secret") | (KeyKind::Publishable, "publishable"));
+    let kind_matches =
+        matches!((kind, row.kind.as_str()), (KeyKind::Secret, "secret") | (KeyKind::Publishable, "publishable"));
     if !crypto::constant_time_eq(row.key_hash.as_bytes(), hash.as_bytes()) || !kind_matches {
         return Err(invalid_key());
     }
@@ -74,7 +80,10 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
 
 /// The key of `Authorization: Bearer <key>`.
 pub fn bearer(authorization: Option<&str>) -> Option<&str> {
-    authorization.and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer "))).map(str::trim).filter(|k| !k.is_empty())
+    authorization
+        .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
 }
 
 pub async fn merchant_by_id(ctx: &Ctx<'_>, id: &str) -> Result<Option<Merchant>, ApiError> {
@@ -92,7 +101,10 @@ impl Caller {
     pub fn require_secret(&self) -> Result<(), ApiError> {
         match self.key_kind {
             KeyKind::Secret => Ok(()),
-            KeyKind::Publishable => Err(ApiError::forbidden(codes::API_KEY_WRONG_KIND, "This call needs a secret key (sk_…); publishable keys can only be used from the payer's browser.")),
+            KeyKind::Publishable => Err(ApiError::forbidden(
+                codes::API_KEY_WRONG_KIND,
+                "This call needs a secret key (sk_…); publishable keys can only be used from the payer's browser.",
+            )),
         }
     }
 }

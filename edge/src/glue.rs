@@ -3,11 +3,17 @@
 //! Nothing here decides anything about payments.
 
 use crate::http::{ApiRequest, ApiResponse, Method};
-use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row, Runtime, SqlValue, Stmt};
+use crate::platform::{
+    Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row,
+    Runtime, SqlValue, Stmt,
+};
 use async_trait::async_trait;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::MessageExt;
-use worker::{event, Context, Env, Fetch, Headers, MessageBatch, Request, RequestInit, RequestRedirect, Response, ScheduleContext, ScheduledEvent};
+use worker::{
+    event, Context, Env, Fetch, Headers, MessageBatch, Request, RequestInit, RequestRedirect, Response,
+    ScheduleContext, ScheduledEvent,
+};
 
 struct D1(worker::D1Database);
 
@@ -96,7 +102,10 @@ impl HttpClient for Http {
         }
         let controller = worker::AbortController::default();
         let mut init = RequestInit::new();
-        init.with_method(worker::Method::Post).with_headers(h).with_redirect(RequestRedirect::Manual).with_body(Some(js_sys::Uint8Array::from(body).into()));
+        init.with_method(worker::Method::Post)
+            .with_headers(h)
+            .with_redirect(RequestRedirect::Manual)
+            .with_body(Some(js_sys::Uint8Array::from(body).into()));
         let request = match Request::new_with_init(url, &init) {
             Ok(r) => r,
             Err(e) => return HttpOutcome::Error(e.to_string()),
@@ -150,7 +159,11 @@ impl Runtime for WorkerRuntime {
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
-    env.var(name).ok().map(|v| v.to_string()).or_else(|| env.secret(name).ok().map(|v| v.to_string())).filter(|s| !s.is_empty())
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .or_else(|| env.secret(name).ok().map(|v| v.to_string()))
+        .filter(|s| !s.is_empty())
 }
 
 fn config(env: &Env, request_origin: Option<String>) -> Config {
@@ -159,13 +172,24 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
         public_origin: var(env, "PUBLIC_ORIGIN").or(request_origin).unwrap_or(defaults.public_origin),
         demo_enabled: var(env, "DEMO_ENABLED").is_some_and(|v| v == "true"),
         fingerprint_key: var(env, "FINGERPRINT_KEY").unwrap_or(defaults.fingerprint_key),
-        sandbox_async_delay_ms: var(env, "SANDBOX_ASYNC_DELAY_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.sandbox_async_delay_ms),
-        challenge_ttl_ms: var(env, "CHALLENGE_TTL_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.challenge_ttl_ms),
+        sandbox_async_delay_ms: var(env, "SANDBOX_ASYNC_DELAY_MS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(defaults.sandbox_async_delay_ms),
+        challenge_ttl_ms: var(env, "CHALLENGE_TTL_MS")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(defaults.challenge_ttl_ms),
         demo_merchant_id: var(env, "DEMO_MERCHANT_ID").unwrap_or(defaults.demo_merchant_id),
-        webhook_timeout_ms: var(env, "WEBHOOK_TIMEOUT_MS").and_then(|v| v.parse().ok()).filter(|ms| (100..=30_000).contains(ms)).unwrap_or(defaults.webhook_timeout_ms),
-        webhook_retry_speedup: var(env, "WEBHOOK_RETRY_SPEEDUP").and_then(|v| v.parse().ok()).filter(|n| *n >= 1).unwrap_or(defaults.webhook_retry_speedup),
+        webhook_timeout_ms: var(env, "WEBHOOK_TIMEOUT_MS")
+            .and_then(|v| v.parse().ok())
+            .filter(|ms| (100..=30_000).contains(ms))
+            .unwrap_or(defaults.webhook_timeout_ms),
+        webhook_retry_speedup: var(env, "WEBHOOK_RETRY_SPEEDUP")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n >= 1)
+            .unwrap_or(defaults.webhook_retry_speedup),
         data_key: var(env, "DATA_KEY").unwrap_or(defaults.data_key),
-        rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off") && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
+        rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off")
+            && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
     }
 }
 
@@ -180,11 +204,26 @@ struct Bindings {
 
 impl Bindings {
     fn new(env: &Env, request_origin: Option<String>) -> worker::Result<Self> {
-        Ok(Self { db: D1(env.d1("DB")?), cache: Kv(env.kv("CACHE")?), queue: Queue(env.queue("WEBHOOKS").ok()), limiters: limiters(env), config: config(env, request_origin) })
+        Ok(Self {
+            db: D1(env.d1("DB")?),
+            cache: Kv(env.kv("CACHE")?),
+            queue: Queue(env.queue("WEBHOOKS").ok()),
+            limiters: limiters(env),
+            config: config(env, request_origin),
+        })
     }
 
     fn ctx(&self, request_id: String) -> Ctx<'_> {
-        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &Http, runtime: &WorkerRuntime, limiter: &self.limiters, config: &self.config, request_id }
+        Ctx {
+            db: &self.db,
+            cache: &self.cache,
+            queue: &self.queue,
+            http: &Http,
+            runtime: &WorkerRuntime,
+            limiter: &self.limiters,
+            config: &self.config,
+            request_id,
+        }
     }
 }
 
@@ -205,13 +244,21 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     let origin = url.origin().ascii_serialization();
     let path = url.path().to_string();
     if let Some(asset_path) = path.strip_prefix("/assets/") {
-        return serve_static(&env, &origin, &format!("/{asset_path}"), &[("cache-control", "public, max-age=300")]).await;
+        return serve_static(&env, &origin, &format!("/{asset_path}"), &[("cache-control", "public, max-age=300")])
+            .await;
     }
     let bindings = Bindings::new(&env, Some(origin.clone()))?;
     let ctx = bindings.ctx(new_request_id("req"));
 
-    let too_large = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok()).is_some_and(|l| l > crate::http::MAX_BODY_BYTES);
-    let mut api_req = ApiRequest::new(Method::parse(req.method().as_ref()), &format!("{}{}", path, url.query().map(|q| format!("?{q}")).unwrap_or_default()));
+    let too_large = req
+        .headers()
+        .get("content-length")?
+        .and_then(|l| l.parse::<usize>().ok())
+        .is_some_and(|l| l > crate::http::MAX_BODY_BYTES);
+    let mut api_req = ApiRequest::new(
+        Method::parse(req.method().as_ref()),
+        &format!("{}{}", path, url.query().map(|q| format!("?{q}")).unwrap_or_default()),
+    );
     api_req.headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
     if !too_large && matches!(api_req.method, Method::Post | Method::Patch | Method::Delete) {
         api_req.body = req.bytes().await.unwrap_or_default();
@@ -219,13 +266,21 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         api_req.body = vec![b' '; crate::http::MAX_BODY_BYTES + 1];
     }
     let response = crate::router::handle(&ctx, api_req).await;
-    crate::log::info("request", &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), crate::log::redact_path(&path), response.status));
+    crate::log::info(
+        "request",
+        &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), crate::log::redact_path(&path), response.status),
+    );
     to_worker_response(&env, &origin, response).await
 }
 
 async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worker::Result<Response> {
     let asset = resp.header(crate::api::pages::ASSET_HEADER).map(str::to_string);
-    let headers: Vec<(&str, &str)> = resp.headers.iter().filter(|(k, _)| k != crate::api::pages::ASSET_HEADER).map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let headers: Vec<(&str, &str)> = resp
+        .headers
+        .iter()
+        .filter(|(k, _)| k != crate::api::pages::ASSET_HEADER)
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     if let Some(path) = asset {
         return serve_static(env, origin, &path, &headers).await;
     }

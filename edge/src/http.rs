@@ -84,29 +84,47 @@ impl ApiRequest {
     /// Parses the JSON body into `T`, with the API's error model for every way that can fail.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         if self.body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::new(413, ErrorType::InvalidRequestError, codes::BODY_TOO_LARGE, format!("Request bodies are limited to {MAX_BODY_BYTES} bytes.")));
+            return Err(ApiError::new(
+                413,
+                ErrorType::InvalidRequestError,
+                codes::BODY_TOO_LARGE,
+                format!("Request bodies are limited to {MAX_BODY_BYTES} bytes."),
+            ));
         }
         let empty = self.body.iter().all(u8::is_ascii_whitespace);
         let body: &[u8] = if empty { b"{}" } else { &self.body };
         if !empty {
             let content_type = self.header("content-type").unwrap_or("");
             if !content_type.to_ascii_lowercase().starts_with("application/json") {
-                return Err(ApiError::new(415, ErrorType::InvalidRequestError, codes::UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with `Content-Type: application/json`."));
+                return Err(ApiError::new(
+                    415,
+                    ErrorType::InvalidRequestError,
+                    codes::UNSUPPORTED_MEDIA_TYPE,
+                    "Send the body as JSON with `Content-Type: application/json`.",
+                ));
             }
         }
         if json_depth(body) > MAX_JSON_DEPTH {
-            return Err(ApiError::invalid_code(codes::BODY_INVALID_JSON, "body", format!("JSON may nest at most {MAX_JSON_DEPTH} levels.")));
+            return Err(ApiError::invalid_code(
+                codes::BODY_INVALID_JSON,
+                "body",
+                format!("JSON may nest at most {MAX_JSON_DEPTH} levels."),
+            ));
         }
         let mut de = serde_json::Deserializer::from_slice(body);
         let value = deserialize_with_path(&mut de)?;
-        de.end().map_err(|e| ApiError::invalid_code(codes::BODY_INVALID_JSON, "body", format!("The body is not valid JSON: {e}.")))?;
+        de.end().map_err(|e| {
+            ApiError::invalid_code(codes::BODY_INVALID_JSON, "body", format!("The body is not valid JSON: {e}."))
+        })?;
         Ok(value)
     }
 }
 
 /// Maps serde's messages to the error model: unknown fields, missing fields and wrong types name their field as a
 /// bracketed path (`customer[email]`), the way merchants write form-encoded parameters.
-fn deserialize_with_path<'de, T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>) -> Result<T, ApiError> {
+fn deserialize_with_path<'de, T: DeserializeOwned>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let raw = e.path().to_string();
         let path = if raw == "." { String::new() } else { bracket_path(&raw) };
@@ -114,10 +132,18 @@ fn deserialize_with_path<'de, T: DeserializeOwned>(de: &mut serde_json::Deserial
         let msg = inner.to_string();
         let clean = msg.split(" at line ").next().unwrap_or(&msg).to_string();
         if inner.is_syntax() || inner.is_eof() {
-            return ApiError::invalid_code(codes::BODY_INVALID_JSON, "body", format!("The body is not valid JSON: {clean}."));
+            return ApiError::invalid_code(
+                codes::BODY_INVALID_JSON,
+                "body",
+                format!("The body is not valid JSON: {clean}."),
+            );
         }
         if msg.starts_with("unknown field") {
-            ApiError::invalid_code(codes::PARAMETER_UNKNOWN, path.clone(), format!("Received unknown parameter: {path}."))
+            ApiError::invalid_code(
+                codes::PARAMETER_UNKNOWN,
+                path.clone(),
+                format!("Received unknown parameter: {path}."),
+            )
         } else if msg.starts_with("missing field") {
             let field = between(&msg, "`", "`").unwrap_or_default();
             ApiError::missing(if path.is_empty() { field } else { format!("{path}[{field}]") })
@@ -273,7 +299,10 @@ mod tests {
 
     #[test]
     fn query_is_percent_decoded() {
-        assert_eq!(parse_query("a=b%20c&d=%2F&e"), vec![("a".into(), "b c".into()), ("d".into(), "/".into()), ("e".into(), "".into())]);
+        assert_eq!(
+            parse_query("a=b%20c&d=%2F&e"),
+            vec![("a".into(), "b c".into()), ("d".into(), "/".into()), ("e".into(), "".into())]
+        );
     }
 
     #[derive(serde::Deserialize, Debug)]

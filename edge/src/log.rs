@@ -35,7 +35,10 @@ pub fn redact_path(path: &str) -> String {
 mod tests {
     #[test]
     fn tokens_are_redacted_from_paths() {
-        assert_eq!(super::redact_path("/v1/checkout-sessions/token/cst_abc/confirm"), "/v1/checkout-sessions/token/[redacted]/confirm");
+        assert_eq!(
+            super::redact_path("/v1/checkout-sessions/token/cst_abc/confirm"),
+            "/v1/checkout-sessions/token/[redacted]/confirm"
+        );
         assert_eq!(super::redact_path("/v1/checkout-sessions/token/cst_abc"), "/v1/checkout-sessions/token/[redacted]");
         assert_eq!(super::redact_path("/v1/health"), "/v1/health");
         assert_eq!(super::redact_path("/v1/3ds/chl_abc/complete"), "/v1/3ds/[redacted]/complete");

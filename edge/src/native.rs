@@ -2,7 +2,10 @@
 //! HTTP client and a clock that tests can move. Used by native tests; never compiled into the Worker.
 
 use crate::http::{ApiRequest, ApiResponse};
-use crate::platform::{Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row, Runtime, SqlValue, Stmt};
+use crate::platform::{
+    Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row,
+    Runtime, SqlValue, Stmt,
+};
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
 use std::cell::{Cell, RefCell};
@@ -17,7 +20,12 @@ impl SqliteDb {
     pub fn migrated() -> Self {
         let conn = rusqlite::Connection::open_in_memory().expect("in-memory SQLite");
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-        let mut files: Vec<_> = std::fs::read_dir(dir).expect("migrations dir").filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "sql")).collect();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("migrations dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+            .collect();
         files.sort();
         for file in files {
             let sql = std::fs::read_to_string(&file).expect("migration file");
@@ -241,7 +249,16 @@ impl Harness {
     pub fn ctx(&self) -> Ctx<'_> {
         let n = self.requests.get() + 1;
         self.requests.set(n);
-        Ctx { db: &self.db, cache: &self.cache, queue: &self.queue, http: &self.http, runtime: &self.runtime, limiter: &self.limiter, config: &self.config, request_id: format!("req_test{n:06}") }
+        Ctx {
+            db: &self.db,
+            cache: &self.cache,
+            queue: &self.queue,
+            http: &self.http,
+            runtime: &self.runtime,
+            limiter: &self.limiter,
+            config: &self.config,
+            request_id: format!("req_test{n:06}"),
+        }
     }
 
     pub fn request(&self, req: ApiRequest) -> ApiResponse {
@@ -254,7 +271,16 @@ impl Harness {
         let mode = if livemode { "live" } else { "test" };
         let secret_key = format!("sk_{mode}_{id}_secret");
         let publishable_key = format!("pk_{mode}_{id}_public");
-        let sql = crate::services::merchants::seed_sql(id, name, livemode, &["merchant.example", "*.merchant.example", "localhost", "127.0.0.1"], &["https://merchant.example"], &secret_key, &publishable_key, self.runtime.now_ms());
+        let sql = crate::services::merchants::seed_sql(
+            id,
+            name,
+            livemode,
+            &["merchant.example", "*.merchant.example", "localhost", "127.0.0.1"],
+            &["https://merchant.example"],
+            &secret_key,
+            &publishable_key,
+            self.runtime.now_ms(),
+        );
         self.db.with_conn(|c| c.execute_batch(&sql)).expect("seed merchant");
         SeededMerchant { id: id.into(), secret_key, publishable_key }
     }

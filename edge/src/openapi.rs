@@ -12,8 +12,8 @@
 use crate::http::Method;
 use crate::router::{Access, Op, ROUTES};
 use hsrc_shared::api::{
-    CaptureRequest, CheckoutSession, ConfirmRequest, ConfirmResponse, CreateSessionRequest, Event, List, Payment, PayerDetails,
-    PayerSessionEnvelope, PaymentEnvelope, SessionEnvelope,
+    CaptureRequest, CheckoutSession, ConfirmRequest, ConfirmResponse, CreateSessionRequest, Event, List, PayerDetails,
+    PayerSessionEnvelope, Payment, PaymentEnvelope, SessionEnvelope,
 };
 use hsrc_shared::error::ErrorBody;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
@@ -36,7 +36,11 @@ impl Schemas {
             s.definitions_path = "/components/schemas".into();
             s.meta_schema = None;
         });
-        Self { responses: settings.clone().for_serialize().into_generator(), requests: settings.for_deserialize().into_generator(), extra: Map::new() }
+        Self {
+            responses: settings.clone().for_serialize().into_generator(),
+            requests: settings.for_deserialize().into_generator(),
+            extra: Map::new(),
+        }
     }
 
     /// A reference to `T` as the API sends it.
@@ -65,7 +69,11 @@ impl Schemas {
     fn components(mut self) -> (Map<String, Value>, Vec<String>) {
         let mut out = self.responses.take_definitions(true);
         let requests = self.requests.take_definitions(true);
-        let renamed: Vec<String> = requests.iter().filter(|(name, schema)| out.get(*name).is_some_and(|s| s != *schema)).map(|(n, _)| n.clone()).collect();
+        let renamed: Vec<String> = requests
+            .iter()
+            .filter(|(name, schema)| out.get(*name).is_some_and(|s| s != *schema))
+            .map(|(n, _)| n.clone())
+            .collect();
         for (name, mut schema) in requests {
             rename_request_refs(&mut schema, &renamed);
             if renamed.contains(&name) {
@@ -87,7 +95,8 @@ impl Schemas {
 }
 
 /// Request-body types whose serialize schema never appears in a response (kept open only by their own rules).
-const REQUEST_ONLY: &[&str] = &["CreateSessionRequest", "ConfirmRequest", "CaptureRequest", "PaymentMethodInput", "CardInput"];
+const REQUEST_ONLY: &[&str] =
+    &["CreateSessionRequest", "ConfirmRequest", "CaptureRequest", "PaymentMethodInput", "CardInput"];
 
 const REQUEST_MARK: &str = "x-hsrc-request-ref";
 
@@ -164,9 +173,13 @@ pub struct Contract {
     pub errors: &'static [u16],
 }
 
-const PAGING: &[(&str, &str)] = &[("limit", "Page size, 1–100 (default 10)."), ("starting_after", "The `next_cursor` of the previous page.")];
-const PAGING_STATUS: &[(&str, &str)] =
-    &[("limit", "Page size, 1–100 (default 10)."), ("starting_after", "The `next_cursor` of the previous page."), ("status", "Only objects in this status.")];
+const PAGING: &[(&str, &str)] =
+    &[("limit", "Page size, 1–100 (default 10)."), ("starting_after", "The `next_cursor` of the previous page.")];
+const PAGING_STATUS: &[(&str, &str)] = &[
+    ("limit", "Page size, 1–100 (default 10)."),
+    ("starting_after", "The `next_cursor` of the previous page."),
+    ("status", "Only objects in this status."),
+];
 const SECRET_ERRORS: &[u16] = &[400, 401, 403, 404, 409, 429];
 const TOKEN_ERRORS: &[u16] = &[400, 402, 404, 409, 410, 413, 415, 429];
 
@@ -177,7 +190,10 @@ fn object(properties: Value, required: &[&str]) -> Value {
 /// The contract of each operation. Exhaustive on purpose: a new `Op` must say what it takes and returns.
 pub fn contract(op: Op, s: &mut Schemas) -> Contract {
     let json_ok = |v: Value| Success::Json(v);
-    let c = |request: Option<Value>, success: Success, query: &'static [(&'static str, &'static str)], errors: &'static [u16]| Contract { request, request_example: None, success, query, errors };
+    let c = |request: Option<Value>,
+             success: Success,
+             query: &'static [(&'static str, &'static str)],
+             errors: &'static [u16]| Contract { request, request_example: None, success, query, errors };
     match op {
         Op::Health => c(None, json_ok(s.named("Health", object(json!({ "status": { "const": "ok" } }), &["status"]))), &[], &[]),
         Op::OpenApi => c(None, json_ok(json!({ "type": "object", "description": "This document." })), &[], &[]),
@@ -336,9 +352,15 @@ pub fn document() -> Value {
         parameters.extend(k.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "string" } })));
         let mut responses = Map::new();
         let ok = match k.success {
-            Success::Json(schema) => json!({ "description": "OK", "headers": { "request-id": { "$ref": "#/components/headers/RequestId" } }, "content": { "application/json": { "schema": schema } } }),
-            Success::Html => json!({ "description": "The page (its security headers depend on the session).", "content": { "text/html": { "schema": { "type": "string" } } } }),
-            Success::Script => json!({ "description": "The loader script.", "content": { "text/javascript": { "schema": { "type": "string" } } } }),
+            Success::Json(schema) => {
+                json!({ "description": "OK", "headers": { "request-id": { "$ref": "#/components/headers/RequestId" } }, "content": { "application/json": { "schema": schema } } })
+            }
+            Success::Html => {
+                json!({ "description": "The page (its security headers depend on the session).", "content": { "text/html": { "schema": { "type": "string" } } } })
+            }
+            Success::Script => {
+                json!({ "description": "The loader script.", "content": { "text/javascript": { "schema": { "type": "string" } } } })
+            }
         };
         responses.insert("200".into(), ok);
         for status in k.errors {
@@ -463,7 +485,9 @@ fn check(doc: &Value, schema: &Value, v: &Value, at: &str, depth: usize) -> Resu
     }
     match s.get("type") {
         Some(Value::String(t)) if !type_matches(t, v) => return Err(format!("{at}: expected {t}, got {v}")),
-        Some(Value::Array(ts)) if !ts.iter().filter_map(Value::as_str).any(|t| type_matches(t, v)) => return Err(format!("{at}: expected one of {ts:?}, got {v}")),
+        Some(Value::Array(ts)) if !ts.iter().filter_map(Value::as_str).any(|t| type_matches(t, v)) => {
+            return Err(format!("{at}: expected one of {ts:?}, got {v}"))
+        }
         _ => {}
     }
     if let Some(c) = s.get("const") {
@@ -496,7 +520,8 @@ fn check(doc: &Value, schema: &Value, v: &Value, at: &str, depth: usize) -> Resu
             let passing = options.iter().filter(|sub| check(doc, sub, v, at, depth + 1).is_ok()).count();
             let ok = if key == "oneOf" { passing == 1 } else { passing >= 1 };
             if !ok {
-                let why: Vec<String> = options.iter().filter_map(|sub| check(doc, sub, v, at, depth + 1).err()).collect();
+                let why: Vec<String> =
+                    options.iter().filter_map(|sub| check(doc, sub, v, at, depth + 1).err()).collect();
                 return Err(format!("{at}: {passing} of the {key} options match ({})", why.join("; ")));
             }
         }
@@ -539,11 +564,19 @@ mod tests {
         let doc = document();
         for r in ROUTES {
             let Some(m) = method_name(r.method) else { continue };
-            assert!(doc["paths"][r.path][m].is_object(), "{} {} is missing from the document", r.method.as_str(), r.path);
+            assert!(
+                doc["paths"][r.path][m].is_object(),
+                "{} {} is missing from the document",
+                r.method.as_str(),
+                r.path
+            );
         }
         for (path, item) in doc["paths"].as_object().unwrap() {
             for method in item.as_object().unwrap().keys() {
-                assert!(ROUTES.iter().any(|r| r.path == path && method_name(r.method) == Some(method.as_str())), "{method} {path} is documented but not routed");
+                assert!(
+                    ROUTES.iter().any(|r| r.path == path && method_name(r.method) == Some(method.as_str())),
+                    "{method} {path} is documented but not routed"
+                );
             }
         }
     }
@@ -579,7 +612,19 @@ mod tests {
         assert!(create["properties"]["amount"].is_object() && create["properties"]["customer"].is_object());
         let session = &doc["components"]["schemas"]["CheckoutSession"];
         assert_eq!(session["additionalProperties"], false);
-        for field in ["id", "status", "url", "token", "expires_at", "amount", "currency", "return_url", "cancel_url", "metadata", "payment_id"] {
+        for field in [
+            "id",
+            "status",
+            "url",
+            "token",
+            "expires_at",
+            "amount",
+            "currency",
+            "return_url",
+            "cancel_url",
+            "metadata",
+            "payment_id",
+        ] {
             assert!(session["properties"][field].is_object(), "CheckoutSession.{field} is documented");
         }
     }

@@ -92,7 +92,8 @@ pub enum DbError {
 impl DbError {
     /// Classifies an error message from SQLite or D1 (both carry SQLite's wording).
     pub fn from_message(message: String) -> Self {
-        if message.contains("CHECK constraint failed") && (message.contains("ok = 1") || message.contains("cas_guard")) {
+        if message.contains("CHECK constraint failed") && (message.contains("ok = 1") || message.contains("cas_guard"))
+        {
             Self::Conflict
         } else if message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY") {
             Self::Duplicate(message)

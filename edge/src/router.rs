@@ -102,27 +102,93 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/v1/checkout-sessions/token/{token}/confirm", Token, Op::Confirm, "Confirm the payment with a card."),
     route(Post, "/v1/checkout-sessions/token/{token}/cancel", Token, Op::PayerCancel, "The payer cancels the session."),
     route(Get, "/v1/3ds/{challenge_id}", Challenge, Op::GetChallenge, "A sandbox 3DS challenge."),
-    route(Post, "/v1/3ds/{challenge_id}/complete", Challenge, Op::CompleteChallenge, "Pass or fail a sandbox 3DS challenge."),
+    route(
+        Post,
+        "/v1/3ds/{challenge_id}/complete",
+        Challenge,
+        Op::CompleteChallenge,
+        "Pass or fail a sandbox 3DS challenge.",
+    ),
     route(Get, "/v1/payments", Secret, Op::ListPayments, "List payments, newest first."),
     route(Get, "/v1/payments/{id}", Secret, Op::GetPayment, "Retrieve a payment with its charges."),
     route(Post, "/v1/payments/{id}/capture", Secret, Op::CapturePayment, "Capture an authorized payment."),
     route(Post, "/v1/payments/{id}/void", Secret, Op::VoidPayment, "Void an authorized payment."),
-    route(Post, "/v1/api-keys/roll", Secret, Op::RollApiKey, "Issue a new secret key (shown once); the calling key retires now or after expires_in seconds."),
+    route(
+        Post,
+        "/v1/api-keys/roll",
+        Secret,
+        Op::RollApiKey,
+        "Issue a new secret key (shown once); the calling key retires now or after expires_in seconds.",
+    ),
     route(Post, "/demo/api/sessions", Demo, Op::DemoCreateSession, "Demo shop: create a session server-side."),
     route(Get, "/demo/api/payments/{id}", Demo, Op::DemoGetPayment, "Demo shop: verify a payment server-side."),
-    route(Post, "/v1/webhook-endpoints", Secret, Op::CreateWebhookEndpoint, "Create a webhook endpoint; the whsec_ secret is returned once."),
+    route(
+        Post,
+        "/v1/webhook-endpoints",
+        Secret,
+        Op::CreateWebhookEndpoint,
+        "Create a webhook endpoint; the whsec_ secret is returned once.",
+    ),
     route(Get, "/v1/webhook-endpoints", Secret, Op::ListWebhookEndpoints, "List webhook endpoints, newest first."),
     route(Get, "/v1/webhook-endpoints/{id}", Secret, Op::GetWebhookEndpoint, "Retrieve a webhook endpoint."),
-    route(Patch, "/v1/webhook-endpoints/{id}", Secret, Op::UpdateWebhookEndpoint, "Update url, description, enabled_events, or disable/enable."),
+    route(
+        Patch,
+        "/v1/webhook-endpoints/{id}",
+        Secret,
+        Op::UpdateWebhookEndpoint,
+        "Update url, description, enabled_events, or disable/enable.",
+    ),
     route(Delete, "/v1/webhook-endpoints/{id}", Secret, Op::DeleteWebhookEndpoint, "Delete a webhook endpoint."),
-    route(Post, "/v1/webhook-endpoints/{id}/rotate-secret", Secret, Op::RotateWebhookSecret, "Issue a new secret; the old one keeps signing for a grace period."),
-    route(Get, "/v1/webhook-endpoints/{id}/deliveries", Secret, Op::ListEndpointDeliveries, "An endpoint's deliveries with every attempt."),
-    route(Get, "/v1/events", Secret, Op::ListEvents, "List events, newest first (filters: type, payment_id, checkout_session_id)."),
+    route(
+        Post,
+        "/v1/webhook-endpoints/{id}/rotate-secret",
+        Secret,
+        Op::RotateWebhookSecret,
+        "Issue a new secret; the old one keeps signing for a grace period.",
+    ),
+    route(
+        Get,
+        "/v1/webhook-endpoints/{id}/deliveries",
+        Secret,
+        Op::ListEndpointDeliveries,
+        "An endpoint's deliveries with every attempt.",
+    ),
+    route(
+        Get,
+        "/v1/events",
+        Secret,
+        Op::ListEvents,
+        "List events, newest first (filters: type, payment_id, checkout_session_id).",
+    ),
     route(Get, "/v1/events/{id}", Secret, Op::GetEvent, "Retrieve an event."),
-    route(Get, "/v1/events/{id}/deliveries", Secret, Op::ListEventDeliveries, "An event's deliveries with every attempt."),
-    route(Post, "/v1/events/{id}/resend", Secret, Op::ResendEvent, "Deliver an event again (all subscribed endpoints, or endpoint_id)."),
-    route(Get, "/v1/ops/search", Secret, Op::OpsSearch, "Operations console: find sessions with their payments (q, status, payment_status, from, to)."),
-    route(Get, "/v1/ops/sessions/{id}", Secret, Op::OpsSession, "Operations console: a session with its payment, charges, timeline, 3DS, events and deliveries."),
+    route(
+        Get,
+        "/v1/events/{id}/deliveries",
+        Secret,
+        Op::ListEventDeliveries,
+        "An event's deliveries with every attempt.",
+    ),
+    route(
+        Post,
+        "/v1/events/{id}/resend",
+        Secret,
+        Op::ResendEvent,
+        "Deliver an event again (all subscribed endpoints, or endpoint_id).",
+    ),
+    route(
+        Get,
+        "/v1/ops/search",
+        Secret,
+        Op::OpsSearch,
+        "Operations console: find sessions with their payments (q, status, payment_status, from, to).",
+    ),
+    route(
+        Get,
+        "/v1/ops/sessions/{id}",
+        Secret,
+        Op::OpsSession,
+        "Operations console: a session with its payment, charges, timeline, 3DS, events and deliveries.",
+    ),
 ];
 
 /// A matched request, as handlers see it.
@@ -180,9 +246,19 @@ pub fn find(method: Method, path: &str) -> Result<(&'static Route, Params), ApiE
         }
     }
     Err(if path_matched {
-        ApiError::new(405, ErrorType::InvalidRequestError, codes::METHOD_NOT_ALLOWED, format!("{} is not allowed on {path}.", method.as_str()))
+        ApiError::new(
+            405,
+            ErrorType::InvalidRequestError,
+            codes::METHOD_NOT_ALLOWED,
+            format!("{} is not allowed on {path}.", method.as_str()),
+        )
     } else {
-        ApiError::new(404, ErrorType::InvalidRequestError, codes::ROUTE_NOT_FOUND, format!("Unrecognized request URL ({} {path}).", method.as_str()))
+        ApiError::new(
+            404,
+            ErrorType::InvalidRequestError,
+            codes::ROUTE_NOT_FOUND,
+            format!("Unrecognized request URL ({} {path}).", method.as_str()),
+        )
     })
 }
 
@@ -241,7 +317,9 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
     match op {
         Op::Health => Ok(ApiResponse::ok(&serde_json::json!({ "status": "ok" }))),
         Op::OpenApi => Ok(ApiResponse::ok(&crate::openapi::document())),
-        Op::Loader | Op::EmbedPage | Op::HostedPage | Op::ChallengePage | Op::DemoPage | Op::OpsPage => api::pages::serve(ctx, op, call).await,
+        Op::Loader | Op::EmbedPage | Op::HostedPage | Op::ChallengePage | Op::DemoPage | Op::OpsPage => {
+            api::pages::serve(ctx, op, call).await
+        }
         Op::CreateSession => api::sessions::create(ctx, call).await,
         Op::ListSessions => api::sessions::list(ctx, call).await,
         Op::GetSession => api::sessions::retrieve(ctx, call).await,
@@ -277,7 +355,8 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
 
 /// Headers every response carries: the request id, no sniffing, no caching of API data, no referrer leaks.
 fn finish_headers(ctx: &Ctx<'_>, req: &ApiRequest, resp: ApiResponse) -> ApiResponse {
-    let mut resp = resp.with_header("request-id", ctx.request_id.clone()).with_header("x-content-type-options", "nosniff");
+    let mut resp =
+        resp.with_header("request-id", ctx.request_id.clone()).with_header("x-content-type-options", "nosniff");
     if resp.header("referrer-policy").is_none() {
         resp = resp.with_header("referrer-policy", "no-referrer");
     }

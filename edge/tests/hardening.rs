@@ -38,7 +38,8 @@ fn conforms(doc: &Value, method: Method, path: &str, r: &ApiResponse) {
     // Unrouted requests (404, 405) answer with the error model every response may carry.
     let error_model = &doc["components"]["responses"]["Error"]["content"]["application/json"]["schema"];
     let schema = match router::find(method, path.split('?').next().unwrap()) {
-        Ok((route, _)) => openapi::response_schema(doc, method.as_str(), route.path, r.status).unwrap_or_else(|| panic!("{} {} {} is documented", method.as_str(), route.path, r.status)),
+        Ok((route, _)) => openapi::response_schema(doc, method.as_str(), route.path, r.status)
+            .unwrap_or_else(|| panic!("{} {} {} is documented", method.as_str(), route.path, r.status)),
         Err(_) => error_model,
     };
     if let Err(e) = openapi::validate(doc, schema, &r.json_body()) {
@@ -47,7 +48,14 @@ fn conforms(doc: &Value, method: Method, path: &str, r: &ApiResponse) {
 }
 
 /// Calls and checks the response against the document in one go.
-fn call_checked(w: &World, doc: &Value, method: Method, path: &str, body: Option<Value>, key: Option<&str>) -> ApiResponse {
+fn call_checked(
+    w: &World,
+    doc: &Value,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    key: Option<&str>,
+) -> ApiResponse {
     let r = w.call(method, path, body, key);
     if r.header("content-type").is_some_and(|c| c.starts_with("application/json")) {
         conforms(doc, method, path, &r);
@@ -69,7 +77,11 @@ fn openapi_document_is_served_and_covers_exactly_the_routes() {
         let m = route.method.as_str().to_ascii_lowercase();
         let op = &doc["paths"][route.path][&m];
         assert!(op.is_object(), "{m} {} is documented", route.path);
-        assert!(op["responses"]["200"].is_object() && op["responses"]["default"].is_object(), "{m} {} documents success and errors", route.path);
+        assert!(
+            op["responses"]["200"].is_object() && op["responses"]["default"].is_object(),
+            "{m} {} documents success and errors",
+            route.path
+        );
         let secret = route.access == router::Access::Secret;
         assert_eq!(op["security"] == json!([{ "secretKey": [] }]), secret, "{m} {} security", route.path);
     }
@@ -81,7 +93,8 @@ fn openapi_document_is_served_and_covers_exactly_the_routes() {
         }
     }
     assert_eq!(doc["components"]["securitySchemes"]["secretKey"]["scheme"], "bearer");
-    assert!(doc["paths"]["/v1/checkout-sessions"]["post"]["requestBody"]["content"]["application/json"]["example"].is_object());
+    assert!(doc["paths"]["/v1/checkout-sessions"]["post"]["requestBody"]["content"]["application/json"]["example"]
+        .is_object());
 }
 
 #[test]
@@ -102,9 +115,16 @@ fn real_responses_conform_to_the_document() {
     assert_eq!(c(Method::Get, &format!("/v1/checkout-sessions/token/{t}"), None, None).status, 200);
     let payer = json!({ "name": "Ayşe Yılmaz", "email": "ayse@example.com", "phone": "+905551112233", "custom_fields": { "tc": "123" } });
     assert_eq!(c(Method::Post, &format!("/v1/checkout-sessions/token/{t}/payer"), Some(payer), None).status, 200);
-    let confirm = |t: &str, card: &str| c(Method::Post, &format!("/v1/checkout-sessions/token/{t}/confirm"), Some(json!({
+    let confirm = |t: &str, card: &str| {
+        c(
+            Method::Post,
+            &format!("/v1/checkout-sessions/token/{t}/confirm"),
+            Some(json!({
         "payment_method": { "type": "card", "card": { "number": card, "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
-        "payer": { "name": "Ada", "email": "ada@example.com", "phone": "+905551112233" } })), None);
+        "payer": { "name": "Ada", "email": "ada@example.com", "phone": "+905551112233" } })),
+            None,
+        )
+    };
     assert_eq!(confirm(&t, "4000000000000002").status, 200);
     assert_eq!(confirm(&t, "4242424242424242").status, 200);
     assert_eq!(c(Method::Get, &format!("/v1/payments/{}", pid(&s)), None, sk).status, 200);
@@ -114,16 +134,28 @@ fn real_responses_conform_to_the_document() {
     // 3DS, manual capture and void, cancel by merchant and by payer.
     let s3 = w.create(json!({}));
     let r = confirm(&token(&s3), "4000000000003220").json_body();
-    let chl = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let chl = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     assert_eq!(c(Method::Get, &format!("/v1/3ds/{chl}"), None, None).status, 200);
-    assert_eq!(c(Method::Post, &format!("/v1/3ds/{chl}/complete"), Some(json!({ "result": "pass" })), None).status, 200);
+    assert_eq!(
+        c(Method::Post, &format!("/v1/3ds/{chl}/complete"), Some(json!({ "result": "pass" })), None).status,
+        200
+    );
     for action in ["capture", "void"] {
         let sm = w.create(json!({ "capture_method": "manual" }));
         assert_eq!(confirm(&token(&sm), "4242424242424242").status, 200);
         assert_eq!(c(Method::Post, &format!("/v1/payments/{}/{action}", pid(&sm)), Some(json!({})), sk).status, 200);
     }
     let sc = w.create(json!({}));
-    assert_eq!(c(Method::Post, &format!("/v1/checkout-sessions/{}/cancel", sc["id"].as_str().unwrap()), None, sk).status, 200);
+    assert_eq!(
+        c(Method::Post, &format!("/v1/checkout-sessions/{}/cancel", sc["id"].as_str().unwrap()), None, sk).status,
+        200
+    );
     let sp = w.create(json!({}));
     assert_eq!(c(Method::Post, &format!("/v1/checkout-sessions/token/{}/cancel", token(&sp)), None, None).status, 200);
 
@@ -241,7 +273,12 @@ fn live_merchants_cannot_use_plain_http_localhost() {
     let w = World::new();
     let live = w.h.seed_merchant("mer_live", "Live Shop", true);
     for url in ["http://localhost:3000/r", "http://127.0.0.1/r"] {
-        let r = w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 100, "currency": "TRY", "return_url": url })), Some(&live.secret_key));
+        let r = w.call(
+            Method::Post,
+            "/v1/checkout-sessions",
+            Some(json!({ "amount": 100, "currency": "TRY", "return_url": url })),
+            Some(&live.secret_key),
+        );
         expect_error(&r, 400, "url_invalid");
     }
 }
@@ -271,7 +308,12 @@ fn live_webhook_endpoints_cannot_target_private_networks() {
         let b = expect_error(&r, 400, "url_invalid");
         assert_eq!(b["error"]["param"], "url", "{url}");
     }
-    let ok = w.call(Method::Post, "/v1/webhook-endpoints", Some(json!({ "url": "https://hooks.example.com/hsrc" })), Some(&live.secret_key));
+    let ok = w.call(
+        Method::Post,
+        "/v1/webhook-endpoints",
+        Some(json!({ "url": "https://hooks.example.com/hsrc" })),
+        Some(&live.secret_key),
+    );
     assert_eq!(ok.status, 200, "{}", body_text(&ok));
 }
 
@@ -287,10 +329,14 @@ fn strict_page(r: &ApiResponse, ancestors: &str) {
     assert_eq!(r.status, 200);
     let policy = csp(r);
     assert!(policy.ends_with(&format!("frame-ancestors {ancestors}")), "{policy}");
-    for part in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "base-uri 'none'", "form-action 'self'"] {
+    for part in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "base-uri 'none'", "form-action 'self'"]
+    {
         assert!(policy.contains(part), "{part} in {policy}");
     }
-    assert!(!policy.contains("unsafe-inline") && !policy.contains("script-src *") && !policy.contains("'unsafe-eval'"), "{policy}");
+    assert!(
+        !policy.contains("unsafe-inline") && !policy.contains("script-src *") && !policy.contains("'unsafe-eval'"),
+        "{policy}"
+    );
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
@@ -302,9 +348,15 @@ fn every_page_kind_sends_strict_csp_and_framing_rules() {
     let w = World::new();
     let t = token(&w.create(json!({})));
     let get = |p: &str| w.call(Method::Get, p, None, None);
-    strict_page(&get(&format!("/checkout/embed?token={t}&origin=https://merchant.example")), "https://merchant.example");
+    strict_page(
+        &get(&format!("/checkout/embed?token={t}&origin=https://merchant.example")),
+        "https://merchant.example",
+    );
     strict_page(&get(&format!("/checkout/embed?token={t}&origin=https://evil.example")), "'none'");
-    strict_page(&get(&format!("/checkout/embed?token={t}&origin=https://merchant.example;%20script-src%20*")), "'none'");
+    strict_page(
+        &get(&format!("/checkout/embed?token={t}&origin=https://merchant.example;%20script-src%20*")),
+        "'none'",
+    );
     strict_page(&get(&format!("/checkout/embed?token={t}&origin=https://merchant.example.evil.example")), "'none'");
     strict_page(&get(&format!("/checkout/embed?token={t}")), "'none'");
     strict_page(&get("/checkout/embed?token=cst_forged&origin=https://merchant.example"), "'none'");
@@ -312,8 +364,17 @@ fn every_page_kind_sends_strict_csp_and_framing_rules() {
     strict_page(&get("/checkout/3ds/chl_x"), "'self'");
     strict_page(&get("/checkout/3ds/chl_x?origin=https://merchant.example"), "'self'");
     let r = w.confirm_ok(&token(&w.create(json!({}))), "4000000000003220");
-    let chl = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
-    strict_page(&get(&format!("/checkout/3ds/{chl}?origin=https://merchant.example")), "'self' https://merchant.example");
+    let chl = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    strict_page(
+        &get(&format!("/checkout/3ds/{chl}?origin=https://merchant.example")),
+        "'self' https://merchant.example",
+    );
     strict_page(&get(&format!("/checkout/3ds/{chl}?origin=https://evil.example")), "'self'");
     strict_page(&get("/demo"), "'none'");
     strict_page(&get("/ops"), "'none'");
@@ -327,10 +388,21 @@ fn every_page_kind_sends_strict_csp_and_framing_rules() {
 fn a_live_session_never_trusts_loopback_origins_for_framing() {
     let w = World::new();
     let live = w.h.seed_merchant("mer_live", "Live Shop", true);
-    let r = w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 100, "currency": "TRY" })), Some(&live.secret_key));
+    let r = w.call(
+        Method::Post,
+        "/v1/checkout-sessions",
+        Some(json!({ "amount": 100, "currency": "TRY" })),
+        Some(&live.secret_key),
+    );
     let t = token(&r.json_body()["checkout_session"]);
-    strict_page(&w.call(Method::Get, &format!("/checkout/embed?token={t}&origin=http://127.0.0.1:5173"), None, None), "'none'");
-    strict_page(&w.call(Method::Get, &format!("/checkout/embed?token={t}&origin=https://merchant.example"), None, None), "https://merchant.example");
+    strict_page(
+        &w.call(Method::Get, &format!("/checkout/embed?token={t}&origin=http://127.0.0.1:5173"), None, None),
+        "'none'",
+    );
+    strict_page(
+        &w.call(Method::Get, &format!("/checkout/embed?token={t}&origin=https://merchant.example"), None, None),
+        "https://merchant.example",
+    );
 }
 
 #[test]
@@ -338,7 +410,9 @@ fn api_responses_carry_no_cors_and_preflights_are_refused() {
     let w = World::new();
     let t = token(&w.create(json!({})));
     let with_origin = |m: Method, p: &str, key: Option<&str>| {
-        let mut req = ApiRequest::new(m, p).with_header("origin", "https://evil.example").with_header("access-control-request-method", "POST");
+        let mut req = ApiRequest::new(m, p)
+            .with_header("origin", "https://evil.example")
+            .with_header("access-control-request-method", "POST");
         if let Some(k) = key {
             req = req.with_header("authorization", &format!("Bearer {k}"));
         }
@@ -353,14 +427,26 @@ fn api_responses_carry_no_cors_and_preflights_are_refused() {
     ] {
         let r = with_origin(m, &p, key);
         assert_eq!(r.status, 200, "{p}");
-        assert!(r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-credentials").is_none(), "{p}");
+        assert!(
+            r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-credentials").is_none(),
+            "{p}"
+        );
         assert!(r.header("request-id").is_some_and(|id| id.starts_with("req_")), "{p}");
         assert_eq!(r.header("cache-control"), Some("no-store"));
     }
-    for p in ["/v1/checkout-sessions", "/v1/payments/pay_1", "/v1/api-keys/roll", "/v1/webhook-endpoints", &format!("/v1/checkout-sessions/token/{t}/confirm")] {
+    for p in [
+        "/v1/checkout-sessions",
+        "/v1/payments/pay_1",
+        "/v1/api-keys/roll",
+        "/v1/webhook-endpoints",
+        &format!("/v1/checkout-sessions/token/{t}/confirm"),
+    ] {
         let r = with_origin(Method::Options, p, None);
         expect_error(&r, 405, "method_not_allowed");
-        assert!(r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-methods").is_none(), "{p}");
+        assert!(
+            r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-methods").is_none(),
+            "{p}"
+        );
     }
 }
 
@@ -413,7 +499,11 @@ fn rolling_checks_its_input_and_needs_a_secret_key() {
     }
     let b = expect_error(&w.post("/v1/api-keys/roll", json!({ "expires": 1 })), 400, "parameter_unknown");
     assert_eq!(b["error"]["param"], "expires");
-    expect_error(&w.call(Method::Post, "/v1/api-keys/roll", Some(json!({})), Some(&w.m.publishable_key.clone())), 403, "api_key_wrong_kind");
+    expect_error(
+        &w.call(Method::Post, "/v1/api-keys/roll", Some(json!({})), Some(&w.m.publishable_key.clone())),
+        403,
+        "api_key_wrong_kind",
+    );
     expect_error(&w.call(Method::Post, "/v1/api-keys/roll", Some(json!({})), None), 401, "api_key_missing");
 }
 
@@ -434,13 +524,31 @@ fn publishable_keys_cannot_read_payments_sessions_or_events() {
     ] {
         expect_error(&w.call(Method::Get, &path, None, Some(&pk)), 403, "api_key_wrong_kind");
     }
-    expect_error(&w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 1, "currency": "TRY" })), Some(&pk)), 403, "api_key_wrong_kind");
-    expect_error(&w.call(Method::Post, &format!("/v1/payments/{}/void", pid(&s)), Some(json!({})), Some(&pk)), 403, "api_key_wrong_kind");
+    expect_error(
+        &w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 1, "currency": "TRY" })), Some(&pk)),
+        403,
+        "api_key_wrong_kind",
+    );
+    expect_error(
+        &w.call(Method::Post, &format!("/v1/payments/{}/void", pid(&s)), Some(json!({})), Some(&pk)),
+        403,
+        "api_key_wrong_kind",
+    );
     // Keys of one merchant never see another's objects.
     let other = w.h.seed_merchant("mer_other", "Other", false);
-    expect_error(&w.call(Method::Get, &format!("/v1/payments/{}", pid(&s)), None, Some(&other.secret_key)), 404, "resource_missing");
+    expect_error(
+        &w.call(Method::Get, &format!("/v1/payments/{}", pid(&s)), None, Some(&other.secret_key)),
+        404,
+        "resource_missing",
+    );
     // Forged and malformed keys.
-    for key in ["sk_test_forged", "sk_live_mer_test_secret", "Bearer", "sk_test_mer_test_secret\u{0000}", "pk_test_mer_test_secret"] {
+    for key in [
+        "sk_test_forged",
+        "sk_live_mer_test_secret",
+        "Bearer",
+        "sk_test_mer_test_secret\u{0000}",
+        "pk_test_mer_test_secret",
+    ] {
         let r = w.call(Method::Get, "/v1/payments", None, Some(key));
         assert!(matches!(err_code(&r), (401, ref c) if c == "api_key_invalid"), "{key:?}: {}", body_text(&r));
     }
@@ -450,7 +558,12 @@ fn publishable_keys_cannot_read_payments_sessions_or_events() {
 fn test_cards_never_reach_a_live_provider_and_real_cards_never_reach_the_sandbox() {
     let w = World::new();
     let live = w.h.seed_merchant("mer_live", "Live Shop", true);
-    let r = w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 100, "currency": "TRY" })), Some(&live.secret_key));
+    let r = w.call(
+        Method::Post,
+        "/v1/checkout-sessions",
+        Some(json!({ "amount": 100, "currency": "TRY" })),
+        Some(&live.secret_key),
+    );
     let s = r.json_body()["checkout_session"].clone();
     assert_eq!(s["livemode"], true);
     expect_error(&w.confirm(&token(&s), "4242424242424242"), 402, "processing_error");
@@ -460,7 +573,10 @@ fn test_cards_never_reach_a_live_provider_and_real_cards_never_reach_the_sandbox
     assert_eq!(b["error"]["param"], "payment_method[card][number]");
     let charges: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM charges", [], |r| r.get(0)).unwrap());
     assert_eq!(charges, 0);
-    let cards: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM payments WHERE card IS NOT NULL", [], |r| r.get(0)).unwrap());
+    let cards: i64 = w
+        .h
+        .db
+        .with_conn(|c| c.query_row("SELECT COUNT(*) FROM payments WHERE card IS NOT NULL", [], |r| r.get(0)).unwrap());
     assert_eq!(cards, 0);
 }
 
@@ -481,10 +597,21 @@ fn tokens_are_long_random_and_bound_to_one_session() {
     near.pop();
     near.push(if a.ends_with('A') { 'B' } else { 'A' });
     for t in [near.as_str(), "cst_", "x", &a.to_uppercase()] {
-        expect_error(&w.call(Method::Get, &format!("/v1/checkout-sessions/token/{t}"), None, None), 404, "token_invalid");
+        expect_error(
+            &w.call(Method::Get, &format!("/v1/checkout-sessions/token/{t}"), None, None),
+            404,
+            "token_invalid",
+        );
     }
     // The token is not stored, and never returned again.
-    let stored: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM checkout_sessions WHERE token_hash = ?1 OR url LIKE ?2", [a.as_str(), &format!("%{a}%")], |r| r.get(0)).unwrap());
+    let stored: i64 = w.h.db.with_conn(|c| {
+        c.query_row(
+            "SELECT COUNT(*) FROM checkout_sessions WHERE token_hash = ?1 OR url LIKE ?2",
+            [a.as_str(), &format!("%{a}%")],
+            |r| r.get(0),
+        )
+        .unwrap()
+    });
     assert_eq!(stored, 0);
     let listed = w.get("/v1/checkout-sessions").json_body();
     assert!(!listed.to_string().contains(&a));
@@ -497,8 +624,16 @@ fn tokens_die_with_their_session() {
     let t = token(&w.create(json!({})));
     w.confirm_ok(&t, "4242424242424242");
     expect_error(&w.confirm(&t, "4242424242424242"), 409, "session_not_open");
-    expect_error(&w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/payer"), Some(json!({ "name": "X" })), None), 409, "session_not_open");
-    expect_error(&w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/cancel"), None, None), 409, "session_not_open");
+    expect_error(
+        &w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/payer"), Some(json!({ "name": "X" })), None),
+        409,
+        "session_not_open",
+    );
+    expect_error(
+        &w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/cancel"), None, None),
+        409,
+        "session_not_open",
+    );
     // Cancelled by the merchant.
     let s = w.create(json!({}));
     w.post(&format!("/v1/checkout-sessions/{}/cancel", s["id"].as_str().unwrap()), json!({}));
@@ -511,7 +646,16 @@ fn tokens_die_with_their_session() {
     let s = w.create(json!({ "expires_in": 60 }));
     w.h.runtime.advance_ms(61_000);
     expect_error(&w.confirm(&token(&s), "4242424242424242"), 410, "session_expired");
-    expect_error(&w.call(Method::Post, &format!("/v1/checkout-sessions/token/{}/payer", token(&s)), Some(json!({ "name": "X" })), None), 410, "session_expired");
+    expect_error(
+        &w.call(
+            Method::Post,
+            &format!("/v1/checkout-sessions/token/{}/payer", token(&s)),
+            Some(json!({ "name": "X" })),
+            None,
+        ),
+        410,
+        "session_expired",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -624,10 +768,13 @@ fn create_error(w: &World, body: Value) -> Value {
 #[test]
 fn bodies_too_large_or_too_deep_are_refused_before_parsing() {
     let w = World::new();
-    let mut req = ApiRequest::new(Method::Post, "/v1/checkout-sessions").with_header("authorization", &format!("Bearer {}", w.m.secret_key)).with_header("content-type", "application/json");
+    let mut req = ApiRequest::new(Method::Post, "/v1/checkout-sessions")
+        .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
+        .with_header("content-type", "application/json");
     req.body = format!(r#"{{"amount":1,"currency":"TRY","metadata":{{"k":"{}"}}}}"#, "a".repeat(70_000)).into_bytes();
     expect_error(&w.h.request(req.clone()), 413, "body_too_large");
-    req.body = format!(r#"{{"amount":1,"currency":"TRY","metadata":{}1{}}}"#, "[".repeat(40), "]".repeat(40)).into_bytes();
+    req.body =
+        format!(r#"{{"amount":1,"currency":"TRY","metadata":{}1{}}}"#, "[".repeat(40), "]".repeat(40)).into_bytes();
     expect_error(&w.h.request(req.clone()), 400, "body_invalid_json");
     req.body = b"{\"amount\":1,".to_vec();
     expect_error(&w.h.request(req.clone()), 400, "body_invalid_json");
@@ -645,16 +792,26 @@ fn unknown_fields_are_named_even_when_nested() {
     let w = World::new();
     for (body, param) in [
         (json!({ "amount": 1, "currency": "TRY", "customer": { "emial": "a@example.com" } }), "customer[emial]"),
-        (json!({ "amount": 1, "currency": "TRY", "custom_fields": [{ "key": "k", "label": "L", "type": "text", "lable": "x" }] }), "custom_fields[0][lable]"),
+        (
+            json!({ "amount": 1, "currency": "TRY", "custom_fields": [{ "key": "k", "label": "L", "type": "text", "lable": "x" }] }),
+            "custom_fields[0][lable]",
+        ),
         (json!({ "amount": 1, "currency": "TRY", "amuont": 2 }), "amuont"),
     ] {
         let b = create_error(&w, body);
-        assert_eq!((b["error"]["code"].as_str(), b["error"]["param"].as_str()), (Some("parameter_unknown"), Some(param)));
+        assert_eq!(
+            (b["error"]["code"].as_str(), b["error"]["param"].as_str()),
+            (Some("parameter_unknown"), Some(param))
+        );
     }
     let t = token(&w.create(json!({})));
     let mut body = hsrc_edge_confirm_body("4242424242424242");
     body["payment_method"]["card"]["cvv"] = json!("123");
-    let b = expect_error(&w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/confirm"), Some(body), None), 400, "parameter_unknown");
+    let b = expect_error(
+        &w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/confirm"), Some(body), None),
+        400,
+        "parameter_unknown",
+    );
     assert_eq!(b["error"]["param"], "payment_method[card][cvv]");
     let b = expect_error(&w.call(Method::Post, &format!("/v1/checkout-sessions/token/{t}/payer"), Some(json!({ "billing_address": { "line1": "x", "city": "y", "postal_code": "1", "country": "TR", "zip": "2" } })), None), 400, "parameter_unknown");
     assert_eq!(b["error"]["param"], "billing_address[zip]");
@@ -669,14 +826,21 @@ fn amounts_strings_and_metadata_are_bounded() {
     let w = World::new();
     for (amount, currency) in [(0, "TRY"), (-1, "TRY"), (i64::MAX, "TRY"), (100_000_000_000, "TRY"), (0, "JPY")] {
         let b = create_error(&w, json!({ "amount": amount, "currency": currency }));
-        assert_eq!((b["error"]["code"].as_str(), b["error"]["param"].as_str()), (Some("amount_invalid"), Some("amount")), "{amount} {currency}");
+        assert_eq!(
+            (b["error"]["code"].as_str(), b["error"]["param"].as_str()),
+            (Some("amount_invalid"), Some("amount")),
+            "{amount} {currency}"
+        );
     }
     for currency in ["try", "XXX", "TRYY", ""] {
         let b = create_error(&w, json!({ "amount": 100, "currency": currency }));
         assert_eq!(b["error"]["code"], "currency_unsupported", "{currency}");
     }
     let b = create_error(&w, json!({ "amount": 1.5, "currency": "TRY" }));
-    assert_eq!((b["error"]["code"].as_str(), b["error"]["param"].as_str()), (Some("parameter_invalid"), Some("amount")));
+    assert_eq!(
+        (b["error"]["code"].as_str(), b["error"]["param"].as_str()),
+        (Some("parameter_invalid"), Some("amount"))
+    );
     let many: serde_json::Map<String, Value> = (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
     let b = create_error(&w, json!({ "amount": 100, "currency": "TRY", "metadata": many }));
     assert!(b["error"]["param"].as_str().unwrap().starts_with("metadata"), "{b}");
@@ -695,7 +859,11 @@ fn amounts_strings_and_metadata_are_bounded() {
     assert_eq!(b["error"]["param"], "expires_in");
     // Oversized path segments do not route.
     let long = "a".repeat(300);
-    expect_error(&w.call(Method::Get, &format!("/v1/checkout-sessions/token/{long}"), None, None), 404, "route_not_found");
+    expect_error(
+        &w.call(Method::Get, &format!("/v1/checkout-sessions/token/{long}"), None, None),
+        404,
+        "route_not_found",
+    );
 }
 
 #[test]
@@ -706,7 +874,10 @@ fn the_3ds_page_may_be_framed_by_the_checkout_inside_the_merchants_own_page_only
     let url = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap().to_string();
     let id = url.rsplit('/').next().unwrap();
     let get = |p: &str| w.call(Method::Get, p, None, None);
-    strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://merchant.example")), "'self' https://merchant.example");
+    strict_page(
+        &get(&format!("/checkout/3ds/{id}?origin=https://merchant.example")),
+        "'self' https://merchant.example",
+    );
     strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://evil.example")), "'self'");
     strict_page(&get(&format!("/checkout/3ds/{id}?origin=https://merchant.example;%20script-src%20*")), "'self'");
     strict_page(&get(&format!("/checkout/3ds/{id}")), "'self'");

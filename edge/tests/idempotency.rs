@@ -42,7 +42,14 @@ fn a_key_still_in_flight_is_refused_then_recovered_when_its_request_died() {
     let w = World::new();
     let first = create_with_key(&w, "order-3", 100);
     // Make the stored record look like a request that is still running.
-    w.h.db.with_conn(|c| c.execute("UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL", [])).unwrap();
+    w.h.db
+        .with_conn(|c| {
+            c.execute(
+                "UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL",
+                [],
+            )
+        })
+        .unwrap();
     assert_eq!(err_code(&create_with_key(&w, "order-3", 100)), (409, "idempotency_key_in_flight".into()));
     // A minute later nobody is working on it any more: the retry runs.
     w.h.runtime.advance_ms(61_000);
@@ -71,10 +78,13 @@ fn keys_are_scoped_per_merchant_and_expire_after_a_day() {
 fn bad_keys_and_bodies_get_the_error_model() {
     let w = World::new();
     assert_eq!(err_code(&create_with_key(&w, &"k".repeat(300), 100)), (400, "idempotency_key_invalid".into()));
-    let mut req = ApiRequest::new(Method::Post, "/v1/checkout-sessions").with_header("authorization", &format!("Bearer {}", w.m.secret_key)).with_header("content-type", "application/json");
+    let mut req = ApiRequest::new(Method::Post, "/v1/checkout-sessions")
+        .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
+        .with_header("content-type", "application/json");
     req.body = b"{\"amount\": 1".to_vec();
     assert_eq!(err_code(&w.h.request(req)), (400, "body_invalid_json".into()));
-    let resp = w.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "customer": { "emial": "x@y.z" } }));
+    let resp =
+        w.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "customer": { "emial": "x@y.z" } }));
     assert_eq!(err_code(&resp), (400, "parameter_unknown".into()));
     assert_eq!(resp.json_body()["error"]["param"], "customer[emial]");
 }
@@ -99,7 +109,13 @@ fn tokens_and_signing_secrets_are_sealed_at_rest() {
             .map(|t| {
                 let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
                 let n = st.column_count();
-                st.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))).unwrap().map(Result::unwrap).collect::<Vec<_>>().join("\n")
+                st.query_map([], |r| {
+                    Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+                .join("\n")
             })
             .collect::<Vec<_>>()
             .join("\n")

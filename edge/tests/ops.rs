@@ -24,7 +24,13 @@ fn s(v: &Value) -> String {
 /// Percent-encodes a query value (the harness decodes it like the Worker does).
 fn enc(v: &str) -> String {
     v.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -90,8 +96,16 @@ fn ops_routes_need_the_secret_key() {
     let session = w.session_with("ord_auth", json!({}));
     for path in ["/v1/ops/search".to_string(), format!("/v1/ops/sessions/{}", s(&session["id"]))] {
         assert_eq!(err_code(&w.call(Method::Get, &path, None, None)), (401, "api_key_missing".into()), "{path}");
-        assert_eq!(err_code(&w.call(Method::Get, &path, None, Some("sk_test_not_a_key"))), (401, "api_key_invalid".into()), "{path}");
-        assert_eq!(err_code(&w.call(Method::Get, &path, None, Some(&w.m.publishable_key.clone()))), (403, "api_key_wrong_kind".into()), "{path}");
+        assert_eq!(
+            err_code(&w.call(Method::Get, &path, None, Some("sk_test_not_a_key"))),
+            (401, "api_key_invalid".into()),
+            "{path}"
+        );
+        assert_eq!(
+            err_code(&w.call(Method::Get, &path, None, Some(&w.m.publishable_key.clone()))),
+            (403, "api_key_wrong_kind".into()),
+            "{path}"
+        );
     }
 }
 
@@ -107,7 +121,10 @@ fn search_finds_a_session_by_every_handle_support_is_given() {
     let confirm_request = confirm.header("request-id").unwrap().to_string();
     let payment = w.payment(&pid);
     let charge_id = s(&payment["charges"][0]["id"]);
-    let event_id: String = w.h.db.with_conn(|c| c.query_row("SELECT id FROM events WHERE payment_id = ?1 LIMIT 1", [&pid], |r| r.get(0))).unwrap();
+    let event_id: String =
+        w.h.db
+            .with_conn(|c| c.query_row("SELECT id FROM events WHERE payment_id = ?1 LIMIT 1", [&pid], |r| r.get(0)))
+            .unwrap();
 
     for (q, matched_by) in [
         (sid.clone(), "session_id"),
@@ -132,9 +149,18 @@ fn search_finds_a_session_by_every_handle_support_is_given() {
 
     // A row carries the session and its payment side by side, with the email masked.
     let row = w.search(&format!("q={pid}"))["data"][0].clone();
-    assert_eq!((s(&row["session_status"]), s(&row["payment_id"]), s(&row["payment_status"])), ("COMPLETED".into(), pid.clone(), "SUCCEEDED".into()));
-    assert_eq!((s(&row["order_id"]), s(&row["payer_email"]), s(&row["card_last4"])), ("ord_1001".into(), "a***@example.com".into(), "4242".into()));
-    assert!(!w.get(&format!("/v1/ops/search?q={pid}")).body.windows(7).any(|x| x == b"ada@exa"), "the full email never leaves");
+    assert_eq!(
+        (s(&row["session_status"]), s(&row["payment_id"]), s(&row["payment_status"])),
+        ("COMPLETED".into(), pid.clone(), "SUCCEEDED".into())
+    );
+    assert_eq!(
+        (s(&row["order_id"]), s(&row["payer_email"]), s(&row["card_last4"])),
+        ("ord_1001".into(), "a***@example.com".into(), "4242".into())
+    );
+    assert!(
+        !w.get(&format!("/v1/ops/search?q={pid}")).body.windows(7).any(|x| x == b"ada@exa"),
+        "the full email never leaves"
+    );
 
     // No term: the newest first. Unknown terms find nothing rather than everything.
     assert_eq!(w.search_ids(""), vec![sid.clone(), s(&other["id"])]);
@@ -209,7 +235,10 @@ fn lists_filter_by_status_and_date_and_page_without_gaps() {
     // Dates are UTC days (to is inclusive) or Unix seconds. The harness starts at 2026-11-25T00:00Z.
     assert_eq!(w.search_ids("from=2026-11-25&to=2026-11-25"), vec![created[4].clone()]);
     assert_eq!(w.search_ids("from=2026-11-27").len(), 3);
-    assert_eq!(w.search_ids(&format!("from={}&to={}", 1_795_564_800 + 86_400, 1_795_564_800 + 2 * 86_400)), vec![created[3].clone()]);
+    assert_eq!(
+        w.search_ids(&format!("from={}&to={}", 1_795_564_800 + 86_400, 1_795_564_800 + 2 * 86_400)),
+        vec![created[3].clone()]
+    );
     assert_eq!(w.search_ids("q=ord_page_2&status=COMPLETED"), vec![created[2].clone()]);
     assert!(w.search_ids("q=ord_page_2&to=2026-11-25").is_empty());
 }
@@ -218,7 +247,12 @@ fn lists_filter_by_status_and_date_and_page_without_gaps() {
 fn another_merchants_sessions_are_invisible() {
     let w = World::new();
     let theirs = w.h.seed_merchant("mer_other", "Other Shop", false);
-    let resp = w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 500, "currency": "TRY", "metadata": { "order_id": "ord_x" } })), Some(&theirs.secret_key));
+    let resp = w.call(
+        Method::Post,
+        "/v1/checkout-sessions",
+        Some(json!({ "amount": 500, "currency": "TRY", "metadata": { "order_id": "ord_x" } })),
+        Some(&theirs.secret_key),
+    );
     let session = resp.json_body()["checkout_session"].clone();
     assert_eq!(err_code(&w.get(&format!("/v1/ops/sessions/{}", s(&session["id"])))), (404, "resource_missing".into()));
     assert!(w.search_ids(&format!("q={}", s(&session["id"]))).is_empty());
@@ -247,13 +281,17 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
             assert_eq!(ops_charge[field], api_charge[field], "{field}");
         }
     }
-    assert_eq!((s(&charges[0]["provider"]), s(&charges[0]["status"]), s(&charges[0]["decline_code"])), ("sandbox_primary".into(), "failed".into(), "processing_error".into()));
+    assert_eq!(
+        (s(&charges[0]["provider"]), s(&charges[0]["status"]), s(&charges[0]["decline_code"])),
+        ("sandbox_primary".into(), "failed".into(), "processing_error".into())
+    );
     assert_eq!((s(&charges[1]["provider"]), s(&charges[1]["status"])), ("sandbox_fallback".into(), "succeeded".into()));
     assert_eq!((charges[0]["route_position"].as_i64(), charges[1]["route_position"].as_i64()), (Some(1), Some(2)));
 
     // The timeline: the session and payment from creation to the end, and each charge, with the confirm's request id.
     let timeline = d["timeline"].as_array().unwrap();
-    let steps: Vec<(String, String, String)> = timeline.iter().map(|t| (s(&t["entity"]), s(&t["from_status"]), s(&t["to_status"]))).collect();
+    let steps: Vec<(String, String, String)> =
+        timeline.iter().map(|t| (s(&t["entity"]), s(&t["from_status"]), s(&t["to_status"]))).collect();
     for want in [
         ("checkout_session", "", "PENDING"),
         ("payment", "", "CREATED"),
@@ -263,16 +301,25 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
     ] {
         assert!(steps.contains(&(want.0.to_string(), want.1.to_string(), want.2.to_string())), "{want:?} in {steps:?}");
     }
-    assert!(timeline.iter().filter(|t| t["to_status"] == "COMPLETED").all(|t| t["request_id"] == confirm_request.as_str()));
+    assert!(timeline
+        .iter()
+        .filter(|t| t["to_status"] == "COMPLETED")
+        .all(|t| t["request_id"] == confirm_request.as_str()));
     let times: Vec<i64> = timeline.iter().map(|t| t["at_ms"].as_i64().unwrap()).collect();
     assert!(times.windows(2).all(|p| p[0] <= p[1]), "oldest first");
 
     // Events of the confirm, and where the payer is sent.
     let kinds: Vec<String> = d["events"].as_array().unwrap().iter().map(|e| s(&e["type"])).collect();
-    assert!(kinds.contains(&"payment.succeeded".to_string()) && kinds.contains(&"checkout_session.completed".to_string()), "{kinds:?}");
+    assert!(
+        kinds.contains(&"payment.succeeded".to_string()) && kinds.contains(&"checkout_session.completed".to_string()),
+        "{kinds:?}"
+    );
     assert_eq!(d["verdict"]["notified"], "no_endpoint");
     assert_eq!(d["verdict"]["redirect"], "https://merchant.example/return");
-    assert_eq!((d["session"]["return_url"].as_str(), d["session"]["cancel_url"].as_str()), (Some("https://merchant.example/return"), Some("https://merchant.example/cancel")));
+    assert_eq!(
+        (d["session"]["return_url"].as_str(), d["session"]["cancel_url"].as_str()),
+        (Some("https://merchant.example/return"), Some("https://merchant.example/cancel"))
+    );
     assert_eq!(d["actions"], json!({ "cancel_session": false, "capture_payment": false, "void_payment": false }));
 }
 
@@ -282,7 +329,10 @@ fn decline_then_success_keeps_both_attempts_and_masks_the_payer() {
     let session = w.session_with("ord_retry", json!({}));
     w.confirm_ok(&token(&session), "4000000000000002");
     let mid = w.detail(&s(&session["id"]));
-    assert_eq!((mid["verdict"]["paid"].as_str(), mid["payment"]["last_decline_code"].as_str()), (Some("awaiting_payer"), Some("card_declined")));
+    assert_eq!(
+        (mid["verdict"]["paid"].as_str(), mid["payment"]["last_decline_code"].as_str()),
+        (Some("awaiting_payer"), Some("card_declined"))
+    );
     assert_eq!(mid["actions"]["cancel_session"], true);
     w.confirm_ok(&token(&session), "5555555555554444");
     let d = w.detail(&s(&session["id"]));
@@ -312,14 +362,24 @@ fn three_ds_steps_are_listed_with_their_outcome() {
     assert_eq!(waiting["payment"]["charges"][0]["status"], "requires_action");
 
     w.h.runtime.advance_ms(4_000);
-    let done = w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "pass" })), None);
+    let done =
+        w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "pass" })), None);
     assert_eq!(done.status, 200);
     let d = w.detail(&s(&session["id"]));
     let challenge = &d["challenges"][0];
-    assert_eq!((s(&challenge["status"]), s(&challenge["charge_id"])), ("passed".into(), s(&d["payment"]["charges"][0]["id"])));
+    assert_eq!(
+        (s(&challenge["status"]), s(&challenge["charge_id"])),
+        ("passed".into(), s(&d["payment"]["charges"][0]["id"]))
+    );
     assert_eq!(challenge["resolved_at_ms"].as_i64().unwrap() - challenge["created_at_ms"].as_i64().unwrap(), 4_000);
     assert_eq!(d["verdict"]["paid"], "paid");
-    let to: Vec<String> = d["timeline"].as_array().unwrap().iter().filter(|t| t["entity"] == "payment").map(|t| s(&t["to_status"])).collect();
+    let to: Vec<String> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["entity"] == "payment")
+        .map(|t| s(&t["to_status"]))
+        .collect();
     assert!(to.contains(&"REQUIRES_ACTION".to_string()) && to.ends_with(&["SUCCEEDED".to_string()]), "{to:?}");
 }
 
@@ -333,7 +393,10 @@ fn a_timed_out_provider_is_settled_when_ops_reads_the_session() {
     assert_eq!(w.search_ids("status=PROCESSING"), vec![s(&session["id"])]);
     w.h.runtime.advance_ms(5_000);
     let d = w.detail(&s(&session["id"]));
-    assert_eq!((s(&d["session"]["status"]), s(&d["payment"]["status"]), s(&d["verdict"]["paid"])), ("COMPLETED".into(), "SUCCEEDED".into(), "paid".into()));
+    assert_eq!(
+        (s(&d["session"]["status"]), s(&d["payment"]["status"]), s(&d["verdict"]["paid"])),
+        ("COMPLETED".into(), "SUCCEEDED".into(), "paid".into())
+    );
     assert_eq!(d["payment"]["charges"][0]["status"], "succeeded");
 }
 
@@ -356,18 +419,23 @@ fn manual_capture_offers_capture_and_void_then_nothing() {
 fn a_cancelled_session_says_who_cancelled_and_where_the_payer_goes() {
     let w = World::new();
     let session = w.session_with("ord_cancel", json!({}));
-    let resp = w.call(Method::Post, &format!("/v1/checkout-sessions/token/{}/cancel", token(&session)), Some(json!({})), None);
+    let resp =
+        w.call(Method::Post, &format!("/v1/checkout-sessions/token/{}/cancel", token(&session)), Some(json!({})), None);
     assert_eq!(resp.status, 200);
     let d = w.detail(&s(&session["id"]));
     assert_eq!((s(&d["session"]["status"]), s(&d["verdict"]["paid"])), ("CANCELLED".into(), "not_paid".into()));
-    assert_eq!((s(&d["verdict"]["cancelled_by"]), s(&d["verdict"]["redirect"])), ("payer".into(), "https://merchant.example/cancel".into()));
+    assert_eq!(
+        (s(&d["verdict"]["cancelled_by"]), s(&d["verdict"]["redirect"])),
+        ("payer".into(), "https://merchant.example/cancel".into())
+    );
     assert_eq!(d["actions"]["cancel_session"], false);
 }
 
 #[test]
 fn deliveries_and_every_attempt_match_the_webhooks_api() {
     let w = World::new();
-    let endpoint = w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/in?key=shared-secret" }));
+    let endpoint =
+        w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/in?key=shared-secret" }));
     assert_eq!(endpoint.status, 200, "{}", String::from_utf8_lossy(&endpoint.body));
     let endpoint_id = s(&endpoint.json_body()["webhook_endpoint"]["id"]);
     let session = w.session_with("ord_hooks", json!({}));
@@ -388,7 +456,10 @@ fn deliveries_and_every_attempt_match_the_webhooks_api() {
     assert!(d["verdict"]["delivered_at_ms"].as_i64().is_some());
     let endpoints = d["endpoints"].as_array().unwrap();
     assert_eq!(endpoints.len(), 1);
-    assert_eq!((s(&endpoints[0]["id"]), s(&endpoints[0]["url"]), s(&endpoints[0]["status"])), (endpoint_id.clone(), "https://hooks.merchant.example/in?…".into(), "enabled".into()));
+    assert_eq!(
+        (s(&endpoints[0]["id"]), s(&endpoints[0]["url"]), s(&endpoints[0]["status"])),
+        (endpoint_id.clone(), "https://hooks.merchant.example/in?…".into(), "enabled".into())
+    );
     for event in d["events"].as_array().unwrap() {
         let api = w.get(&format!("/v1/events/{}/deliveries", s(&event["id"]))).json_body();
         let api_deliveries = api["data"].as_array().unwrap();
@@ -400,7 +471,10 @@ fn deliveries_and_every_attempt_match_the_webhooks_api() {
             let attempts = o["attempts"].as_array().unwrap();
             assert_eq!(attempts.len(), 2);
             assert_eq!((attempts[0]["status_code"].as_i64(), s(&attempts[0]["outcome"])), (Some(500), "failed".into()));
-            assert_eq!((attempts[1]["status_code"].as_i64(), s(&attempts[1]["outcome"])), (Some(200), "succeeded".into()));
+            assert_eq!(
+                (attempts[1]["status_code"].as_i64(), s(&attempts[1]["outcome"])),
+                (Some(200), "succeeded".into())
+            );
             for (oa, aa) in attempts.iter().zip(a["attempts"].as_array().unwrap()) {
                 for field in ["attempt", "started_at_ms", "latency_ms", "status_code", "outcome", "error"] {
                     assert_eq!(oa[field], aa[field], "{field}");
@@ -414,10 +488,18 @@ fn deliveries_and_every_attempt_match_the_webhooks_api() {
     assert_eq!(w.search_ids(&format!("q={delivery_id}")), vec![s(&session["id"])]);
 
     // A disabled endpoint shows as such (the console offers to re-enable it).
-    let patched = w.call(Method::Patch, &format!("/v1/webhook-endpoints/{endpoint_id}"), Some(json!({ "disabled": true })), Some(&w.m.secret_key.clone()));
+    let patched = w.call(
+        Method::Patch,
+        &format!("/v1/webhook-endpoints/{endpoint_id}"),
+        Some(json!({ "disabled": true })),
+        Some(&w.m.secret_key.clone()),
+    );
     assert_eq!(patched.status, 200);
     let d = w.detail(&s(&session["id"]));
-    assert_eq!((s(&d["endpoints"][0]["status"]), s(&d["endpoints"][0]["disabled_reason"])), ("disabled".into(), "disabled_by_merchant".into()));
+    assert_eq!(
+        (s(&d["endpoints"][0]["status"]), s(&d["endpoints"][0]["disabled_reason"])),
+        ("disabled".into(), "disabled_by_merchant".into())
+    );
 }
 
 /// `EXPLAIN QUERY PLAN` of the search for each kind of term: sessions are reached through an index, never by
@@ -438,7 +520,15 @@ fn every_search_term_is_answered_from_an_index() {
         Term::OrderIdOrLast4("4242".into()),
     ];
     for term in terms {
-        let params = SearchParams { term: term.clone(), status: None, payment_status: None, from_ms: Some(0), to_ms: None, limit: 20, starting_after: Some("cs_1".into()) };
+        let params = SearchParams {
+            term: term.clone(),
+            status: None,
+            payment_status: None,
+            from_ms: Some(0),
+            to_ms: None,
+            limit: 20,
+            starting_after: Some("cs_1".into()),
+        };
         let stmt = ops::search_statement("mer_test", &params);
         let plan: Vec<String> = w.h.db.with_conn(|c| {
             let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {}", stmt.sql)).unwrap();
@@ -451,9 +541,15 @@ fn every_search_term_is_answered_from_an_index() {
                     SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
                 })
                 .collect();
-            st.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect()
+            st.query_map(rusqlite::params_from_iter(values), |r| r.get::<_, String>(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
         });
-        let scans: Vec<&String> = plan.iter().filter(|line| line.starts_with("SCAN") && *line != "SCAN m" && !line.contains("USING")).collect();
+        let scans: Vec<&String> = plan
+            .iter()
+            .filter(|line| line.starts_with("SCAN") && *line != "SCAN m" && !line.contains("USING"))
+            .collect();
         assert!(scans.is_empty(), "{term:?} scans a table: {plan:#?}");
         let expected_index = match &term {
             Term::Email(_) => Some("ops_sessions_by_customer_email"),
@@ -464,7 +560,10 @@ fn every_search_term_is_answered_from_an_index() {
         };
         if term != Term::All {
             // The matching ids drive the query: sessions are fetched by primary key, not walked through the list.
-            assert!(plan.iter().any(|l| l.starts_with("SEARCH s USING INDEX sqlite_autoindex_checkout_sessions_1 (id=?)")), "{term:?}: {plan:#?}");
+            assert!(
+                plan.iter().any(|l| l.starts_with("SEARCH s USING INDEX sqlite_autoindex_checkout_sessions_1 (id=?)")),
+                "{term:?}: {plan:#?}"
+            );
             assert!(!plan.iter().any(|l| l.contains("ops_sessions_by_created")), "{term:?} walks the list: {plan:#?}");
         }
         if let Some(index) = expected_index {

@@ -32,7 +32,12 @@ fn success_cards_complete_the_session() {
 #[test]
 fn each_decline_card_asks_for_another_method_with_its_code() {
     let w = World::new();
-    for (card, code) in [("4000000000000002", "card_declined"), ("4000000000009995", "insufficient_funds"), ("4000000000000069", "expired_card"), ("4000000000000127", "incorrect_cvc")] {
+    for (card, code) in [
+        ("4000000000000002", "card_declined"),
+        ("4000000000009995", "insufficient_funds"),
+        ("4000000000000069", "expired_card"),
+        ("4000000000000127", "incorrect_cvc"),
+    ] {
         let s = w.create(json!({}));
         let r = w.confirm_ok(&token(&s), card);
         assert_eq!(r["checkout_session"]["status"], "PENDING", "{card}");
@@ -52,7 +57,10 @@ fn attempts_run_out_then_the_session_fails() {
     let r = w.confirm_ok(&token(&s), "4000000000009995");
     assert_eq!(r["checkout_session"]["status"], "FAILED");
     assert_eq!(r["confirmResult"]["payment"]["status"], "FAILED");
-    assert_eq!(w.event_types(&pid(&s)), ["charge.declined", "charge.declined", "payment.failed", "checkout_session.failed"]);
+    assert_eq!(
+        w.event_types(&pid(&s)),
+        ["charge.declined", "charge.declined", "payment.failed", "checkout_session.failed"]
+    );
     assert_eq!(err_code(&w.confirm(&token(&s), "4242424242424242")), (409, "session_not_open".into()));
 }
 
@@ -69,16 +77,24 @@ fn three_ds_challenge_passes_inside_the_checkout() {
     assert!(!url.contains(&token(&s)), "the challenge URL carries no session token");
 
     let view = w.call(Method::Get, &format!("/v1/3ds/{challenge_id}"), None, None).json_body();
-    assert_eq!((view["challenge"]["status"].as_str(), view["challenge"]["card_last4"].as_str()), (Some("pending"), Some("3220")));
-    let done = w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "pass" })), None);
+    assert_eq!(
+        (view["challenge"]["status"].as_str(), view["challenge"]["card_last4"].as_str()),
+        (Some("pending"), Some("3220"))
+    );
+    let done =
+        w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "pass" })), None);
     assert_eq!(done.status, 200);
     assert_eq!(done.json_body()["challenge"]["status"], "passed");
     assert_eq!(w.view(&token(&s))["status"], "COMPLETED");
     let p = w.payment(&pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
-    assert_eq!(w.event_types(&pid(&s)), ["payment.requires_action", "charge.succeeded", "payment.succeeded", "checkout_session.completed"]);
+    assert_eq!(
+        w.event_types(&pid(&s)),
+        ["payment.requires_action", "charge.succeeded", "payment.succeeded", "checkout_session.completed"]
+    );
     // A finished challenge cannot be replayed.
-    let again = w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "fail" })), None);
+    let again =
+        w.call(Method::Post, &format!("/v1/3ds/{challenge_id}/complete"), Some(json!({ "result": "fail" })), None);
     assert_eq!(err_code(&again), (409, "state_conflict".into()));
 }
 
@@ -91,7 +107,10 @@ fn failed_challenge_returns_the_session_to_the_payer() {
     let id = url.rsplit('/').next().unwrap();
     w.call(Method::Post, &format!("/v1/3ds/{id}/complete"), Some(json!({ "result": "fail" })), None);
     let v = w.view(&token(&s));
-    assert_eq!((v["status"].as_str(), v["payment"]["status"].as_str()), (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD")));
+    assert_eq!(
+        (v["status"].as_str(), v["payment"]["status"].as_str()),
+        (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD"))
+    );
     assert_eq!(v["payment"]["last_error"]["decline_code"], "authentication_failed");
     assert_eq!(w.confirm_ok(&token(&s), "4242424242424242")["checkout_session"]["status"], "COMPLETED");
 }
@@ -120,16 +139,25 @@ fn abandoned_challenge_expires_back_to_the_payer() {
     let report = futures_block(hsrc_edge::services::scheduled::run(&w.h.ctx()));
     assert_eq!(report.settled, 1);
     let v = w.view(&token(&s));
-    assert_eq!((v["status"].as_str(), v["payment"]["status"].as_str()), (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD")));
+    assert_eq!(
+        (v["status"].as_str(), v["payment"]["status"].as_str()),
+        (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD"))
+    );
 }
 
 #[test]
 fn timeouts_stay_processing_then_settle_in_the_background() {
     let w = World::new();
-    for (card, final_session, final_payment, charge) in [("4000000000000119", "COMPLETED", "SUCCEEDED", "succeeded"), ("4000000000000218", "PENDING", "REQUIRES_PAYMENT_METHOD", "declined")] {
+    for (card, final_session, final_payment, charge) in [
+        ("4000000000000119", "COMPLETED", "SUCCEEDED", "succeeded"),
+        ("4000000000000218", "PENDING", "REQUIRES_PAYMENT_METHOD", "declined"),
+    ] {
         let s = w.create(json!({}));
         let r = w.confirm_ok(&token(&s), card);
-        assert_eq!((r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()), (Some("PROCESSING"), Some("PROCESSING")));
+        assert_eq!(
+            (r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()),
+            (Some("PROCESSING"), Some("PROCESSING"))
+        );
         // Not settled yet: reads leave it processing, and expiry does not touch it.
         assert_eq!(w.view(&token(&s))["status"], "PROCESSING");
         w.h.runtime.advance_ms(w.h.config.sandbox_async_delay_ms + 10);
@@ -139,7 +167,14 @@ fn timeouts_stay_processing_then_settle_in_the_background() {
         assert_eq!(p["status"], final_payment);
         assert_eq!(w.charge_statuses(&p), [charge]);
         assert_eq!(w.view(&token(&s))["status"], final_session);
-        let job_request = w.h.db.with_conn(|c| c.query_row("SELECT request_id FROM events WHERE payment_id = ?1 ORDER BY rowid DESC LIMIT 1", [pid(&s)], |r| r.get::<_, String>(0)).unwrap());
+        let job_request = w.h.db.with_conn(|c| {
+            c.query_row(
+                "SELECT request_id FROM events WHERE payment_id = ?1 ORDER BY rowid DESC LIMIT 1",
+                [pid(&s)],
+                |r| r.get::<_, String>(0),
+            )
+            .unwrap()
+        });
         assert!(job_request.starts_with("req_test"), "async events carry the id of the run that resolved them");
     }
 }
@@ -150,9 +185,17 @@ fn primary_down_falls_back_and_records_both_charges() {
     let s = w.create(json!({}));
     assert_eq!(w.confirm_ok(&token(&s), "4000000000008013")["checkout_session"]["status"], "COMPLETED");
     let p = w.payment(&pid(&s));
-    let providers: Vec<_> = p["charges"].as_array().unwrap().iter().map(|c| (c["provider"].as_str().unwrap(), c["status"].as_str().unwrap(), c["sequence"].as_i64().unwrap())).collect();
+    let providers: Vec<_> = p["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["provider"].as_str().unwrap(), c["status"].as_str().unwrap(), c["sequence"].as_i64().unwrap()))
+        .collect();
     assert_eq!(providers, [("sandbox_primary", "failed", 1), ("sandbox_fallback", "succeeded", 2)]);
-    assert_eq!(w.event_types(&pid(&s)), ["charge.failed", "charge.succeeded", "payment.succeeded", "checkout_session.completed"]);
+    assert_eq!(
+        w.event_types(&pid(&s)),
+        ["charge.failed", "charge.succeeded", "payment.succeeded", "checkout_session.completed"]
+    );
 }
 
 #[test]
@@ -179,14 +222,23 @@ fn manual_capture_authorizes_then_captures_part() {
     let w = World::new();
     let s = w.create(json!({ "capture_method": "manual" }));
     let r = w.confirm_ok(&token(&s), "4242424242424242");
-    assert_eq!((r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()), (Some("COMPLETED"), Some("AUTHORIZED")));
+    assert_eq!(
+        (r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()),
+        (Some("COMPLETED"), Some("AUTHORIZED"))
+    );
     assert_eq!(w.event_types(&pid(&s)), ["charge.succeeded", "payment.authorized", "checkout_session.completed"]);
     let too_much = w.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({ "amount": 99999 }));
     assert_eq!(err_code(&too_much), (400, "amount_invalid".into()));
     let cap = w.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({ "amount": 10000 }));
     assert_eq!(cap.status, 200);
-    assert_eq!((cap.json_body()["payment"]["status"].as_str(), cap.json_body()["payment"]["amount_captured"].as_i64()), (Some("SUCCEEDED"), Some(10000)));
-    assert_eq!(err_code(&w.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({}))), (409, "state_conflict".into()));
+    assert_eq!(
+        (cap.json_body()["payment"]["status"].as_str(), cap.json_body()["payment"]["amount_captured"].as_i64()),
+        (Some("SUCCEEDED"), Some(10000))
+    );
+    assert_eq!(
+        err_code(&w.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({}))),
+        (409, "state_conflict".into())
+    );
     assert_eq!(err_code(&w.post(&format!("/v1/payments/{}/void", pid(&s)), json!({}))), (409, "state_conflict".into()));
 }
 
@@ -212,7 +264,11 @@ fn sessions_expire_on_read_and_by_the_job_but_not_mid_payment() {
     assert_eq!(err_code(&w.confirm(&token(&read), "4242424242424242")), (410, "session_expired".into()));
     let report = futures_block(hsrc_edge::services::scheduled::run(&w.h.ctx()));
     assert_eq!(report.expired, 1);
-    assert_eq!(w.get(&format!("/v1/checkout-sessions/{}", idle["id"].as_str().unwrap())).json_body()["checkout_session"]["status"], "EXPIRED");
+    assert_eq!(
+        w.get(&format!("/v1/checkout-sessions/{}", idle["id"].as_str().unwrap())).json_body()["checkout_session"]
+            ["status"],
+        "EXPIRED"
+    );
     assert_eq!(w.payment(&pid(&idle))["status"], "CANCELLED");
     assert_eq!(w.event_types(&pid(&idle)), ["payment.canceled", "checkout_session.expired"]);
     // The in-flight payment finished first (the job settled it) and completed despite the deadline.
@@ -246,7 +302,13 @@ fn a_stale_compare_and_set_writes_nothing() {
     let w = World::new();
     let s = w.create(json!({}));
     let ctx = w.h.ctx();
-    let target = hsrc_edge::services::transitions::Target { table: "checkout_sessions", entity: "checkout_session", id: s["id"].as_str().unwrap(), status: "PENDING", version: 99 };
+    let target = hsrc_edge::services::transitions::Target {
+        table: "checkout_sessions",
+        entity: "checkout_session",
+        id: s["id"].as_str().unwrap(),
+        status: "PENDING",
+        version: 99,
+    };
     let stale = hsrc_edge::services::transitions::cas(&ctx, target, "PROCESSING", vec![]);
     let before: i64 = w.h.db.with_conn(|c| c.query_row("SELECT COUNT(*) FROM transitions", [], |r| r.get(0)).unwrap());
     assert_eq!(futures_block(w.h.db.batch(stale)), Err(DbError::Conflict));
@@ -257,7 +319,19 @@ fn a_stale_compare_and_set_writes_nothing() {
 #[test]
 fn card_numbers_and_cvcs_never_reach_storage() {
     let w = World::new();
-    let cards = ["4242424242424242", "5555555555554444", "4000000000000002", "4000000000009995", "4000000000000069", "4000000000000127", "4000000000003220", "4000000000000119", "4000000000000218", "4000000000008013", "4000000000003014"];
+    let cards = [
+        "4242424242424242",
+        "5555555555554444",
+        "4000000000000002",
+        "4000000000009995",
+        "4000000000000069",
+        "4000000000000127",
+        "4000000000003220",
+        "4000000000000119",
+        "4000000000000218",
+        "4000000000008013",
+        "4000000000003014",
+    ];
     for card in cards {
         let s = w.create(json!({}));
         w.confirm(&token(&s), card);
@@ -265,12 +339,28 @@ fn card_numbers_and_cvcs_never_reach_storage() {
     w.h.runtime.advance_ms(60_000);
     futures_block(hsrc_edge::services::scheduled::run(&w.h.ctx()));
     let dump: String = w.h.db.with_conn(|c| {
-        let tables: Vec<String> = c.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-        tables.iter().map(|t| {
-            let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
-            let n = st.column_count();
-            st.query_map([], |r| Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))).unwrap().map(Result::unwrap).collect::<Vec<_>>().join("\n")
-        }).collect::<Vec<_>>().join("\n")
+        let tables: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        tables
+            .iter()
+            .map(|t| {
+                let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
+                let n = st.column_count();
+                st.query_map([], |r| {
+                    Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+                .join("\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     });
     for card in cards {
         assert!(!dump.contains(card), "a card number reached storage");
@@ -284,7 +374,12 @@ fn card_numbers_and_cvcs_never_reach_storage() {
 fn live_merchants_never_reach_the_sandbox() {
     let w = World::new();
     let live = w.h.seed_merchant("mer_live", "Live Shop", true);
-    let resp = w.call(Method::Post, "/v1/checkout-sessions", Some(json!({ "amount": 100, "currency": "TRY", "url": "https://merchant.example/pay" })), Some(&live.secret_key));
+    let resp = w.call(
+        Method::Post,
+        "/v1/checkout-sessions",
+        Some(json!({ "amount": 100, "currency": "TRY", "url": "https://merchant.example/pay" })),
+        Some(&live.secret_key),
+    );
     assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
     let t = resp.json_body()["checkout_session"]["token"].as_str().unwrap().to_string();
     let r = w.confirm(&t, "4242424242424242");

@@ -39,7 +39,14 @@ impl Sent {
     /// Verifies the delivery the way a receiver does, at the harness clock.
     fn verify(&self, secret: &str, now_s: i64) -> Result<(), webhook::VerifyError> {
         let secret = WebhookSecret::parse(secret).unwrap();
-        webhook::verify(&secret, self.header("webhook-id"), self.header("webhook-timestamp"), self.header("webhook-signature"), &self.body, now_s)
+        webhook::verify(
+            &secret,
+            self.header("webhook-id"),
+            self.header("webhook-timestamp"),
+            self.header("webhook-signature"),
+            &self.body,
+            now_s,
+        )
     }
 }
 
@@ -86,7 +93,10 @@ impl WebhookWorld for World {
     }
 
     fn take_sent(&self) -> Vec<Sent> {
-        std::mem::take(&mut *self.h.http.requests.borrow_mut()).into_iter().map(|(url, headers, body)| Sent { url, headers, body }).collect()
+        std::mem::take(&mut *self.h.http.requests.borrow_mut())
+            .into_iter()
+            .map(|(url, headers, body)| Sent { url, headers, body })
+            .collect()
     }
 
     fn deliver(&self, id: &str) -> Step {
@@ -122,7 +132,8 @@ impl WebhookWorld for World {
     }
 
     fn events_of(&self, payment_id: &str) -> Vec<Value> {
-        let mut events = ok(self.get(&format!("/v1/events?payment_id={payment_id}&limit=100")))["data"].as_array().unwrap().clone();
+        let mut events =
+            ok(self.get(&format!("/v1/events?payment_id={payment_id}&limit=100")))["data"].as_array().unwrap().clone();
         events.reverse();
         events
     }
@@ -164,12 +175,20 @@ fn endpoint_lifecycle_shows_the_secret_only_on_create() {
     assert_eq!(listed["data"][0]["id"], id.as_str());
     assert!(listed["data"][0].get("secret").is_none());
 
-    let patched = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "url": "https://hooks.merchant.example/v2", "enabled_events": ["*"], "description": "" })));
+    let patched = ok(w.patch(
+        &format!("/v1/webhook-endpoints/{id}"),
+        json!({ "url": "https://hooks.merchant.example/v2", "enabled_events": ["*"], "description": "" }),
+    ));
     let patched = &patched["webhook_endpoint"];
-    assert_eq!((s(&patched["url"]), &patched["enabled_events"], &patched["description"]), ("https://hooks.merchant.example/v2", &json!(["*"]), &Value::Null));
-    let off = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": true })))["webhook_endpoint"].clone();
+    assert_eq!(
+        (s(&patched["url"]), &patched["enabled_events"], &patched["description"]),
+        ("https://hooks.merchant.example/v2", &json!(["*"]), &Value::Null)
+    );
+    let off =
+        ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": true })))["webhook_endpoint"].clone();
     assert_eq!((s(&off["status"]), s(&off["disabled_reason"])), ("disabled", "disabled_by_merchant"));
-    let on = ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": false })))["webhook_endpoint"].clone();
+    let on =
+        ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": false })))["webhook_endpoint"].clone();
     assert_eq!((s(&on["status"]), &on["disabled_reason"]), ("enabled", &Value::Null));
 
     let deleted = ok(w.delete(&format!("/v1/webhook-endpoints/{id}")));
@@ -185,9 +204,17 @@ fn endpoint_requests_are_validated_and_scoped_to_the_merchant() {
         (json!({ "url": "ftp://hooks.merchant.example/" }), 400, "url_invalid"),
         (json!({ "url": "javascript:alert(1)" }), 400, "url_invalid"),
         (json!({ "url": "https://u:p@hooks.merchant.example/" }), 400, "url_invalid"),
-        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.exploded"] }), 400, "parameter_invalid"),
+        (
+            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.exploded"] }),
+            400,
+            "parameter_invalid",
+        ),
         (json!({ "url": "https://hooks.merchant.example/", "enabled_events": [] }), 400, "parameter_invalid"),
-        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["*", "payment.succeeded"] }), 400, "parameter_invalid"),
+        (
+            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["*", "payment.succeeded"] }),
+            400,
+            "parameter_invalid",
+        ),
         (json!({ "url": "https://hooks.merchant.example/", "secret": "whsec_mine" }), 400, "parameter_unknown"),
         (json!({ "description": "no url" }), 400, "parameter_missing"),
         (json!({ "url": "https://hooks.merchant.example/", "description": "x".repeat(501) }), 400, "parameter_invalid"),
@@ -195,17 +222,28 @@ fn endpoint_requests_are_validated_and_scoped_to_the_merchant() {
     for (body, status, code) in cases {
         assert_eq!(err_code(&w.post("/v1/webhook-endpoints", body.clone())), (status, code.into()), "{body}");
     }
-    let e = w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.succeeded", "nope"] })).json_body();
+    let e = w
+        .post(
+            "/v1/webhook-endpoints",
+            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.succeeded", "nope"] }),
+        )
+        .json_body();
     assert_eq!(e["error"]["param"], "enabled_events[1]");
 
     // Keys: none, publishable, and another merchant's secret key.
     assert_eq!(err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, None)), (401, "api_key_missing".into()));
-    assert_eq!(err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, Some(&w.m.publishable_key.clone()))), (403, "api_key_wrong_kind".into()));
+    assert_eq!(
+        err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, Some(&w.m.publishable_key.clone()))),
+        (403, "api_key_wrong_kind".into())
+    );
     let mine = w.endpoint(json!({ "url": "https://hooks.merchant.example/" }));
     let other = w.h.seed_merchant("mer_other", "Other", false);
     let path = format!("/v1/webhook-endpoints/{}", s(&mine["id"]));
     assert_eq!(err_code(&w.call(Method::Get, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
-    assert_eq!(err_code(&w.call(Method::Delete, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
+    assert_eq!(
+        err_code(&w.call(Method::Delete, &path, None, Some(&other.secret_key))),
+        (404, "resource_missing".into())
+    );
 
     // Updates are validated the same way.
     assert_eq!(err_code(&w.patch(&path, json!({ "url": "http://" }))), (400, "url_invalid".into()));
@@ -214,7 +252,12 @@ fn endpoint_requests_are_validated_and_scoped_to_the_merchant() {
 
     // Live mode needs https to a public host.
     let live = w.h.seed_merchant("mer_live", "Live", true);
-    let resp = w.call(Method::Post, "/v1/webhook-endpoints", Some(json!({ "url": "http://127.0.0.1:9000/hook" })), Some(&live.secret_key));
+    let resp = w.call(
+        Method::Post,
+        "/v1/webhook-endpoints",
+        Some(json!({ "url": "http://127.0.0.1:9000/hook" })),
+        Some(&live.secret_key),
+    );
     assert_eq!(err_code(&resp), (400, "url_invalid".into()));
 }
 
@@ -224,7 +267,10 @@ fn a_merchant_has_a_bounded_number_of_endpoints() {
     for i in 0..16 {
         w.endpoint(json!({ "url": format!("https://hooks.merchant.example/{i}") }));
     }
-    assert_eq!(err_code(&w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/17" }))), (400, "endpoint_limit_reached".into()));
+    assert_eq!(
+        err_code(&w.post("/v1/webhook-endpoints", json!({ "url": "https://hooks.merchant.example/17" }))),
+        (400, "endpoint_limit_reached".into())
+    );
     let page = ok(w.get("/v1/webhook-endpoints?limit=10"));
     assert_eq!((page["data"].as_array().unwrap().len(), page["has_more"].as_bool()), (10, Some(true)));
     let next = ok(w.get(&format!("/v1/webhook-endpoints?limit=10&starting_after={}", s(&page["next_cursor"]))));
@@ -235,13 +281,19 @@ fn a_merchant_has_a_bounded_number_of_endpoints() {
 fn events_fan_out_in_the_same_batch_to_subscribed_enabled_endpoints_only() {
     let w = World::new();
     let all = w.endpoint(json!({ "url": "https://a.merchant.example/" }));
-    let succeeded = w.endpoint(json!({ "url": "https://b.merchant.example/", "enabled_events": ["payment.succeeded"] }));
+    let succeeded =
+        w.endpoint(json!({ "url": "https://b.merchant.example/", "enabled_events": ["payment.succeeded"] }));
     let declined = w.endpoint(json!({ "url": "https://c.merchant.example/", "enabled_events": ["charge.declined"] }));
     let off = w.endpoint(json!({ "url": "https://d.merchant.example/" }));
     ok(w.patch(&format!("/v1/webhook-endpoints/{}", s(&off["id"])), json!({ "disabled": true })));
     // Another merchant's endpoint never sees our events.
     let other = w.h.seed_merchant("mer_other", "Other", false);
-    w.call(Method::Post, "/v1/webhook-endpoints", Some(json!({ "url": "https://e.merchant.example/" })), Some(&other.secret_key));
+    w.call(
+        Method::Post,
+        "/v1/webhook-endpoints",
+        Some(json!({ "url": "https://e.merchant.example/" })),
+        Some(&other.secret_key),
+    );
 
     let (session, _) = w.pay("4242424242424242");
     let events = w.events_of(s(&session["payment_id"]));
@@ -250,8 +302,13 @@ fn events_fan_out_in_the_same_batch_to_subscribed_enabled_endpoints_only() {
 
     let mut expected = Vec::new();
     for e in &events {
-        let targets: Vec<String> = w.deliveries_of(s(&e["id"])).iter().map(|d| s(&d["endpoint_id"]).to_string()).collect();
-        let want: Vec<String> = if s(&e["type"]) == "payment.succeeded" { vec![s(&all["id"]).into(), s(&succeeded["id"]).into()] } else { vec![s(&all["id"]).into()] };
+        let targets: Vec<String> =
+            w.deliveries_of(s(&e["id"])).iter().map(|d| s(&d["endpoint_id"]).to_string()).collect();
+        let want: Vec<String> = if s(&e["type"]) == "payment.succeeded" {
+            vec![s(&all["id"]).into(), s(&succeeded["id"]).into()]
+        } else {
+            vec![s(&all["id"]).into()]
+        };
         let mut targets_sorted = targets.clone();
         targets_sorted.sort();
         let mut want_sorted = want.clone();
@@ -289,7 +346,10 @@ fn deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes() {
     assert_eq!(event["paymentId"], session["payment_id"]);
     assert_eq!(event["checkoutSessionId"], session["id"]);
     assert!(s(&event["requestId"]).starts_with("req_"));
-    assert_eq!((s(&event["data"]["object"]["id"]), s(&event["data"]["object"]["status"])), (s(&session["payment_id"]), "SUCCEEDED"));
+    assert_eq!(
+        (s(&event["data"]["object"]["id"]), s(&event["data"]["object"]["status"])),
+        (s(&session["payment_id"]), "SUCCEEDED")
+    );
     // The delivered event is the listed event.
     assert_eq!(ok(w.get(&format!("/v1/events/{}", s(&event["id"])))), event);
 }
@@ -298,13 +358,21 @@ fn deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes() {
 fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
     let w = World::new();
     let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
-    w.script(&[HttpOutcome::Response { status: 500 }, HttpOutcome::Timeout, HttpOutcome::Response { status: 302 }, HttpOutcome::Error("connection refused".into())]);
+    w.script(&[
+        HttpOutcome::Response { status: 500 },
+        HttpOutcome::Timeout,
+        HttpOutcome::Response { status: 302 },
+        HttpOutcome::Error("connection refused".into()),
+    ]);
     let (session, _) = w.pay("4242424242424242");
     let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
 
     assert_eq!(w.drain(), [Step::Attempted(Verdict::Failed)]);
     let d = &w.deliveries_of(&event_id)[0];
-    assert_eq!((s(&d["status"]), d["attempt_count"].as_i64(), d["last_status_code"].as_i64()), ("pending", Some(1), Some(500)));
+    assert_eq!(
+        (s(&d["status"]), d["attempt_count"].as_i64(), d["last_status_code"].as_i64()),
+        ("pending", Some(1), Some(500))
+    );
     let wait = d["next_attempt_at"].as_i64().unwrap() - w.now_s();
     assert!((5..=6).contains(&wait), "second attempt after about 5 s, got {wait}");
     // The short retry goes back on the queue with its delay instead of waiting for the next cron tick.
@@ -316,7 +384,12 @@ fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
 
     // Then 5 s, 5 min, 30 min, 2 h later (each + up to 10 % jitter).
     let mut expected_outcomes = vec!["failed"];
-    for (delay_ms, verdict, outcome) in [(5_500, Verdict::Failed, "timeout"), (330_000, Verdict::Failed, "failed"), (1_980_000, Verdict::Failed, "error"), (7_920_000, Verdict::Delivered, "succeeded")] {
+    for (delay_ms, verdict, outcome) in [
+        (5_500, Verdict::Failed, "timeout"),
+        (330_000, Verdict::Failed, "failed"),
+        (1_980_000, Verdict::Failed, "error"),
+        (7_920_000, Verdict::Delivered, "succeeded"),
+    ] {
         w.h.runtime.advance_ms(delay_ms);
         assert_eq!(w.sweep(), 1);
         assert_eq!(w.drain(), [Step::Attempted(verdict)]);
@@ -325,19 +398,27 @@ fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
     let sent = w.take_sent();
     assert_eq!(sent.len(), 5);
     assert!(sent.iter().all(|d| d.header("webhook-id") == event_id), "webhook-id is identical on every retry");
-    assert!(sent.windows(2).all(|p| p[0].header("webhook-timestamp") < p[1].header("webhook-timestamp")), "each attempt is timestamped anew");
+    assert!(
+        sent.windows(2).all(|p| p[0].header("webhook-timestamp") < p[1].header("webhook-timestamp")),
+        "each attempt is timestamped anew"
+    );
     assert!(sent.iter().all(|d| d.body == sent[0].body), "the same bytes every time");
     assert_eq!(sent[4].verify(s(&ep["secret"]), w.now_s()), Ok(()));
 
     let d = &w.deliveries_of(&event_id)[0];
-    assert_eq!((s(&d["status"]), d["attempt_count"].as_i64(), &d["next_attempt_at"]), ("succeeded", Some(5), &Value::Null));
+    assert_eq!(
+        (s(&d["status"]), d["attempt_count"].as_i64(), &d["next_attempt_at"]),
+        ("succeeded", Some(5), &Value::Null)
+    );
     let attempts = d["attempts"].as_array().unwrap();
     let outcomes: Vec<&str> = attempts.iter().map(|a| s(&a["outcome"])).collect();
     assert_eq!(outcomes, expected_outcomes);
     let codes: Vec<Option<i64>> = attempts.iter().map(|a| a["status_code"].as_i64()).collect();
     assert_eq!(codes, [Some(500), None, Some(302), None, Some(200)]);
     assert_eq!(s(&attempts[2]["error"]), "HTTP 302: redirects are not followed");
-    assert!(attempts.iter().all(|a| s(&a["request_id"]) == "dlv_test" && a["latency_ms"].as_i64().is_some() && a["started_at_ms"].as_i64().is_some()));
+    assert!(attempts.iter().all(|a| s(&a["request_id"]) == "dlv_test"
+        && a["latency_ms"].as_i64().is_some()
+        && a["started_at_ms"].as_i64().is_some()));
     // Success resets the endpoint's failure count.
     let ep = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
     assert_eq!((ep["consecutive_failures"].as_i64(), &ep["failing_since"]), (Some(0), &Value::Null));
@@ -367,7 +448,14 @@ fn a_claimed_delivery_is_left_to_its_consumer_until_the_lease_runs_out() {
     let id = w.take_queue().remove(0);
     // Another consumer claimed it (and then died without recording anything).
     let lease = w.h.runtime.now.get() + 40_000;
-    w.h.db.with_conn(|c| c.execute("UPDATE webhook_deliveries SET status = 'sending', attempts = 1, lease_until = ?1 WHERE id = ?2", (lease, id.as_str()))).unwrap();
+    w.h.db
+        .with_conn(|c| {
+            c.execute(
+                "UPDATE webhook_deliveries SET status = 'sending', attempts = 1, lease_until = ?1 WHERE id = ?2",
+                (lease, id.as_str()),
+            )
+        })
+        .unwrap();
     assert_eq!(w.deliver(&id), Step::NotDue);
     assert_eq!(w.sweep(), 0);
     assert!(w.take_sent().is_empty());
@@ -385,7 +473,8 @@ fn a_claimed_delivery_is_left_to_its_consumer_until_the_lease_runs_out() {
 #[test]
 fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes() {
     let w = World::new();
-    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/gone", "enabled_events": ["payment.succeeded"] }));
+    let ep =
+        w.endpoint(json!({ "url": "https://hooks.merchant.example/gone", "enabled_events": ["payment.succeeded"] }));
     let path = format!("/v1/webhook-endpoints/{}", s(&ep["id"]));
     w.script(&[HttpOutcome::Response { status: 410 }]);
     w.pay("4242424242424242");
@@ -398,7 +487,8 @@ fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes() {
     assert_eq!(w.delivery_count(), 1);
     w.h.runtime.advance_ms(60_000);
     assert_eq!(w.sweep(), 0);
-    let pending: String = w.h.db.with_conn(|c| c.query_row("SELECT id FROM webhook_deliveries", [], |r| r.get(0))).unwrap();
+    let pending: String =
+        w.h.db.with_conn(|c| c.query_row("SELECT id FROM webhook_deliveries", [], |r| r.get(0))).unwrap();
     assert_eq!(w.deliver(&pending), Step::EndpointDisabled);
     assert_eq!(w.take_sent().len(), 1);
 
@@ -411,7 +501,8 @@ fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes() {
 #[test]
 fn an_endpoint_failing_for_three_days_is_disabled_and_the_delivery_given_up() {
     let w = World::new();
-    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/down", "enabled_events": ["payment.succeeded"] }));
+    let ep =
+        w.endpoint(json!({ "url": "https://hooks.merchant.example/down", "enabled_events": ["payment.succeeded"] }));
     w.script(&vec![HttpOutcome::Response { status: 503 }; 20]);
     let (session, _) = w.pay("4242424242424242");
     let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
@@ -435,7 +526,10 @@ fn an_endpoint_failing_for_three_days_is_disabled_and_the_delivery_given_up() {
     let elapsed_h = (w.h.runtime.now.get() - start) / 3_600_000;
     assert!((75..=84).contains(&elapsed_h), "about three days, got {elapsed_h} h");
     let got = ok(w.get(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))))["webhook_endpoint"].clone();
-    assert_eq!((s(&got["status"]), s(&got["disabled_reason"]), got["consecutive_failures"].as_i64()), ("disabled", "failing", Some(10)));
+    assert_eq!(
+        (s(&got["status"]), s(&got["disabled_reason"]), got["consecutive_failures"].as_i64()),
+        ("disabled", "failing", Some(10))
+    );
     assert!(got["failing_since"].as_i64().is_some());
 }
 
@@ -477,7 +571,10 @@ fn rotation_signs_with_both_secrets_during_the_grace_period() {
     assert_eq!(sent.verify(&newest, w.now_s()), Ok(()));
     assert_eq!(err_code(&w.post(&path, json!({ "expires_in": -1 }))), (400, "parameter_invalid".into()));
     assert_eq!(err_code(&w.post(&path, json!({ "expires_in": 604_801 }))), (400, "parameter_invalid".into()));
-    assert_eq!(err_code(&w.post("/v1/webhook-endpoints/we_nope/rotate-secret", json!({}))), (404, "resource_missing".into()));
+    assert_eq!(
+        err_code(&w.post("/v1/webhook-endpoints/we_nope/rotate-secret", json!({}))),
+        (404, "resource_missing".into())
+    );
 }
 
 #[test]
@@ -506,10 +603,19 @@ fn resend_redelivers_the_same_event_and_records_the_attempt() {
     assert_eq!((s(&to_a["status"]), to_a["attempts"].as_array().unwrap().len()), ("succeeded", 2));
 
     ok(w.patch(&format!("/v1/webhook-endpoints/{}", s(&b["id"])), json!({ "disabled": true })));
-    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": s(&b["id"]) }))), (409, "endpoint_disabled".into()));
-    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": "we_nope" }))), (404, "resource_missing".into()));
+    assert_eq!(
+        err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": s(&b["id"]) }))),
+        (409, "endpoint_disabled".into())
+    );
+    assert_eq!(
+        err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint_id": "we_nope" }))),
+        (404, "resource_missing".into())
+    );
     assert_eq!(err_code(&w.post("/v1/events/evt_nope/resend", json!({}))), (404, "resource_missing".into()));
-    assert_eq!(err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint": "x" }))), (400, "parameter_unknown".into()));
+    assert_eq!(
+        err_code(&w.post(&format!("/v1/events/{event_id}/resend"), json!({ "endpoint": "x" }))),
+        (400, "parameter_unknown".into())
+    );
 }
 
 #[test]
@@ -529,7 +635,10 @@ fn deleting_an_endpoint_cancels_what_it_still_owes() {
     let event_id = s(&w.events_of(s(&session["payment_id"]))[0]["id"]).to_string();
     let d = &w.deliveries_of(&event_id)[0];
     assert_eq!((s(&d["status"]), s(&d["last_error"])), ("cancelled", "endpoint deleted"));
-    assert_eq!(err_code(&w.get(&format!("/v1/webhook-endpoints/{}/deliveries", s(&ep["id"])))), (404, "resource_missing".into()));
+    assert_eq!(
+        err_code(&w.get(&format!("/v1/webhook-endpoints/{}/deliveries", s(&ep["id"])))),
+        (404, "resource_missing".into())
+    );
 }
 
 #[test]
@@ -567,13 +676,17 @@ fn events_api_lists_filters_and_paginates() {
     assert_eq!(declined["data"][0]["paymentId"], declined_session["payment_id"]);
     let by_session = ok(w.get(&format!("/v1/events?checkout_session_id={}", s(&ok_session["id"]))));
     assert_eq!(by_session["data"].as_array().unwrap().len(), 3);
-    let by_payment = ok(w.get(&format!("/v1/events?payment_id={}&type=payment.succeeded", s(&ok_session["payment_id"]))));
+    let by_payment =
+        ok(w.get(&format!("/v1/events?payment_id={}&type=payment.succeeded", s(&ok_session["payment_id"]))));
     assert_eq!(by_payment["data"].as_array().unwrap().len(), 1);
 
     let first = ok(w.get("/v1/events?limit=3"));
     assert_eq!((first["data"].as_array().unwrap().len(), first["has_more"].as_bool()), (3, Some(true)));
     let rest = ok(w.get(&format!("/v1/events?limit=3&starting_after={}", s(&first["next_cursor"]))));
-    assert_eq!((rest["data"].as_array().unwrap().len(), rest["has_more"].as_bool(), &rest["next_cursor"]), (1, Some(false), &Value::Null));
+    assert_eq!(
+        (rest["data"].as_array().unwrap().len(), rest["has_more"].as_bool(), &rest["next_cursor"]),
+        (1, Some(false), &Value::Null)
+    );
 
     let one = ok(w.get(&format!("/v1/events/{}", s(&first["data"][0]["id"]))));
     assert_eq!(one, first["data"][0]);
@@ -613,22 +726,37 @@ fn webhook_responses_conform_to_the_openapi_document() {
     let w = World::new();
     let doc = openapi::document();
     let check = |method: Method, pattern: &str, r: &ApiResponse| {
-        let schema = openapi::response_schema(&doc, method.as_str(), pattern, r.status).unwrap_or_else(|| panic!("{pattern} {} documented", r.status));
+        let schema = openapi::response_schema(&doc, method.as_str(), pattern, r.status)
+            .unwrap_or_else(|| panic!("{pattern} {} documented", r.status));
         if let Err(e) = openapi::validate(&doc, schema, &r.json_body()) {
             panic!("{} {pattern} breaks the document: {e}\n{}", method.as_str(), String::from_utf8_lossy(&r.body));
         }
     };
-    let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["*"], "description": "orders" }));
+    let ep = w.endpoint(
+        json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["*"], "description": "orders" }),
+    );
     let id = s(&ep["id"]).to_string();
     check(Method::Get, "/v1/webhook-endpoints", &w.get("/v1/webhook-endpoints"));
     check(Method::Get, "/v1/webhook-endpoints/{id}", &w.get(&format!("/v1/webhook-endpoints/{id}")));
-    check(Method::Patch, "/v1/webhook-endpoints/{id}", &w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "description": "all orders" })));
-    check(Method::Post, "/v1/webhook-endpoints/{id}/rotate-secret", &w.post(&format!("/v1/webhook-endpoints/{id}/rotate-secret"), json!({ "expires_in": 60 })));
+    check(
+        Method::Patch,
+        "/v1/webhook-endpoints/{id}",
+        &w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "description": "all orders" })),
+    );
+    check(
+        Method::Post,
+        "/v1/webhook-endpoints/{id}/rotate-secret",
+        &w.post(&format!("/v1/webhook-endpoints/{id}/rotate-secret"), json!({ "expires_in": 60 })),
+    );
     let (session, _) = w.pay("4242424242424242");
     w.drain();
     let event_id = s(&w.events_of(s(&session["payment_id"]))[0]["id"]).to_string();
     check(Method::Get, "/v1/events/{id}/deliveries", &w.get(&format!("/v1/events/{event_id}/deliveries")));
-    check(Method::Get, "/v1/webhook-endpoints/{id}/deliveries", &w.get(&format!("/v1/webhook-endpoints/{id}/deliveries")));
+    check(
+        Method::Get,
+        "/v1/webhook-endpoints/{id}/deliveries",
+        &w.get(&format!("/v1/webhook-endpoints/{id}/deliveries")),
+    );
     check(Method::Post, "/v1/events/{id}/resend", &w.post(&format!("/v1/events/{event_id}/resend"), json!({})));
     check(Method::Delete, "/v1/webhook-endpoints/{id}", &w.delete(&format!("/v1/webhook-endpoints/{id}")));
 }

@@ -100,8 +100,13 @@ impl ApiError {
 
     pub fn missing(param: impl Into<String>) -> Self {
         let param = param.into();
-        Self::new(400, ErrorType::InvalidRequestError, codes::PARAMETER_MISSING, format!("Missing required parameter: {param}."))
-            .with_param(param)
+        Self::new(
+            400,
+            ErrorType::InvalidRequestError,
+            codes::PARAMETER_MISSING,
+            format!("Missing required parameter: {param}."),
+        )
+        .with_param(param)
     }
 
     pub fn not_found(what: &str, id: &str) -> Self {

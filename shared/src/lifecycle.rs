@@ -102,25 +102,15 @@ pub struct TransitionError {
 
 impl fmt::Display for TransitionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "You cannot {} this {} because its status is {}.",
-            self.attempted, self.entity, self.from
-        )
+        write!(f, "You cannot {} this {} because its status is {}.", self.attempted, self.entity, self.from)
     }
 }
 
 impl std::error::Error for TransitionError {}
 
 impl SessionStatus {
-    pub const ALL: [SessionStatus; 6] = [
-        Self::Pending,
-        Self::Processing,
-        Self::Completed,
-        Self::Expired,
-        Self::Cancelled,
-        Self::Failed,
-    ];
+    pub const ALL: [SessionStatus; 6] =
+        [Self::Pending, Self::Processing, Self::Completed, Self::Expired, Self::Cancelled, Self::Failed];
 
     pub fn is_terminal(self) -> bool {
         match self {
@@ -268,14 +258,8 @@ impl PaymentEvent {
 }
 
 impl ChargeStatus {
-    pub const ALL: [ChargeStatus; 6] = [
-        Self::Pending,
-        Self::RequiresAction,
-        Self::Succeeded,
-        Self::Authorized,
-        Self::Declined,
-        Self::Failed,
-    ];
+    pub const ALL: [ChargeStatus; 6] =
+        [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Authorized, Self::Declined, Self::Failed];
 
     pub fn is_terminal(self) -> bool {
         match self {

@@ -360,10 +360,15 @@ mod tests {
     fn verify_headers_reads_the_three_headers() {
         let s = spec_secret();
         let headers = [(HEADER_ID, SPEC_ID), (HEADER_TIMESTAMP, "1614265330"), (HEADER_SIGNATURE, SPEC_SIG)];
-        let lookup = |drop: &'static str| move |name: &str| headers.iter().find(|(k, _)| *k == name && *k != drop).map(|(_, v)| *v);
+        let lookup = |drop: &'static str| {
+            move |name: &str| headers.iter().find(|(k, _)| *k == name && *k != drop).map(|(_, v)| *v)
+        };
         assert_eq!(verify_headers(&s, lookup(""), SPEC_BODY, SPEC_TS), Ok(SPEC_ID));
         for missing in [HEADER_ID, HEADER_TIMESTAMP, HEADER_SIGNATURE] {
-            assert_eq!(verify_headers(&s, lookup(missing), SPEC_BODY, SPEC_TS), Err(VerifyError::MissingHeader(missing)));
+            assert_eq!(
+                verify_headers(&s, lookup(missing), SPEC_BODY, SPEC_TS),
+                Err(VerifyError::MissingHeader(missing))
+            );
         }
         assert_eq!(verify_headers(&s, lookup(""), b"{}", SPEC_TS), Err(VerifyError::NoMatchingSignature));
     }

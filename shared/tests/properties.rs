@@ -37,7 +37,12 @@ fn session_move_allowed(from: SessionStatus, to: SessionStatus) -> bool {
     use SessionStatus::*;
     matches!(
         (from, to),
-        (Pending, Processing) | (Pending, Cancelled) | (Pending, Expired) | (Processing, Completed) | (Processing, Pending) | (Processing, Failed)
+        (Pending, Processing)
+            | (Pending, Cancelled)
+            | (Pending, Expired)
+            | (Processing, Completed)
+            | (Processing, Pending)
+            | (Processing, Failed)
     )
 }
 

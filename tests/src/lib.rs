@@ -47,7 +47,11 @@ impl Resp {
     pub fn expect_error(self, status: u16, code: &str) -> Value {
         assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
         assert_eq!(self.json["error"]["code"], code, "unexpected error; body: {}", self.text);
-        assert!(self.json["error"]["type"].is_string() && self.json["error"]["message"].is_string(), "error model: {}", self.text);
+        assert!(
+            self.json["error"]["type"].is_string() && self.json["error"]["message"].is_string(),
+            "error model: {}",
+            self.text
+        );
         self.json
     }
 }
@@ -60,7 +64,9 @@ pub struct Api {
 }
 
 fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the end-to-end tests through scripts/test.sh, which starts the local Worker"))
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end tests through scripts/test.sh, which starts the local Worker")
+    })
 }
 
 impl Api {
@@ -71,7 +77,12 @@ impl Api {
             .max_redirects(0)
             .build()
             .new_agent();
-        Self { base: env("HSRC_BASE_URL"), secret_key: env("HSRC_SECRET_KEY"), publishable_key: env("HSRC_PUBLISHABLE_KEY"), agent }
+        Self {
+            base: env("HSRC_BASE_URL"),
+            secret_key: env("HSRC_SECRET_KEY"),
+            publishable_key: env("HSRC_PUBLISHABLE_KEY"),
+            agent,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -79,7 +90,14 @@ impl Api {
     }
 
     /// Sends a request; `key` is the Authorization bearer (None: no header).
-    pub fn send(&self, method: &str, path: &str, key: Option<&str>, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let url = self.url(path);
         let mut builder = ureq::http::Request::builder().method(method).uri(&url);
         if let Some(k) = key {
@@ -100,7 +118,8 @@ impl Api {
         };
         let mut resp = result.unwrap_or_else(|e| panic!("{method} {url} failed: {e}"));
         let status = resp.status().as_u16();
-        let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+        let headers =
+            resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
         let text = resp.body_mut().read_to_string().unwrap_or_default();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Resp { status, headers, text, json }

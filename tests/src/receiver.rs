@@ -123,9 +123,12 @@ fn serve(mut stream: TcpStream, arrivals: &Mutex<Vec<Arrival>>, plan: &Plan) {
     let head = String::from_utf8_lossy(&buf[..header_end]).into_owned();
     let mut lines = head.split("\r\n");
     let path = lines.next().and_then(|l| l.split(' ').nth(1)).unwrap_or("/").to_string();
-    let headers: Vec<(String, String)> =
-        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string())).collect();
-    let length: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let length: usize =
+        headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = buf[header_end + 4..].to_vec();
     let started = Instant::now();
     while body.len() < length && started.elapsed() < Duration::from_secs(10) {

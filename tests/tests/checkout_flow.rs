@@ -29,8 +29,11 @@ fn create_lookup_pay_and_verify_by_api() {
 
     // The phone is required: confirm without it is refused and nothing is charged.
     api.confirm(token, cards::SUCCESS).expect_error(400, "payer_details_incomplete");
-    api.payer_post(&format!("/v1/checkout-sessions/token/{token}/payer"), json!({ "phone": "not a phone" })).expect_error(400, "parameter_invalid");
-    let saved = api.payer_post(&format!("/v1/checkout-sessions/token/{token}/payer"), json!({ "phone": "+90 555 123 45 67" })).expect(200);
+    api.payer_post(&format!("/v1/checkout-sessions/token/{token}/payer"), json!({ "phone": "not a phone" }))
+        .expect_error(400, "parameter_invalid");
+    let saved = api
+        .payer_post(&format!("/v1/checkout-sessions/token/{token}/payer"), json!({ "phone": "+90 555 123 45 67" }))
+        .expect(200);
     assert_eq!(saved["checkout_session"]["payer"]["phone"], "+905551234567");
 
     let result = api.confirm(token, cards::SUCCESS).expect(200);
@@ -48,7 +51,8 @@ fn create_lookup_pay_and_verify_by_api() {
 
     // A completed session's token can no longer pay or change anything.
     api.confirm(token, cards::SUCCESS).expect_error(409, "session_not_open");
-    api.payer_post(&format!("/v1/checkout-sessions/token/{token}/cancel"), json!({})).expect_error(409, "session_not_open");
+    api.payer_post(&format!("/v1/checkout-sessions/token/{token}/cancel"), json!({}))
+        .expect_error(409, "session_not_open");
 }
 
 #[test]
@@ -63,7 +67,8 @@ fn decline_then_retry_with_another_card() {
     let ok = api.confirm(token, cards::SUCCESS).expect(200);
     assert_eq!(ok["checkout_session"]["status"], "COMPLETED");
     let payment = api.payment(session["payment_id"].as_str().unwrap());
-    let statuses: Vec<_> = payment["charges"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap().to_string()).collect();
+    let statuses: Vec<_> =
+        payment["charges"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap().to_string()).collect();
     assert_eq!(statuses, ["declined", "succeeded"]);
 }
 
@@ -117,13 +122,16 @@ fn idempotency_key_replays_rejects_changes_and_scopes_per_merchant() {
     assert_eq!(replay.header("idempotent-replayed"), Some("true"));
 
     let other = json!({ "amount": 778, "currency": "TRY" });
-    api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&other), &headers).expect_error(422, "idempotency_key_reused");
+    api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&other), &headers)
+        .expect_error(422, "idempotency_key_reused");
 
     // Errors replay too.
     let bad = json!({ "amount": -1, "currency": "TRY" });
     let err_key = format!("e2e-err-{}", std::process::id());
-    let e1 = api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&bad), &[("idempotency-key", &err_key)]);
-    let e2 = api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&bad), &[("idempotency-key", &err_key)]);
+    let e1 =
+        api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&bad), &[("idempotency-key", &err_key)]);
+    let e2 =
+        api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&bad), &[("idempotency-key", &err_key)]);
     assert_eq!((e1.status, e2.text.clone()), (400, e1.text));
 }
 
@@ -145,22 +153,39 @@ fn idempotent_confirm_charges_once() {
 fn the_error_model_covers_every_bad_input() {
     let api = Api::from_env();
     api.send("POST", "/v1/checkout-sessions", None, Some(&json!({})), &[]).expect_error(401, "api_key_missing");
-    api.send("POST", "/v1/checkout-sessions", Some("sk_test_nope"), Some(&json!({})), &[]).expect_error(401, "api_key_invalid");
-    api.send("GET", "/v1/payments/pay_x", Some(&api.publishable_key), None, &[]).expect_error(403, "api_key_wrong_kind");
-    api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), None, &[("content-type", "application/json")]).expect_error(400, "parameter_missing");
-    let err = api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "colour": "red" })).expect_error(400, "parameter_unknown");
+    api.send("POST", "/v1/checkout-sessions", Some("sk_test_nope"), Some(&json!({})), &[])
+        .expect_error(401, "api_key_invalid");
+    api.send("GET", "/v1/payments/pay_x", Some(&api.publishable_key), None, &[])
+        .expect_error(403, "api_key_wrong_kind");
+    api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), None, &[("content-type", "application/json")])
+        .expect_error(400, "parameter_missing");
+    let err = api
+        .post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "colour": "red" }))
+        .expect_error(400, "parameter_unknown");
     assert_eq!(err["error"]["param"], "colour");
-    let err = api.post("/v1/checkout-sessions", json!({ "amount": "100", "currency": "TRY" })).expect_error(400, "parameter_invalid");
+    let err = api
+        .post("/v1/checkout-sessions", json!({ "amount": "100", "currency": "TRY" }))
+        .expect_error(400, "parameter_invalid");
     assert_eq!(err["error"]["param"], "amount");
-    api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "XXX" })).expect_error(400, "currency_unsupported");
-    let err = api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "return_url": "javascript:alert(1)" })).expect_error(400, "url_invalid");
+    api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "XXX" }))
+        .expect_error(400, "currency_unsupported");
+    let err = api
+        .post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "return_url": "javascript:alert(1)" }))
+        .expect_error(400, "url_invalid");
     assert_eq!(err["error"]["param"], "return_url");
     api.get("/v1/checkout-sessions/cs_missing").expect_error(404, "resource_missing");
     api.get("/v1/payments/pay_missing").expect_error(404, "resource_missing");
     api.payer_get("/v1/checkout-sessions/token/cst_not_a_token").expect_error(404, "token_invalid");
     api.get("/v1/nowhere").expect_error(404, "route_not_found");
-    api.send("DELETE", "/v1/checkout-sessions", Some(&api.secret_key), None, &[]).expect_error(405, "method_not_allowed");
-    let resp = api.send("POST", "/v1/checkout-sessions", Some(&api.secret_key), Some(&json!({})), &[("content-type", "text/plain")]);
+    api.send("DELETE", "/v1/checkout-sessions", Some(&api.secret_key), None, &[])
+        .expect_error(405, "method_not_allowed");
+    let resp = api.send(
+        "POST",
+        "/v1/checkout-sessions",
+        Some(&api.secret_key),
+        Some(&json!({})),
+        &[("content-type", "text/plain")],
+    );
     assert_eq!(resp.status, 415);
     let session = api.create_session(json!({}));
     let token = session["token"].as_str().unwrap();

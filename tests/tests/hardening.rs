@@ -9,7 +9,9 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 fn key(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: scripts/seed.sh writes it to the keys file that scripts/test.sh exports"))
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: scripts/seed.sh writes it to the keys file that scripts/test.sh exports")
+    })
 }
 
 fn token(s: &Value) -> String {
@@ -34,7 +36,12 @@ fn session_with(api: &Api, sk: &str, extra: Value) -> Value {
 
 /// A raw request (bytes and headers as given), for what the JSON helpers cannot send.
 fn raw(api: &Api, method: &str, path: &str, headers: &[(&str, &str)], body: Vec<u8>) -> Resp {
-    let agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).max_redirects(0).build().new_agent();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .max_redirects(0)
+        .build()
+        .new_agent();
     let mut b = ureq::http::Request::builder().method(method).uri(api.url(path));
     for (k, v) in headers {
         b = b.header(*k, *v);
@@ -56,7 +63,8 @@ fn conforms(doc: &Value, method: &str, path: &str, r: &Resp) {
     let m = hsrc_edge::http::Method::parse(method);
     let error_model = &doc["components"]["responses"]["Error"]["content"]["application/json"]["schema"];
     let schema = match hsrc_edge::router::find(m, path.split('?').next().unwrap()) {
-        Ok((route, _)) => hsrc_edge::openapi::response_schema(doc, method, route.path, r.status).unwrap_or_else(|| panic!("{method} {} {} is documented", route.path, r.status)),
+        Ok((route, _)) => hsrc_edge::openapi::response_schema(doc, method, route.path, r.status)
+            .unwrap_or_else(|| panic!("{method} {} {} is documented", route.path, r.status)),
         Err(_) => error_model,
     };
     if let Err(e) = hsrc_edge::openapi::validate(doc, schema, &r.json) {
@@ -83,9 +91,17 @@ fn the_served_document_lists_every_route_and_live_responses_match_it() {
         conforms(&doc, method, path, &r);
         r
     };
-    check("GET", &format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap()), api.get(&format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap())));
+    check(
+        "GET",
+        &format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap()),
+        api.get(&format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap())),
+    );
     check("GET", "/v1/checkout-sessions?limit=3", api.get("/v1/checkout-sessions?limit=3"));
-    check("GET", &format!("/v1/checkout-sessions/token/{t}"), api.payer_get(&format!("/v1/checkout-sessions/token/{t}")));
+    check(
+        "GET",
+        &format!("/v1/checkout-sessions/token/{t}"),
+        api.payer_get(&format!("/v1/checkout-sessions/token/{t}")),
+    );
     let path = format!("/v1/checkout-sessions/token/{t}/confirm");
     check("POST", &path, api.confirm(&t, cards::DECLINED));
     check("POST", &path, api.confirm(&t, cards::SUCCESS));
@@ -168,7 +184,9 @@ fn redirect_url_attacks_are_refused_through_create_session() {
             assert_eq!(b["error"]["param"], field, "{field} = {attack:?}: {text}");
         }
     }
-    let ok = api.create_session(json!({ "url": "https://shop.merchant.example/pay", "cancel_url": "https://merchant.example/cancel" }));
+    let ok = api.create_session(
+        json!({ "url": "https://shop.merchant.example/pay", "cancel_url": "https://merchant.example/cancel" }),
+    );
     assert_eq!(ok["url"], "https://shop.merchant.example/pay");
 }
 
@@ -209,10 +227,14 @@ fn strict_page(r: &Resp, ancestors: &str) {
     assert_eq!(r.status, 200, "{}", r.text);
     let csp = r.header("content-security-policy").unwrap_or_default();
     assert!(csp.ends_with(&format!("frame-ancestors {ancestors}")), "{csp}");
-    for part in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "base-uri 'none'", "form-action 'self'"] {
+    for part in ["default-src 'none'", "script-src 'self' 'wasm-unsafe-eval'", "base-uri 'none'", "form-action 'self'"]
+    {
         assert!(csp.contains(part), "{part} in {csp}");
     }
-    assert!(!csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'") && !csp.contains("script-src *"), "{csp}");
+    assert!(
+        !csp.contains("'unsafe-inline'") && !csp.contains("'unsafe-eval'") && !csp.contains("script-src *"),
+        "{csp}"
+    );
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
     assert!(r.header("content-type").unwrap_or_default().starts_with("text/html"));
@@ -226,8 +248,14 @@ fn every_page_kind_sends_its_framing_rules() {
     let own = api.base.clone();
     strict_page(&api.payer_get(&format!("/checkout/embed?token={t}&origin={own}")), &own);
     strict_page(&api.payer_get(&format!("/checkout/embed?token={t}&origin=https://evil.example")), "'none'");
-    strict_page(&api.payer_get(&format!("/checkout/embed?token={t}&origin=https://merchant.example%20https://evil.example")), "'none'");
-    strict_page(&api.payer_get(&format!("/checkout/embed?token={t}&origin=https://evil.example%3B%20script-src%20*")), "'none'");
+    strict_page(
+        &api.payer_get(&format!("/checkout/embed?token={t}&origin=https://merchant.example%20https://evil.example")),
+        "'none'",
+    );
+    strict_page(
+        &api.payer_get(&format!("/checkout/embed?token={t}&origin=https://evil.example%3B%20script-src%20*")),
+        "'none'",
+    );
     strict_page(&api.payer_get(&format!("/checkout/embed?token={t}")), "'none'");
     strict_page(&api.payer_get("/checkout/embed?token=cst_forged&origin=https://evil.example"), "'none'");
     strict_page(&api.payer_get(&format!("/checkout/hosted?token={t}")), "'none'");
@@ -249,14 +277,37 @@ fn the_api_answers_no_cross_origin_browser_and_refuses_preflights() {
     for path in ["/v1/checkout-sessions", "/v1/payments", "/v1/events", "/v1/webhook-endpoints"] {
         let r = api.send("GET", path, Some(&api.secret_key), None, &origin);
         assert_eq!(r.status, 200, "{path}: {}", r.text);
-        assert!(r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-credentials").is_none(), "{path}");
+        assert!(
+            r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-credentials").is_none(),
+            "{path}"
+        );
         assert_eq!(r.header("cache-control"), Some("no-store"), "{path}");
     }
     let r = api.send("GET", &format!("/v1/checkout-sessions/token/{t}"), None, None, &origin);
     assert!(r.status == 200 && r.header("access-control-allow-origin").is_none());
-    for path in ["/v1/checkout-sessions", "/v1/payments", "/v1/api-keys/roll", "/v1/webhook-endpoints", "/v1/events", &format!("/v1/checkout-sessions/token/{t}/confirm")] {
-        let r = api.send("OPTIONS", path, None, None, &[("origin", "https://evil.example"), ("access-control-request-method", "POST"), ("access-control-request-headers", "authorization")]);
-        assert!(r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-headers").is_none(), "{path}");
+    for path in [
+        "/v1/checkout-sessions",
+        "/v1/payments",
+        "/v1/api-keys/roll",
+        "/v1/webhook-endpoints",
+        "/v1/events",
+        &format!("/v1/checkout-sessions/token/{t}/confirm"),
+    ] {
+        let r = api.send(
+            "OPTIONS",
+            path,
+            None,
+            None,
+            &[
+                ("origin", "https://evil.example"),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "authorization"),
+            ],
+        );
+        assert!(
+            r.header("access-control-allow-origin").is_none() && r.header("access-control-allow-headers").is_none(),
+            "{path}"
+        );
         r.expect_error(405, "method_not_allowed");
     }
 }
@@ -268,7 +319,9 @@ fn the_api_answers_no_cross_origin_browser_and_refuses_preflights() {
 fn rolled_keys_are_shown_once_and_retire_on_schedule() {
     let api = Api::from_env();
     let old = key("HSRC_ROLL_SECRET_KEY");
-    let rolled = api.send("POST", "/v1/api-keys/roll", Some(&old), Some(&json!({ "expires_in": 3 })), &[]).expect(200)["api_key"].clone();
+    let rolled = api.send("POST", "/v1/api-keys/roll", Some(&old), Some(&json!({ "expires_in": 3 })), &[]).expect(200)
+        ["api_key"]
+        .clone();
     let new = rolled["secret"].as_str().unwrap().to_string();
     assert!(new.starts_with("sk_test_") && new != old);
     // Both work during the grace period; the old one cannot mint a second successor.
@@ -281,7 +334,11 @@ fn rolled_keys_are_shown_once_and_retire_on_schedule() {
     })
     .expect_error(401, "api_key_invalid");
     // Rolling with no grace period retires the key at once.
-    let newest = api.send("POST", "/v1/api-keys/roll", Some(&new), Some(&json!({})), &[]).expect(200)["api_key"]["secret"].as_str().unwrap().to_string();
+    let newest = api.send("POST", "/v1/api-keys/roll", Some(&new), Some(&json!({})), &[]).expect(200)["api_key"]
+        ["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
     api.send("GET", "/v1/checkout-sessions", Some(&new), None, &[]).expect_error(401, "api_key_invalid");
     api.send("GET", "/v1/checkout-sessions", Some(&newest), None, &[]).expect(200);
     // Neither new key is stored or logged in the clear.
@@ -296,17 +353,25 @@ fn publishable_keys_read_nothing_and_live_keys_never_reach_the_sandbox() {
     let api = Api::from_env();
     let s = api.create_session(json!({}));
     api.confirm(&token(&s), cards::SUCCESS).expect(200);
-    for path in ["/v1/payments".to_string(), format!("/v1/payments/{}", pid(&s)), "/v1/checkout-sessions".into(), format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap()), "/v1/events".into()] {
+    for path in [
+        "/v1/payments".to_string(),
+        format!("/v1/payments/{}", pid(&s)),
+        "/v1/checkout-sessions".into(),
+        format!("/v1/checkout-sessions/{}", s["id"].as_str().unwrap()),
+        "/v1/events".into(),
+    ] {
         api.send("GET", &path, Some(&api.publishable_key), None, &[]).expect_error(403, "api_key_wrong_kind");
     }
     // Another merchant's secret key sees none of the sandbox merchant's objects.
-    api.send("GET", &format!("/v1/payments/{}", pid(&s)), Some(&key("HSRC_GUARD_SECRET_KEY")), None, &[]).expect_error(404, "resource_missing");
+    api.send("GET", &format!("/v1/payments/{}", pid(&s)), Some(&key("HSRC_GUARD_SECRET_KEY")), None, &[])
+        .expect_error(404, "resource_missing");
     // Live sessions refuse sandbox cards without calling any provider.
     let live = key("HSRC_LIVE_SECRET_KEY");
     let ls = session_with(&api, &live, json!({}));
     assert_eq!(ls["livemode"], true);
     api.confirm(&token(&ls), cards::SUCCESS).expect_error(402, "processing_error");
-    let p = api.send("GET", &format!("/v1/payments/{}", pid(&ls)), Some(&live), None, &[]).expect(200)["payment"].clone();
+    let p =
+        api.send("GET", &format!("/v1/payments/{}", pid(&ls)), Some(&live), None, &[]).expect(200)["payment"].clone();
     assert_eq!(p["charges"].as_array().unwrap().len(), 0);
     // Real card numbers never reach the sandbox.
     let ts = api.create_session(json!({}));
@@ -324,7 +389,8 @@ fn tokens_are_long_and_die_with_their_session() {
     api.payer_get(&format!("/v1/checkout-sessions/token/{}x", &t)).expect_error(404, "token_invalid");
     api.confirm(&t, cards::SUCCESS).expect(200);
     api.confirm(&t, cards::SUCCESS).expect_error(409, "session_not_open");
-    api.payer_post(&format!("/v1/checkout-sessions/token/{t}/payer"), json!({ "name": "X" })).expect_error(409, "session_not_open");
+    api.payer_post(&format!("/v1/checkout-sessions/token/{t}/payer"), json!({ "name": "X" }))
+        .expect_error(409, "session_not_open");
     api.payer_post(&format!("/v1/checkout-sessions/token/{t}/cancel"), json!({})).expect_error(409, "session_not_open");
     let c = api.create_session(json!({}));
     api.payer_post(&format!("/v1/checkout-sessions/token/{}/cancel", token(&c)), json!({})).expect(200);
@@ -396,7 +462,8 @@ fn a_secret_key_over_its_budget_gets_429_and_other_keys_do_not() {
     let _alone = FLOODS.lock().unwrap_or_else(|e| e.into_inner());
     let (limit, window, _) = hsrc_edge::platform::LimitBucket::SecretKeyTest.spec();
     let started = Instant::now();
-    let r = until_limited(4 * limit as usize, || api.send("GET", "/v1/payments/pay_flood", Some(&flood), None, &[])).expect("a 429 for the flooding key");
+    let r = until_limited(4 * limit as usize, || api.send("GET", "/v1/payments/pay_flood", Some(&flood), None, &[]))
+        .expect("a 429 for the flooding key");
     assert!(started.elapsed() < Duration::from_secs(60));
     rate_limited(r, window);
     api.get("/v1/payments?limit=1").expect(200);
@@ -416,7 +483,8 @@ fn a_card_declined_across_many_sessions_is_blocked() {
     let b = api.confirm(&token(&s), cards::DECLINED).expect_error(402, "card_declined");
     assert_eq!(b["error"]["type"], "card_error");
     assert_eq!(b["error"]["decline_code"], "card_velocity_exceeded");
-    let p = api.send("GET", &format!("/v1/payments/{}", pid(&s)), Some(&guard), None, &[]).expect(200)["payment"].clone();
+    let p =
+        api.send("GET", &format!("/v1/payments/{}", pid(&s)), Some(&guard), None, &[]).expect(200)["payment"].clone();
     assert_eq!(p["charges"].as_array().unwrap().len(), 0, "the blocked attempt reached no provider");
     // The payer can still pay with another card.
     assert_eq!(api.confirm(&token(&s), cards::SUCCESS).expect(200)["checkout_session"]["status"], "COMPLETED");
@@ -434,21 +502,36 @@ fn oversized_deep_mistyped_and_misspelled_bodies_are_refused() {
     raw(&api, "POST", "/v1/checkout-sessions", &json_headers, big.into_bytes()).expect_error(413, "body_too_large");
     let deep = format!(r#"{{"amount":100,"currency":"TRY","metadata":{}1{}}}"#, "[".repeat(30), "]".repeat(30));
     raw(&api, "POST", "/v1/checkout-sessions", &json_headers, deep.into_bytes()).expect_error(400, "body_invalid_json");
-    raw(&api, "POST", "/v1/checkout-sessions", &json_headers, b"{\"amount\":".to_vec()).expect_error(400, "body_invalid_json");
+    raw(&api, "POST", "/v1/checkout-sessions", &json_headers, b"{\"amount\":".to_vec())
+        .expect_error(400, "body_invalid_json");
     let plain = [("authorization", auth.as_str()), ("content-type", "text/plain")];
-    raw(&api, "POST", "/v1/checkout-sessions", &plain, br#"{"amount":100,"currency":"TRY"}"#.to_vec()).expect_error(415, "unsupported_media_type");
+    raw(&api, "POST", "/v1/checkout-sessions", &plain, br#"{"amount":100,"currency":"TRY"}"#.to_vec())
+        .expect_error(415, "unsupported_media_type");
     let form = [("authorization", auth.as_str()), ("content-type", "application/x-www-form-urlencoded")];
-    raw(&api, "POST", "/v1/checkout-sessions", &form, b"amount=100&currency=TRY".to_vec()).expect_error(415, "unsupported_media_type");
+    raw(&api, "POST", "/v1/checkout-sessions", &form, b"amount=100&currency=TRY".to_vec())
+        .expect_error(415, "unsupported_media_type");
 
     for (body, code, param) in [
-        (json!({ "amount": 100, "currency": "TRY", "customer": { "emial": "a@example.com" } }), "parameter_unknown", "customer[emial]"),
-        (json!({ "amount": 100, "currency": "TRY", "custom_fields": [{ "key": "k", "label": "L", "type": "text", "lable": "x" }] }), "parameter_unknown", "custom_fields[0][lable]"),
+        (
+            json!({ "amount": 100, "currency": "TRY", "customer": { "emial": "a@example.com" } }),
+            "parameter_unknown",
+            "customer[emial]",
+        ),
+        (
+            json!({ "amount": 100, "currency": "TRY", "custom_fields": [{ "key": "k", "label": "L", "type": "text", "lable": "x" }] }),
+            "parameter_unknown",
+            "custom_fields[0][lable]",
+        ),
         (json!({ "amount": 0, "currency": "TRY" }), "amount_invalid", "amount"),
         (json!({ "amount": -5, "currency": "TRY" }), "amount_invalid", "amount"),
         (json!({ "amount": 9_007_199_254_740_991i64, "currency": "TRY" }), "amount_invalid", "amount"),
         (json!({ "amount": "100", "currency": "TRY" }), "parameter_invalid", "amount"),
         (json!({ "amount": 100, "currency": "try" }), "currency_unsupported", "currency"),
-        (json!({ "amount": 100, "currency": "TRY", "customer": { "name": "n".repeat(201) } }), "parameter_invalid", "customer[name]"),
+        (
+            json!({ "amount": 100, "currency": "TRY", "customer": { "name": "n".repeat(201) } }),
+            "parameter_invalid",
+            "customer[name]",
+        ),
     ] {
         let r = api.post("/v1/checkout-sessions", body.clone());
         let text = r.text.clone();
@@ -456,13 +539,16 @@ fn oversized_deep_mistyped_and_misspelled_bodies_are_refused() {
         assert_eq!(b["error"]["param"], param, "{body}: {text}");
     }
     let many: serde_json::Map<String, Value> = (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
-    let b = api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "metadata": many })).expect(400);
+    let b =
+        api.post("/v1/checkout-sessions", json!({ "amount": 100, "currency": "TRY", "metadata": many })).expect(400);
     assert!(b["error"]["param"].as_str().unwrap_or_default().starts_with("metadata"), "{b}");
 
     let t = token(&api.create_session(json!({})));
     let mut body = confirm_body(cards::SUCCESS);
     body["payment_method"]["card"]["cvv"] = json!("123");
-    let b = api.payer_post(&format!("/v1/checkout-sessions/token/{t}/confirm"), body).expect_error(400, "parameter_unknown");
+    let b = api
+        .payer_post(&format!("/v1/checkout-sessions/token/{t}/confirm"), body)
+        .expect_error(400, "parameter_unknown");
     assert_eq!(b["error"]["param"], "payment_method[card][cvv]");
 }
 
@@ -502,12 +588,22 @@ fn secret_keys_are_never_stored_or_logged_in_the_clear() {
     assert!(files.len() > 2);
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default()).into_owned();
-        for name in ["HSRC_SECRET_KEY", "HSRC_GUARD_SECRET_KEY", "HSRC_ROLL_SECRET_KEY", "HSRC_FLOOD_SECRET_KEY", "HSRC_LIVE_SECRET_KEY"] {
+        for name in [
+            "HSRC_SECRET_KEY",
+            "HSRC_GUARD_SECRET_KEY",
+            "HSRC_ROLL_SECRET_KEY",
+            "HSRC_FLOOD_SECRET_KEY",
+            "HSRC_LIVE_SECRET_KEY",
+        ] {
             assert!(!text.contains(&key(name)), "{name} was found in {}", file.display());
         }
         // Our structured log lines never carry a webhook secret or a payer token.
         for line in text.lines().filter(|l| l.trim_start().starts_with('{')) {
-            assert!(!line.contains("whsec_") && !line.contains("cst_") && !line.contains("/3ds/chl_"), "a secret was logged in {}: {line}", file.display());
+            assert!(
+                !line.contains("whsec_") && !line.contains("cst_") && !line.contains("/3ds/chl_"),
+                "a secret was logged in {}: {line}",
+                file.display()
+            );
         }
     }
 }

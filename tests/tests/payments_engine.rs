@@ -15,7 +15,8 @@ fn pid(s: &Value) -> &str {
 }
 
 fn challenge_id(confirm: &Value) -> String {
-    let url = confirm["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().expect("a 3DS redirect");
+    let url =
+        confirm["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().expect("a 3DS redirect");
     url.rsplit('/').next().unwrap().to_string()
 }
 
@@ -24,7 +25,12 @@ fn complete_challenge(api: &Api, id: &str, result: &str) -> Value {
 }
 
 fn charges(p: &Value) -> Vec<(String, String)> {
-    p["charges"].as_array().unwrap().iter().map(|c| (c["provider"].as_str().unwrap().into(), c["status"].as_str().unwrap().into())).collect()
+    p["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["provider"].as_str().unwrap().into(), c["status"].as_str().unwrap().into()))
+        .collect()
 }
 
 /// Waits (firing the cron now and then) until the session leaves PROCESSING.
@@ -46,7 +52,12 @@ fn success_and_decline_rows_of_the_card_table() {
         assert_eq!(p["status"], "SUCCEEDED");
         assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
     }
-    for (card, code) in [(cards::DECLINED, "card_declined"), (cards::INSUFFICIENT_FUNDS, "insufficient_funds"), (cards::EXPIRED, "expired_card"), (cards::INCORRECT_CVC, "incorrect_cvc")] {
+    for (card, code) in [
+        (cards::DECLINED, "card_declined"),
+        (cards::INSUFFICIENT_FUNDS, "insufficient_funds"),
+        (cards::EXPIRED, "expired_card"),
+        (cards::INCORRECT_CVC, "incorrect_cvc"),
+    ] {
         let s = api.create_session(json!({}));
         let r = api.confirm(token(&s), card).expect(200);
         assert_eq!(r["checkout_session"]["status"], "PENDING");
@@ -74,7 +85,10 @@ fn three_ds_pass_and_fail_inside_the_checkout() {
     let r = api.confirm(token(&s), cards::THREE_DS).expect(200);
     complete_challenge(&api, &challenge_id(&r), "fail");
     let v = api.payer_view(token(&s));
-    assert_eq!((v["status"].as_str(), v["payment"]["status"].as_str()), (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD")));
+    assert_eq!(
+        (v["status"].as_str(), v["payment"]["status"].as_str()),
+        (Some("PENDING"), Some("REQUIRES_PAYMENT_METHOD"))
+    );
 }
 
 #[test]
@@ -90,10 +104,16 @@ fn secure_mode_forces_the_challenge_for_every_card() {
 #[test]
 fn timeout_cards_resolve_asynchronously() {
     let api = Api::from_env();
-    for (card, session_status, payment_status) in [(cards::TIMEOUT_THEN_SUCCESS, "COMPLETED", "SUCCEEDED"), (cards::TIMEOUT_THEN_DECLINE, "PENDING", "REQUIRES_PAYMENT_METHOD")] {
+    for (card, session_status, payment_status) in [
+        (cards::TIMEOUT_THEN_SUCCESS, "COMPLETED", "SUCCEEDED"),
+        (cards::TIMEOUT_THEN_DECLINE, "PENDING", "REQUIRES_PAYMENT_METHOD"),
+    ] {
         let s = api.create_session(json!({}));
         let r = api.confirm(token(&s), card).expect(200);
-        assert_eq!((r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()), (Some("PROCESSING"), Some("PROCESSING")));
+        assert_eq!(
+            (r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()),
+            (Some("PROCESSING"), Some("PROCESSING"))
+        );
         assert_eq!(api.payment(pid(&s))["status"], "PROCESSING");
         let v = settle(&api, token(&s));
         assert_eq!(v["status"], session_status);
@@ -108,14 +128,20 @@ fn fallback_and_all_providers_down() {
     api.confirm(token(&s), cards::PRIMARY_DOWN).expect(200);
     let p = api.payment(pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
-    assert_eq!(charges(&p), [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "succeeded".into())]);
+    assert_eq!(
+        charges(&p),
+        [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "succeeded".into())]
+    );
 
     let s = api.create_session(json!({}));
     let r = api.confirm(token(&s), cards::ALL_DOWN).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["last_error"]["code"], "processing_error");
     let p = api.payment(pid(&s));
     assert_eq!(p["status"], "REQUIRES_PAYMENT_METHOD");
-    assert_eq!(charges(&p), [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "failed".into())]);
+    assert_eq!(
+        charges(&p),
+        [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "failed".into())]
+    );
 }
 
 #[test]
@@ -124,7 +150,10 @@ fn payer_retries_until_the_attempt_limit() {
     let s = api.create_session(json!({ "max_attempts": 2 }));
     assert_eq!(api.confirm(token(&s), cards::DECLINED).expect(200)["checkout_session"]["attempts_remaining"], 1);
     let r = api.confirm(token(&s), cards::INSUFFICIENT_FUNDS).expect(200);
-    assert_eq!((r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()), (Some("FAILED"), Some("FAILED")));
+    assert_eq!(
+        (r["checkout_session"]["status"].as_str(), r["confirmResult"]["payment"]["status"].as_str()),
+        (Some("FAILED"), Some("FAILED"))
+    );
     api.confirm(token(&s), cards::SUCCESS).expect_error(409, "session_not_open");
 }
 
@@ -136,15 +165,20 @@ fn manual_capture_and_void() {
     assert_eq!(api.payment(pid(&s))["status"], "AUTHORIZED");
     let path = format!("/v1/payments/{}/capture", pid(&s));
     let key = format!("cap-{}", pid(&s));
-    let a = api.send("POST", &path, Some(&api.secret_key), Some(&json!({ "amount": 5000 })), &[("idempotency-key", &key)]);
-    let b = api.send("POST", &path, Some(&api.secret_key), Some(&json!({ "amount": 5000 })), &[("idempotency-key", &key)]);
+    let a =
+        api.send("POST", &path, Some(&api.secret_key), Some(&json!({ "amount": 5000 })), &[("idempotency-key", &key)]);
+    let b =
+        api.send("POST", &path, Some(&api.secret_key), Some(&json!({ "amount": 5000 })), &[("idempotency-key", &key)]);
     assert_eq!((a.status, b.text.as_str()), (200, a.text.as_str()), "capture is idempotent");
     assert_eq!(a.json["payment"]["amount_captured"], 5000);
     api.post(&path, json!({})).expect_error(409, "state_conflict");
 
     let s = api.create_session(json!({ "capture_method": "manual" }));
     api.confirm(token(&s), cards::SUCCESS).expect(200);
-    assert_eq!(api.post(&format!("/v1/payments/{}/void", pid(&s)), json!({})).expect(200)["payment"]["status"], "CANCELLED");
+    assert_eq!(
+        api.post(&format!("/v1/payments/{}/void", pid(&s)), json!({})).expect(200)["payment"]["status"],
+        "CANCELLED"
+    );
     api.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({})).expect_error(409, "state_conflict");
     let listed = api.get("/v1/payments?status=CANCELLED&limit=100").expect(200);
     assert!(listed["data"].as_array().unwrap().iter().any(|p| p["id"] == pid(&s)));
@@ -161,7 +195,8 @@ fn sessions_expire_and_their_tokens_die() {
     });
     assert_eq!(v["payment"]["status"], "CANCELLED");
     api.confirm(token(&s), cards::SUCCESS).expect_error(410, "session_expired");
-    api.payer_post(&format!("/v1/checkout-sessions/token/{}/payer", token(&s)), json!({ "name": "Late" })).expect_error(410, "session_expired");
+    api.payer_post(&format!("/v1/checkout-sessions/token/{}/payer", token(&s)), json!({ "name": "Late" }))
+        .expect_error(410, "session_expired");
 
     // The scheduled job expires sessions nobody reads.
     let unread = api.create_session(json!({ "expires_in": 3 }));
@@ -203,7 +238,11 @@ fn d1_file() -> std::path::PathBuf {
     let state = std::env::var("HSRC_STATE_DIR").expect("HSRC_STATE_DIR is set by scripts/test.sh");
     files_under(std::path::Path::new(&state))
         .into_iter()
-        .find(|p| p.to_string_lossy().contains("D1DatabaseObject") && p.extension().is_some_and(|e| e == "sqlite") && !p.ends_with("metadata.sqlite"))
+        .find(|p| {
+            p.to_string_lossy().contains("D1DatabaseObject")
+                && p.extension().is_some_and(|e| e == "sqlite")
+                && !p.ends_with("metadata.sqlite")
+        })
         .expect("the local D1 sqlite file")
 }
 
@@ -225,7 +264,19 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn no_card_number_or_cvc_reaches_d1_kv_or_logs() {
     let api = Api::from_env();
-    let all = [cards::SUCCESS, cards::SUCCESS_MASTERCARD, cards::DECLINED, cards::INSUFFICIENT_FUNDS, cards::EXPIRED, cards::INCORRECT_CVC, cards::THREE_DS, cards::TIMEOUT_THEN_SUCCESS, cards::TIMEOUT_THEN_DECLINE, cards::PRIMARY_DOWN, cards::ALL_DOWN];
+    let all = [
+        cards::SUCCESS,
+        cards::SUCCESS_MASTERCARD,
+        cards::DECLINED,
+        cards::INSUFFICIENT_FUNDS,
+        cards::EXPIRED,
+        cards::INCORRECT_CVC,
+        cards::THREE_DS,
+        cards::TIMEOUT_THEN_SUCCESS,
+        cards::TIMEOUT_THEN_DECLINE,
+        cards::PRIMARY_DOWN,
+        cards::ALL_DOWN,
+    ];
     let unique_cvc = "739";
     for card in all {
         let s = api.create_session(json!({}));

@@ -38,7 +38,9 @@ impl Mine {
 }
 
 fn create_endpoint(api: &Api, url: &str) -> (String, String) {
-    let ep = api.post("/v1/webhook-endpoints", json!({ "url": url, "description": "e2e receiver" })).expect(200)["webhook_endpoint"].clone();
+    let ep = api.post("/v1/webhook-endpoints", json!({ "url": url, "description": "e2e receiver" })).expect(200)
+        ["webhook_endpoint"]
+        .clone();
     (s(&ep["id"]).to_string(), s(&ep["secret"]).to_string())
 }
 
@@ -48,7 +50,10 @@ fn delete_endpoint(api: &Api, id: &str) {
 
 /// The events the API lists for a session, oldest first.
 fn events_of(api: &Api, session_id: &str) -> Vec<Value> {
-    let mut list = api.get(&format!("/v1/events?checkout_session_id={session_id}&limit=100")).expect(200)["data"].as_array().unwrap().clone();
+    let mut list = api.get(&format!("/v1/events?checkout_session_id={session_id}&limit=100")).expect(200)["data"]
+        .as_array()
+        .unwrap()
+        .clone();
     list.reverse();
     list
 }
@@ -67,7 +72,8 @@ struct Processed {
 
 impl Processed {
     fn take(&mut self, secret: &WebhookSecret, a: &Arrival) {
-        let id = webhook::verify_headers(secret, |name| a.header(name), &a.body, a.received_at).unwrap_or_else(|e| panic!("signature of {}: {e}", a.webhook_id()));
+        let id = webhook::verify_headers(secret, |name| a.header(name), &a.body, a.received_at)
+            .unwrap_or_else(|e| panic!("signature of {}: {e}", a.webhook_id()));
         let event = a.json();
         assert_eq!(s(&event["id"]), id, "webhook-id is the event id");
         if self.by_id.insert(id.to_string(), event).is_some() {
@@ -102,7 +108,10 @@ fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout() {
         session
     };
     let success = new_session();
-    assert_eq!(api.confirm(s(&success["token"]), cards::SUCCESS).expect(200)["checkout_session"]["status"], "COMPLETED");
+    assert_eq!(
+        api.confirm(s(&success["token"]), cards::SUCCESS).expect(200)["checkout_session"]["status"],
+        "COMPLETED"
+    );
     let decline = new_session();
     assert_eq!(api.confirm(s(&decline["token"]), cards::DECLINED).expect(200)["checkout_session"]["status"], "PENDING");
     let three_ds = new_session();
@@ -110,7 +119,10 @@ fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout() {
     assert_eq!(r["confirmResult"]["payment"]["status"], "REQUIRES_ACTION");
     api.payer_post(&format!("/v1/3ds/{}/complete", challenge_id(&r)), json!({ "result": "pass" })).expect(200);
     let timeout = new_session();
-    assert_eq!(api.confirm(s(&timeout["token"]), cards::TIMEOUT_THEN_SUCCESS).expect(200)["checkout_session"]["status"], "PROCESSING");
+    assert_eq!(
+        api.confirm(s(&timeout["token"]), cards::TIMEOUT_THEN_SUCCESS).expect(200)["checkout_session"]["status"],
+        "PROCESSING"
+    );
 
     let sessions = [&success, &decline, &three_ds, &timeout];
     let expected_types: [&[&str]; 4] = [
@@ -127,7 +139,8 @@ fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout() {
         api.fire_cron();
         let events: Vec<Vec<Value>> = sessions.iter().map(|x| events_of(&api, s(&x["id"]))).collect();
         let settled = events.iter().zip(expected_types).all(|(got, want)| got.len() >= want.len());
-        let accepted: HashSet<String> = receiver.arrivals().iter().filter(|a| a.accepted()).map(|a| a.webhook_id().to_string()).collect();
+        let accepted: HashSet<String> =
+            receiver.arrivals().iter().filter(|a| a.accepted()).map(|a| a.webhook_id().to_string()).collect();
         let delivered = events.iter().flatten().all(|e| accepted.contains(s(&e["id"])));
         (settled && delivered).then_some(events)
     });
@@ -166,15 +179,21 @@ fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout() {
 
     // The API recorded every attempt with its status code, outcome, latency and the consumer run.
     let sample = &all_events[0][1];
-    let deliveries = api.get(&format!("/v1/events/{}/deliveries", s(&sample["id"]))).expect(200)["data"].as_array().unwrap().clone();
+    let deliveries =
+        api.get(&format!("/v1/events/{}/deliveries", s(&sample["id"]))).expect(200)["data"].as_array().unwrap().clone();
     let d = deliveries.iter().find(|d| d["endpoint_id"] == endpoint_id.as_str()).expect("a delivery to our endpoint");
     assert_eq!((s(&d["status"]), d["attempt_count"].as_i64()), ("succeeded", Some(4)));
     let attempts = d["attempts"].as_array().unwrap();
-    let outcomes: Vec<(&str, Option<i64>)> = attempts.iter().map(|a| (s(&a["outcome"]), a["status_code"].as_i64())).collect();
+    let outcomes: Vec<(&str, Option<i64>)> =
+        attempts.iter().map(|a| (s(&a["outcome"]), a["status_code"].as_i64())).collect();
     assert_eq!(outcomes, [("failed", Some(500)), ("failed", Some(302)), ("timeout", None), ("succeeded", Some(204))]);
-    assert!(attempts[2]["latency_ms"].as_i64().unwrap() >= worker_timeout().as_millis() as i64 - 50, "the timeout attempt waited the timeout");
+    assert!(
+        attempts[2]["latency_ms"].as_i64().unwrap() >= worker_timeout().as_millis() as i64 - 50,
+        "the timeout attempt waited the timeout"
+    );
     assert!(attempts.iter().all(|a| s(&a["request_id"]).starts_with("dlv_")));
-    let by_endpoint = api.get(&format!("/v1/webhook-endpoints/{endpoint_id}/deliveries?status=succeeded&limit=100")).expect(200);
+    let by_endpoint =
+        api.get(&format!("/v1/webhook-endpoints/{endpoint_id}/deliveries?status=succeeded&limit=100")).expect(200);
     let listed: HashSet<&str> = by_endpoint["data"].as_array().unwrap().iter().map(|d| s(&d["event_id"])).collect();
     assert!(all_events.iter().flatten().all(|e| listed.contains(s(&e["id"]))));
 
@@ -187,7 +206,12 @@ fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout() {
     assert_eq!(processed.duplicates, 1);
     let d = api.wait_for("the resend recorded", Duration::from_secs(10), || {
         let list = api.get(&format!("/v1/events/{}/deliveries", s(&sample["id"]))).expect(200);
-        list["data"].as_array().unwrap().iter().find(|d| d["endpoint_id"] == endpoint_id.as_str() && d["attempt_count"] == 5 && d["status"] == "succeeded").cloned()
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["endpoint_id"] == endpoint_id.as_str() && d["attempt_count"] == 5 && d["status"] == "succeeded")
+            .cloned()
     });
     assert_eq!(d["attempts"].as_array().unwrap().len(), 5);
 
@@ -220,8 +244,13 @@ fn http_410_disables_the_endpoint_at_once() {
     std::thread::sleep(Duration::from_secs(3));
     api.fire_cron();
     std::thread::sleep(Duration::from_secs(2));
-    assert!(receiver.arrivals()[before..].iter().all(|a| !mine.owns(a) || s(&a.json()["checkoutSessionId"]) != s(&later["id"])));
-    let resend = api.post(&format!("/v1/events/{}/resend", s(&events_of(&api, s(&later["id"]))[0]["id"])), json!({ "endpoint_id": endpoint_id }));
+    assert!(receiver.arrivals()[before..]
+        .iter()
+        .all(|a| !mine.owns(a) || s(&a.json()["checkoutSessionId"]) != s(&later["id"])));
+    let resend = api.post(
+        &format!("/v1/events/{}/resend", s(&events_of(&api, s(&later["id"]))[0]["id"])),
+        json!({ "endpoint_id": endpoint_id }),
+    );
     resend.expect_error(409, "endpoint_disabled");
     delete_endpoint(&api, &endpoint_id);
 }
@@ -232,7 +261,9 @@ fn a_rotated_secret_signs_next_to_the_old_one() {
     let mine = Mine::default();
     let receiver = Receiver::start(|_, _| Answer::Status(200));
     let (endpoint_id, old) = create_endpoint(&api, &format!("{}/rotating", receiver.base));
-    let rotated = api.post(&format!("/v1/webhook-endpoints/{endpoint_id}/rotate-secret"), json!({})).expect(200)["webhook_endpoint"].clone();
+    let rotated = api.post(&format!("/v1/webhook-endpoints/{endpoint_id}/rotate-secret"), json!({})).expect(200)
+        ["webhook_endpoint"]
+        .clone();
     let new = s(&rotated["secret"]).to_string();
     assert_ne!(new, old);
     let shown = api.get(&format!("/v1/webhook-endpoints/{endpoint_id}")).expect(200)["webhook_endpoint"].clone();
@@ -241,7 +272,8 @@ fn a_rotated_secret_signs_next_to_the_old_one() {
     let session = api.create_session(json!({}));
     mine.add(&session);
     api.confirm(s(&session["token"]), cards::SUCCESS).expect(200);
-    let arrival = api.wait_for("a delivery", Duration::from_secs(30), || receiver.arrivals().into_iter().find(|a| mine.owns(a)));
+    let arrival =
+        api.wait_for("a delivery", Duration::from_secs(30), || receiver.arrivals().into_iter().find(|a| mine.owns(a)));
     assert_eq!(arrival.header("webhook-signature").unwrap().split(' ').count(), 2);
     for secret in [&old, &new] {
         let secret = WebhookSecret::parse(secret).unwrap();

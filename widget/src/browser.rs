@@ -26,9 +26,7 @@ pub fn pathname() -> String {
 /// A decoded query parameter of the page URL.
 pub fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get(name)
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 /// Navigates the whole page (hosted mode only; callers check the URL first).
@@ -49,11 +47,7 @@ pub fn random_uuid() -> String {
     match window().crypto() {
         Ok(crypto) => crypto.random_uuid(),
         // Without Web Crypto there is no safe key: fall back to time + Math.random, still unique per submit.
-        Err(_) => format!(
-            "{}-{}",
-            js_sys::Date::now() as u64,
-            (js_sys::Math::random() * 1e15) as u64
-        ),
+        Err(_) => format!("{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64),
     }
 }
 
@@ -65,10 +59,7 @@ pub fn now_secs() -> i64 {
 /// This month, for the expiry check.
 pub fn this_month() -> YearMonth {
     let d = js_sys::Date::new_0();
-    YearMonth {
-        year: d.get_full_year() as i32,
-        month: d.get_month() + 1,
-    }
+    YearMonth { year: d.get_full_year() as i32, month: d.get_month() + 1 }
 }
 
 /// Whether the page runs inside a frame.

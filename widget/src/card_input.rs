@@ -64,10 +64,7 @@ pub fn format_card_number(input: &str, caret: u32) -> Formatted {
     let value = card::format_number(input);
     let kept = value.chars().filter(char::is_ascii_digit).count();
     let before = digits_before(input, caret).min(kept);
-    Formatted {
-        caret: caret_after_digits(&value, before),
-        value,
-    }
+    Formatted { caret: caret_after_digits(&value, before), value }
 }
 
 /// Reformats the expiry as `MM / YY`: a leading 2–9 becomes `0N`, and the separator appears only with the third
@@ -114,10 +111,7 @@ mod tests {
     #[test]
     fn card_number_keeps_only_digits_and_caps_length() {
         let out = format_card_number("4242-4242 4242 4242 4242 999", 30);
-        assert_eq!(
-            card::normalize_number(&out.value).len(),
-            card::MAX_NUMBER_LENGTH
-        );
+        assert_eq!(card::normalize_number(&out.value).len(), card::MAX_NUMBER_LENGTH);
         let amex = format_card_number("3782 822463 100059999", 25);
         assert_eq!(card::normalize_number(&amex.value), "378282246310005");
     }
@@ -129,13 +123,7 @@ mod tests {
         assert_eq!(out.caret as usize, out.value.encode_utf16().count());
         // A caret after the 2nd digit stays after the 2nd digit, whatever the grouping.
         let out = format_card_number("4242424242424242", 2);
-        assert_eq!(
-            &out.value[..out.caret as usize]
-                .chars()
-                .filter(char::is_ascii_digit)
-                .count(),
-            &2
-        );
+        assert_eq!(&out.value[..out.caret as usize].chars().filter(char::is_ascii_digit).count(), &2);
         // Caret at the start stays there.
         assert_eq!(format_card_number("4242", 0).caret, 0);
     }
@@ -159,11 +147,7 @@ mod tests {
         assert_eq!(parse_expiry("03/2031"), Ok((3, 2031)));
         assert_eq!(parse_expiry(""), Err(ExpiryError::Empty));
         assert_eq!(parse_expiry("12 / 3"), Err(ExpiryError::Incomplete));
-        assert_eq!(
-            parse_expiry("13 / 30"),
-            Ok((13, 2030)),
-            "the month range is the shared check's job"
-        );
+        assert_eq!(parse_expiry("13 / 30"), Ok((13, 2030)), "the month range is the shared check's job");
     }
 
     #[test]

@@ -46,11 +46,7 @@ impl ChallengeMessage {
 
     /// The "challenge done" message for an outcome.
     pub fn complete(result: &str) -> Self {
-        Self {
-            source: Self::SOURCE.into(),
-            kind: "challenge_complete".into(),
-            result: result.into(),
-        }
+        Self { source: Self::SOURCE.into(), kind: "challenge_complete".into(), result: result.into() }
     }
 
     /// Whether a received message (as JSON) is a challenge completion.
@@ -87,14 +83,10 @@ mod tests {
     #[test]
     fn completion_message_round_trips() {
         let json = serde_json::to_string(&ChallengeMessage::complete("pass")).expect("serializes");
-        assert_eq!(
-            json,
-            r#"{"source":"hsrc-3ds","type":"challenge_complete","result":"pass"}"#
-        );
+        assert_eq!(json, r#"{"source":"hsrc-3ds","type":"challenge_complete","result":"pass"}"#);
         let back = crate::json::parse(&json).expect("parses");
         assert!(ChallengeMessage::is_completion(&back));
-        let other = crate::json::parse(r#"{"source":"hsrc-checkout","type":"challenge_complete"}"#)
-            .expect("parses");
+        let other = crate::json::parse(r#"{"source":"hsrc-checkout","type":"challenge_complete"}"#).expect("parses");
         assert!(!ChallengeMessage::is_completion(&other));
     }
 

@@ -33,10 +33,7 @@ pub enum Screen {
 impl Screen {
     /// Whether nothing can change any more.
     pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            Self::Completed | Self::Failed { .. } | Self::Expired | Self::Cancelled
-        )
+        matches!(self, Self::Completed | Self::Failed { .. } | Self::Expired | Self::Cancelled)
     }
 
     /// The message type posted to the merchant page when this screen appears (`None`: nothing to tell).
@@ -61,9 +58,7 @@ pub fn reason_of(error: &PaymentError) -> Msg {
 /// The URL of a payment's redirect step.
 pub fn action_url(next: Option<&NextAction>) -> Option<&str> {
     match next {
-        Some(NextAction::RedirectUserToUrl {
-            redirect_user_to_url,
-        }) => Some(redirect_user_to_url.url.as_str()),
+        Some(NextAction::RedirectUserToUrl { redirect_user_to_url }) => Some(redirect_user_to_url.url.as_str()),
         None => None,
     }
 }
@@ -76,24 +71,17 @@ pub fn screen_for(view: &PayerSessionView, after_attempt: bool) -> Screen {
         SessionStatus::Completed => Screen::Completed,
         SessionStatus::Expired => Screen::Expired,
         SessionStatus::Cancelled => Screen::Cancelled,
-        SessionStatus::Failed => Screen::Failed {
-            reason: payment.last_error.as_ref().map(reason_of),
-        },
+        SessionStatus::Failed => Screen::Failed { reason: payment.last_error.as_ref().map(reason_of) },
         SessionStatus::Pending | SessionStatus::Processing => {
             if payment.status == PaymentStatus::RequiresAction {
                 if let Some(url) = action_url(payment.next_action.as_ref()) {
-                    return Screen::Action {
-                        url: url.to_string(),
-                    };
+                    return Screen::Action { url: url.to_string() };
                 }
             }
             match (view.status, payment.status, &payment.last_error) {
                 (SessionStatus::Processing, ..) => Screen::Processing,
                 (_, PaymentStatus::RequiresPaymentMethod, Some(error)) if after_attempt => {
-                    Screen::Declined {
-                        reason: reason_of(error),
-                        attempts_remaining: view.attempts_remaining,
-                    }
+                    Screen::Declined { reason: reason_of(error), attempts_remaining: view.attempts_remaining }
                 }
                 _ => Screen::Form,
             }
@@ -149,22 +137,12 @@ impl ParentMessage {
 
     /// A lifecycle message without a session (the link was invalid or expired before it loaded).
     pub fn bare(kind: &'static str) -> Self {
-        Self {
-            source: "hsrc-checkout",
-            kind,
-            height: None,
-            checkout_session_id: None,
-            payment_id: None,
-            status: None,
-        }
+        Self { source: "hsrc-checkout", kind, height: None, checkout_session_id: None, payment_id: None, status: None }
     }
 
     /// The content height, for the loader to size the iframe.
     pub fn resize(height: u32) -> Self {
-        Self {
-            height: Some(height),
-            ..Self::bare("resize")
-        }
+        Self { height: Some(height), ..Self::bare("resize") }
     }
 }
 
@@ -182,9 +160,7 @@ mod tests {
             amount: 12500,
             currency: "TRY".into(),
             expires_at: 0,
-            merchant: MerchantDisplay {
-                name: "HSRC Demo Store".into(),
-            },
+            merchant: MerchantDisplay { name: "HSRC Demo Store".into() },
             locale: Locale::Tr,
             customer: None,
             collect: vec![],
@@ -209,19 +185,12 @@ mod tests {
     }
 
     fn declined(code: &str) -> PaymentError {
-        PaymentError {
-            code: "card_declined".into(),
-            decline_code: Some(code.into()),
-            message: "Declined".into(),
-        }
+        PaymentError { code: "card_declined".into(), decline_code: Some(code.into()), message: "Declined".into() }
     }
 
     #[test]
     fn fresh_session_shows_the_form() {
-        assert_eq!(
-            screen_for(&view(SessionStatus::Pending, PaymentStatus::Created), false),
-            Screen::Form
-        );
+        assert_eq!(screen_for(&view(SessionStatus::Pending, PaymentStatus::Created), false), Screen::Form);
     }
 
     #[test]
@@ -230,10 +199,7 @@ mod tests {
         v.payment.last_error = Some(declined("insufficient_funds"));
         assert_eq!(
             screen_for(&v, true),
-            Screen::Declined {
-                reason: Msg::DeclineInsufficientFunds,
-                attempts_remaining: 2
-            }
+            Screen::Declined { reason: Msg::DeclineInsufficientFunds, attempts_remaining: 2 }
         );
         // Reloading the page after a decline shows the form again.
         assert_eq!(screen_for(&v, false), Screen::Form);
@@ -244,12 +210,7 @@ mod tests {
     fn exhausted_attempts_fail_with_the_last_reason() {
         let mut v = view(SessionStatus::Failed, PaymentStatus::Failed);
         v.payment.last_error = Some(declined("expired_card"));
-        assert_eq!(
-            screen_for(&v, true),
-            Screen::Failed {
-                reason: Some(Msg::DeclineExpiredCard)
-            }
-        );
+        assert_eq!(screen_for(&v, true), Screen::Failed { reason: Some(Msg::DeclineExpiredCard) });
         assert_eq!(screen_for(&v, true).event(), Some("failed"));
     }
 
@@ -257,43 +218,18 @@ mod tests {
     fn requires_action_opens_the_challenge_url() {
         let mut v = view(SessionStatus::Processing, PaymentStatus::RequiresAction);
         v.payment.next_action = Some(NextAction::RedirectUserToUrl {
-            redirect_user_to_url: RedirectToUrl {
-                url: "/checkout/3ds/ch_1".into(),
-            },
+            redirect_user_to_url: RedirectToUrl { url: "/checkout/3ds/ch_1".into() },
         });
         let screen = screen_for(&v, false);
-        assert_eq!(
-            screen,
-            Screen::Action {
-                url: "/checkout/3ds/ch_1".into()
-            }
-        );
+        assert_eq!(screen, Screen::Action { url: "/checkout/3ds/ch_1".into() });
         assert_eq!(screen.event(), Some("requires_action"));
     }
 
     #[test]
     fn timeout_card_keeps_processing_until_final() {
-        assert_eq!(
-            screen_for(
-                &view(SessionStatus::Processing, PaymentStatus::Processing),
-                true
-            ),
-            Screen::Processing
-        );
-        assert_eq!(
-            screen_for(
-                &view(SessionStatus::Completed, PaymentStatus::Succeeded),
-                true
-            ),
-            Screen::Completed
-        );
-        assert_eq!(
-            screen_for(
-                &view(SessionStatus::Completed, PaymentStatus::Authorized),
-                true
-            ),
-            Screen::Completed
-        );
+        assert_eq!(screen_for(&view(SessionStatus::Processing, PaymentStatus::Processing), true), Screen::Processing);
+        assert_eq!(screen_for(&view(SessionStatus::Completed, PaymentStatus::Succeeded), true), Screen::Completed);
+        assert_eq!(screen_for(&view(SessionStatus::Completed, PaymentStatus::Authorized), true), Screen::Completed);
     }
 
     #[test]
@@ -317,10 +253,7 @@ mod tests {
         let total: u32 = delays.iter().sum();
         assert_eq!(delays[0], 1_000);
         assert!(delays.windows(2).all(|w| w[0] <= w[1]));
-        assert!(
-            (60_000..=180_000).contains(&total),
-            "waits {total} ms in all"
-        );
+        assert!((60_000..=180_000).contains(&total), "waits {total} ms in all");
         assert!(action_poll_delay_ms(10_000).is_none());
     }
 
@@ -333,9 +266,6 @@ mod tests {
             serde_json::json!({"source":"hsrc-checkout","type":"completed","checkout_session_id":"cs_1","payment_id":"pay_1","status":"COMPLETED"})
         );
         let json = serde_json::to_value(ParentMessage::resize(420)).expect("serializes");
-        assert_eq!(
-            json,
-            serde_json::json!({"source":"hsrc-checkout","type":"resize","height":420})
-        );
+        assert_eq!(json, serde_json::json!({"source":"hsrc-checkout","type":"resize","height":420}));
     }
 }

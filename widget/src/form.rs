@@ -6,13 +6,13 @@
 
 use crate::card_input::{self, ExpiryError};
 use crate::i18n::Msg;
+use crate::small_map::SmallMap;
 use hsrc_shared::api::{
-    Address, CardInput, CollectField, ConfirmRequest, CustomFieldDef, Customer, PayerDetails,
-    PaymentMethodInput, PaymentMethodType,
+    Address, CardInput, CollectField, ConfirmRequest, CustomFieldDef, Customer, PayerDetails, PaymentMethodInput,
+    PaymentMethodType,
 };
 use hsrc_shared::card::{self, CardBrand, CardProblem};
 use hsrc_shared::validate::{self, FieldProblem};
-use crate::small_map::SmallMap;
 use std::collections::BTreeMap;
 
 /// One part of a postal address.
@@ -28,14 +28,7 @@ pub enum AddrPart {
 
 impl AddrPart {
     /// Every part, in form order.
-    pub const ALL: [AddrPart; 6] = [
-        Self::Line1,
-        Self::Line2,
-        Self::City,
-        Self::State,
-        Self::PostalCode,
-        Self::Country,
-    ];
+    pub const ALL: [AddrPart; 6] = [Self::Line1, Self::Line2, Self::City, Self::State, Self::PostalCode, Self::Country];
 
     /// The wire name (`postal_code`, …).
     pub fn key(self) -> &'static str {
@@ -51,10 +44,7 @@ impl AddrPart {
 
     /// Whether the address is incomplete without it.
     pub fn required(self) -> bool {
-        matches!(
-            self,
-            Self::Line1 | Self::City | Self::PostalCode | Self::Country
-        )
+        matches!(self, Self::Line1 | Self::City | Self::PostalCode | Self::Country)
     }
 
     /// Its label.
@@ -151,11 +141,7 @@ impl Field {
             ["email"] => Some(Self::Email),
             ["phone"] => Some(Self::Phone),
             [addr, part] if *addr == "billing_address" || *addr == "shipping_address" => {
-                let kind = if *addr == "billing_address" {
-                    AddrKind::Billing
-                } else {
-                    AddrKind::Shipping
-                };
+                let kind = if *addr == "billing_address" { AddrKind::Billing } else { AddrKind::Shipping };
                 AddrPart::from_key(part).map(|p| Self::Address(kind, p))
             }
             ["billing_address"] => Some(Self::Address(AddrKind::Billing, AddrPart::Line1)),
@@ -231,11 +217,7 @@ impl AddressInput {
             city: a.city.clone(),
             state: a.state.clone().unwrap_or_default(),
             postal_code: a.postal_code.clone(),
-            country: if a.country.is_empty() {
-                "TR".into()
-            } else {
-                a.country.clone()
-            },
+            country: if a.country.is_empty() { "TR".into() } else { a.country.clone() },
         }
     }
 
@@ -300,10 +282,7 @@ pub struct FormState {
 impl std::fmt::Debug for FormState {
     /// Never prints the card number or the CVC.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FormState")
-            .field("name", &self.name)
-            .field("email", &self.email)
-            .finish_non_exhaustive()
+        f.debug_struct("FormState").field("name", &self.name).field("email", &self.email).finish_non_exhaustive()
     }
 }
 
@@ -404,24 +383,12 @@ impl FormState {
             out.push(Field::Phone);
         }
         if req.billing_address {
-            out.extend(
-                AddrPart::ALL
-                    .into_iter()
-                    .map(|p| Field::Address(AddrKind::Billing, p)),
-            );
+            out.extend(AddrPart::ALL.into_iter().map(|p| Field::Address(AddrKind::Billing, p)));
         }
         if self.shows_shipping(req) {
-            out.extend(
-                AddrPart::ALL
-                    .into_iter()
-                    .map(|p| Field::Address(AddrKind::Shipping, p)),
-            );
+            out.extend(AddrPart::ALL.into_iter().map(|p| Field::Address(AddrKind::Shipping, p)));
         }
-        out.extend(
-            req.custom_fields
-                .iter()
-                .map(|d| Field::Custom(d.key.clone())),
-        );
+        out.extend(req.custom_fields.iter().map(|d| Field::Custom(d.key.clone())));
         out.extend([Field::CardNumber, Field::Expiry, Field::Cvc]);
         out
     }
@@ -460,23 +427,18 @@ impl FormState {
                 if value.is_empty() {
                     return def.required.then_some(Msg::Required);
                 }
-                validate::custom_field_value(def, value)
-                    .err()
-                    .map(field_problem_msg)
+                validate::custom_field_value(def, value).err().map(field_problem_msg)
             }
             Field::CardNumber => card::number_problem(value).map(card_problem_msg),
             Field::Expiry => match card_input::parse_expiry(value) {
                 Err(ExpiryError::Empty) => Some(Msg::Required),
                 Err(ExpiryError::Incomplete) => Some(Msg::ExpiryIncomplete),
-                Ok((month, year)) => {
-                    card::expiry_problem(month, year, now.year, now.month).map(card_problem_msg)
-                }
+                Ok((month, year)) => card::expiry_problem(month, year, now.year, now.month).map(card_problem_msg),
             },
             Field::Cvc => card::cvc_problem(value, self.brand()).map(|p| match (p, self.brand()) {
-                (
-                    CardProblem::CvcWrongLength | CardProblem::CvcInvalidCharacters,
-                    CardBrand::Amex,
-                ) => Msg::CvcInvalidAmex,
+                (CardProblem::CvcWrongLength | CardProblem::CvcInvalidCharacters, CardBrand::Amex) => {
+                    Msg::CvcInvalidAmex
+                }
                 (p, _) => card_problem_msg(p),
             }),
         }
@@ -498,11 +460,7 @@ impl FormState {
                 .err()
                 .or_else(|| validate_card_shared(self, now).err());
             if let Some(e) = shared {
-                let field = e
-                    .param
-                    .as_deref()
-                    .and_then(Field::from_param)
-                    .unwrap_or(Field::CardNumber);
+                let field = e.param.as_deref().and_then(Field::from_param).unwrap_or(Field::CardNumber);
                 errors.insert(field, Msg::FieldInvalid);
             }
         }
@@ -552,10 +510,7 @@ impl FormState {
     /// The confirm body; `None` while the card is unreadable (validate first).
     pub fn confirm_request(&self, req: &Requirements) -> Option<ConfirmRequest> {
         Some(ConfirmRequest {
-            payment_method: PaymentMethodInput {
-                kind: PaymentMethodType::Card,
-                card: self.card_input()?,
-            },
+            payment_method: PaymentMethodInput { kind: PaymentMethodType::Card, card: self.card_input()? },
             payer: Some(self.payer_details(req)),
         })
     }
@@ -571,10 +526,7 @@ impl FormState {
 fn validate_card_shared(form: &FormState, now: YearMonth) -> Result<(), hsrc_shared::ApiError> {
     match form.card_input() {
         Some(input) => card::validate_card(&input, now.year, now.month).map(|_| ()),
-        None => Err(hsrc_shared::ApiError::invalid(
-            "exp_month",
-            "expiry unreadable",
-        )),
+        None => Err(hsrc_shared::ApiError::invalid("exp_month", "expiry unreadable")),
     }
 }
 
@@ -584,9 +536,7 @@ pub fn card_problem_msg(problem: CardProblem) -> Msg {
         CardProblem::NumberMissing | CardProblem::CvcMissing => Msg::Required,
         CardProblem::NumberTooShort => Msg::CardIncomplete,
         CardProblem::NumberTooLong | CardProblem::NumberWrongLength => Msg::CardWrongLength,
-        CardProblem::NumberInvalidCharacters | CardProblem::NumberChecksumFailed => {
-            Msg::CardInvalid
-        }
+        CardProblem::NumberInvalidCharacters | CardProblem::NumberChecksumFailed => Msg::CardInvalid,
         CardProblem::ExpiryMonthInvalid => Msg::ExpiryMonthInvalid,
         CardProblem::ExpiryYearInvalid => Msg::ExpiryYearInvalid,
         CardProblem::Expired => Msg::ExpiryPast,
@@ -615,18 +565,11 @@ mod tests {
     use super::*;
     use hsrc_shared::api::CustomFieldType;
 
-    const NOW: YearMonth = YearMonth {
-        year: 2026,
-        month: 11,
-    };
+    const NOW: YearMonth = YearMonth { year: 2026, month: 11 };
 
     fn everything() -> Requirements {
         Requirements::new(
-            &[
-                CollectField::Phone,
-                CollectField::BillingAddress,
-                CollectField::ShippingAddress,
-            ],
+            &[CollectField::Phone, CollectField::BillingAddress, CollectField::ShippingAddress],
             &[
                 CustomFieldDef {
                     key: "tax_id".into(),
@@ -683,45 +626,21 @@ mod tests {
     #[test]
     fn empty_form_flags_every_required_field_and_nothing_optional() {
         let errors = FormState::default().validate(&everything(), NOW);
-        for f in [
-            Field::Name,
-            Field::Email,
-            Field::Phone,
-            Field::CardNumber,
-            Field::Expiry,
-            Field::Cvc,
-        ] {
+        for f in [Field::Name, Field::Email, Field::Phone, Field::CardNumber, Field::Expiry, Field::Cvc] {
             assert_eq!(errors.get(&f), Some(&Msg::Required), "{f:?}");
         }
-        assert_eq!(
-            errors.get(&Field::Address(AddrKind::Billing, AddrPart::Line1)),
-            Some(&Msg::Required)
-        );
-        assert_eq!(
-            errors.get(&Field::Custom("tax_id".into())),
-            Some(&Msg::Required)
-        );
+        assert_eq!(errors.get(&Field::Address(AddrKind::Billing, AddrPart::Line1)), Some(&Msg::Required));
+        assert_eq!(errors.get(&Field::Custom("tax_id".into())), Some(&Msg::Required));
         assert!(!errors.contains_key(&Field::Address(AddrKind::Billing, AddrPart::Line2)));
         assert!(!errors.contains_key(&Field::Custom("size".into())));
         // Shipping is the billing address by default: its inputs are hidden and not checked.
-        assert!(!errors
-            .keys()
-            .any(|f| matches!(f, Field::Address(AddrKind::Shipping, _))));
+        assert!(!errors.keys().any(|f| matches!(f, Field::Address(AddrKind::Shipping, _))));
     }
 
     #[test]
     fn phone_and_addresses_are_asked_only_when_the_session_collects_them() {
         let fields = FormState::default().fields(&Requirements::default());
-        assert_eq!(
-            fields,
-            vec![
-                Field::Name,
-                Field::Email,
-                Field::CardNumber,
-                Field::Expiry,
-                Field::Cvc
-            ]
-        );
+        assert_eq!(fields, vec![Field::Name, Field::Email, Field::CardNumber, Field::Expiry, Field::Cvc]);
         let payer = filled().payer_details(&Requirements::default());
         assert_eq!(payer.phone, None);
         assert_eq!(payer.billing_address, None);
@@ -736,10 +655,7 @@ mod tests {
         assert_eq!(payer.shipping_same_as_billing, Some(true));
         assert_eq!(payer.shipping_address, payer.billing_address);
         assert_eq!(payer.name.as_deref(), Some("Ayşe Yılmaz"));
-        assert_eq!(
-            payer.billing_address.as_ref().and_then(|a| a.line2.clone()),
-            None
-        );
+        assert_eq!(payer.billing_address.as_ref().and_then(|a| a.line2.clone()), None);
     }
 
     #[test]
@@ -747,22 +663,14 @@ mod tests {
         let req = everything();
         let mut form = filled();
         form.shipping_same_as_billing = false;
-        assert!(form
-            .fields(&req)
-            .contains(&Field::Address(AddrKind::Shipping, AddrPart::City)));
+        assert!(form.fields(&req).contains(&Field::Address(AddrKind::Shipping, AddrPart::City)));
         let errors = form.validate(&req, NOW);
-        assert_eq!(
-            errors.get(&Field::Address(AddrKind::Shipping, AddrPart::City)),
-            Some(&Msg::Required)
-        );
+        assert_eq!(errors.get(&Field::Address(AddrKind::Shipping, AddrPart::City)), Some(&Msg::Required));
         form.shipping = form.billing.clone();
         form.shipping.city = "Ankara".into();
         let payer = form.payer_details(&req);
         assert_eq!(payer.shipping_same_as_billing, Some(false));
-        assert_eq!(
-            payer.shipping_address.map(|a| a.city),
-            Some("Ankara".to_string())
-        );
+        assert_eq!(payer.shipping_address.map(|a| a.city), Some("Ankara".to_string()));
     }
 
     #[test]
@@ -771,10 +679,7 @@ mod tests {
         let form = FormState::default();
         assert!(!req.offers_same_as_billing());
         assert!(form.shows_shipping(&req));
-        assert_eq!(
-            form.payer_details(&req).shipping_same_as_billing,
-            Some(false)
-        );
+        assert_eq!(form.payer_details(&req).shipping_same_as_billing, Some(false));
     }
 
     #[test]
@@ -784,24 +689,12 @@ mod tests {
         form.set(&Field::Custom("tax_id".into()), "12a".into());
         form.set(&Field::Custom("size".into()), "XL".into());
         let errors = form.validate(&req, NOW);
-        assert_eq!(
-            errors.get(&Field::Custom("tax_id".into())),
-            Some(&Msg::NumberInvalid)
-        );
-        assert_eq!(
-            errors.get(&Field::Custom("size".into())),
-            Some(&Msg::OptionInvalid)
-        );
+        assert_eq!(errors.get(&Field::Custom("tax_id".into())), Some(&Msg::NumberInvalid));
+        assert_eq!(errors.get(&Field::Custom("size".into())), Some(&Msg::OptionInvalid));
         form.set(&Field::Custom("tax_id".into()), "12,5".into());
         form.set(&Field::Custom("size".into()), "M".into());
         assert!(form.validate(&req, NOW).is_empty());
-        assert_eq!(
-            form.payer_details(&req)
-                .custom_fields
-                .get("size")
-                .map(String::as_str),
-            Some("M")
-        );
+        assert_eq!(form.payer_details(&req).custom_fields.get("size").map(String::as_str), Some("M"));
         assert!(!form.payer_details(&req).custom_fields.contains_key("note"));
     }
 
@@ -811,30 +704,12 @@ mod tests {
         let mut form = filled();
         form.billing.postal_code = "3471".into();
         assert_eq!(
-            form.check(
-                &Field::Address(AddrKind::Billing, AddrPart::PostalCode),
-                &req,
-                NOW
-            ),
+            form.check(&Field::Address(AddrKind::Billing, AddrPart::PostalCode), &req, NOW),
             Some(Msg::PostalCodeInvalid)
         );
-        assert_eq!(
-            form.check(
-                &Field::Address(AddrKind::Billing, AddrPart::City),
-                &req,
-                NOW
-            ),
-            None
-        );
+        assert_eq!(form.check(&Field::Address(AddrKind::Billing, AddrPart::City), &req, NOW), None);
         form.billing.line1 = "x".repeat(300);
-        assert_eq!(
-            form.check(
-                &Field::Address(AddrKind::Billing, AddrPart::Line1),
-                &req,
-                NOW
-            ),
-            Some(Msg::TooLong)
-        );
+        assert_eq!(form.check(&Field::Address(AddrKind::Billing, AddrPart::Line1), &req, NOW), Some(Msg::TooLong));
     }
 
     #[test]
@@ -842,47 +717,25 @@ mod tests {
         let req = Requirements::default();
         let mut form = filled();
         form.card_number = "4242 4242 4242".into();
-        assert_eq!(
-            form.check(&Field::CardNumber, &req, NOW),
-            Some(Msg::CardIncomplete)
-        );
+        assert_eq!(form.check(&Field::CardNumber, &req, NOW), Some(Msg::CardIncomplete));
         form.card_number = "4242 4242 4242 4241".into();
-        assert_eq!(
-            form.check(&Field::CardNumber, &req, NOW),
-            Some(Msg::CardInvalid)
-        );
+        assert_eq!(form.check(&Field::CardNumber, &req, NOW), Some(Msg::CardInvalid));
         form.expiry = "10 / 26".into();
         assert_eq!(form.check(&Field::Expiry, &req, NOW), Some(Msg::ExpiryPast));
         form.expiry = "11 / 26".into();
-        assert_eq!(
-            form.check(&Field::Expiry, &req, NOW),
-            None,
-            "the current month is still valid"
-        );
+        assert_eq!(form.check(&Field::Expiry, &req, NOW), None, "the current month is still valid");
         form.expiry = "13 / 30".into();
-        assert_eq!(
-            form.check(&Field::Expiry, &req, NOW),
-            Some(Msg::ExpiryMonthInvalid)
-        );
+        assert_eq!(form.check(&Field::Expiry, &req, NOW), Some(Msg::ExpiryMonthInvalid));
         form.expiry = "12 / 60".into();
-        assert_eq!(
-            form.check(&Field::Expiry, &req, NOW),
-            Some(Msg::ExpiryYearInvalid)
-        );
+        assert_eq!(form.check(&Field::Expiry, &req, NOW), Some(Msg::ExpiryYearInvalid));
         form.cvc = "12".into();
         assert_eq!(form.check(&Field::Cvc, &req, NOW), Some(Msg::CvcInvalid));
         form.card_number = "3782 822463 10005".into();
         form.cvc = "123".into();
         assert_eq!(form.check(&Field::CardNumber, &req, NOW), None);
-        assert_eq!(
-            form.check(&Field::Cvc, &req, NOW),
-            Some(Msg::CvcInvalidAmex)
-        );
+        assert_eq!(form.check(&Field::Cvc, &req, NOW), Some(Msg::CvcInvalidAmex));
         form.card_number = "4242 4242 4242 42".into();
-        assert_eq!(
-            form.check(&Field::CardNumber, &req, NOW),
-            Some(Msg::CardWrongLength)
-        );
+        assert_eq!(form.check(&Field::CardNumber, &req, NOW), Some(Msg::CardWrongLength));
     }
 
     #[test]
@@ -891,14 +744,8 @@ mod tests {
         let mut form = filled();
         form.email = "not-an-email".into();
         form.phone = "call me".into();
-        assert_eq!(
-            form.check(&Field::Email, &req, NOW),
-            Some(Msg::EmailInvalid)
-        );
-        assert_eq!(
-            form.check(&Field::Phone, &req, NOW),
-            Some(Msg::PhoneInvalid)
-        );
+        assert_eq!(form.check(&Field::Email, &req, NOW), Some(Msg::EmailInvalid));
+        assert_eq!(form.check(&Field::Phone, &req, NOW), Some(Msg::PhoneInvalid));
     }
 
     #[test]
@@ -906,13 +753,7 @@ mod tests {
         let req = Requirements::default();
         let body = filled().confirm_request(&req).expect("readable card");
         assert_eq!(body.payment_method.card.number, "4242424242424242");
-        assert_eq!(
-            (
-                body.payment_method.card.exp_month,
-                body.payment_method.card.exp_year
-            ),
-            (12, 2030)
-        );
+        assert_eq!((body.payment_method.card.exp_month, body.payment_method.card.exp_year), (12, 2030));
         let json = serde_json::to_value(&body).expect("serializes");
         assert_eq!(json["payment_method"]["type"], "card");
         assert_eq!(json["payment_method"]["card"]["cvc"], "123");
@@ -931,18 +772,9 @@ mod tests {
             Field::from_param("shipping_address.city"),
             Some(Field::Address(AddrKind::Shipping, AddrPart::City))
         );
-        assert_eq!(
-            Field::from_param("custom_fields.tax_id"),
-            Some(Field::Custom("tax_id".into()))
-        );
-        assert_eq!(
-            Field::from_param("payment_method.card.number"),
-            Some(Field::CardNumber)
-        );
-        assert_eq!(
-            Field::from_param("payment_method[card][exp_year]"),
-            Some(Field::Expiry)
-        );
+        assert_eq!(Field::from_param("custom_fields.tax_id"), Some(Field::Custom("tax_id".into())));
+        assert_eq!(Field::from_param("payment_method.card.number"), Some(Field::CardNumber));
+        assert_eq!(Field::from_param("payment_method[card][exp_year]"), Some(Field::Expiry));
         assert_eq!(Field::from_param("cvc"), Some(Field::Cvc));
         assert_eq!(Field::from_param("amount"), None);
     }
@@ -959,25 +791,16 @@ mod tests {
             options: vec![],
         });
         let mut all = form.fields(&req);
-        all.extend(
-            AddrPart::ALL
-                .into_iter()
-                .map(|p| Field::Address(AddrKind::Shipping, p)),
-        );
+        all.extend(AddrPart::ALL.into_iter().map(|p| Field::Address(AddrKind::Shipping, p)));
         let ids: std::collections::BTreeSet<String> = all.iter().map(Field::id).collect();
         assert_eq!(ids.len(), all.len());
-        assert!(ids
-            .iter()
-            .all(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')));
+        assert!(ids.iter().all(|id| id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')));
     }
 
     #[test]
     fn prefill_prefers_saved_payer_details_over_merchant_customer() {
-        let customer = Customer {
-            name: Some("Merchant Name".into()),
-            email: Some("m@example.com".into()),
-            phone: None,
-        };
+        let customer =
+            Customer { name: Some("Merchant Name".into()), email: Some("m@example.com".into()), phone: None };
         let payer = PayerDetails {
             email: Some("saved@example.com".into()),
             shipping_same_as_billing: Some(false),

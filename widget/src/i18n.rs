@@ -27,12 +27,7 @@ impl Lang {
 
     /// Parses an override such as `tr`, `en`, `en-GB` or `TR`; anything else is `None`.
     pub fn parse(value: &str) -> Option<Self> {
-        let primary = value
-            .trim()
-            .split(['-', '_'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let primary = value.trim().split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
         match primary.as_str() {
             "tr" => Some(Self::Tr),
             "en" => Some(Self::En),
@@ -251,12 +246,7 @@ pub const COUNTRIES: &[(&str, &str, &str)] = &[
 pub fn country_options(lang: Lang, current: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = COUNTRIES
         .iter()
-        .map(|(code, en, tr)| {
-            (
-                code.to_string(),
-                if lang == Lang::Tr { tr } else { en }.to_string(),
-            )
-        })
+        .map(|(code, en, tr)| (code.to_string(), if lang == Lang::Tr { tr } else { en }.to_string()))
         .collect();
     if !current.is_empty() && !out.iter().any(|(code, _)| code == current) {
         out.push((current.to_string(), current.to_string()));
@@ -297,10 +287,9 @@ pub fn decline_reason(decline_code: Option<&str>, code: Option<&str>) -> Msg {
         "expired_card" => Msg::DeclineExpiredCard,
         "incorrect_cvc" | "invalid_cvc" => Msg::DeclineIncorrectCvc,
         "processing_error" | "provider_unavailable" => Msg::DeclineProcessingError,
-        "authentication_failed"
-        | "authentication_required"
-        | "three_d_secure_failed"
-        | "3ds_failed" => Msg::DeclineAuthentication,
+        "authentication_failed" | "authentication_required" | "three_d_secure_failed" | "3ds_failed" => {
+            Msg::DeclineAuthentication
+        }
         "live_card_in_test_mode" => Msg::DeclineTestCard,
         "card_invalid" | "invalid_number" | "incorrect_number" => Msg::DeclineInvalidCard,
         _ => Msg::DeclineUnknown,
@@ -314,14 +303,8 @@ mod tests {
     #[test]
     fn every_message_has_both_languages() {
         for msg in Msg::ALL {
-            assert!(
-                !msg.text(Lang::En).trim().is_empty(),
-                "{msg:?} has no English text"
-            );
-            assert!(
-                !msg.text(Lang::Tr).trim().is_empty(),
-                "{msg:?} has no Turkish text"
-            );
+            assert!(!msg.text(Lang::En).trim().is_empty(), "{msg:?} has no English text");
+            assert!(!msg.text(Lang::Tr).trim().is_empty(), "{msg:?} has no Turkish text");
         }
     }
 
@@ -329,33 +312,20 @@ mod tests {
     fn templates_keep_their_placeholders_in_both_languages() {
         for msg in Msg::ALL {
             let placeholders = |s: &str| {
-                let mut found: Vec<String> = s
-                    .split('{')
-                    .skip(1)
-                    .filter_map(|rest| rest.split_once('}').map(|(k, _)| k.to_string()))
-                    .collect();
+                let mut found: Vec<String> =
+                    s.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(k, _)| k.to_string())).collect();
                 found.sort();
                 found
             };
-            assert_eq!(
-                placeholders(msg.text(Lang::En)),
-                placeholders(msg.text(Lang::Tr)),
-                "{msg:?}"
-            );
+            assert_eq!(placeholders(msg.text(Lang::En)), placeholders(msg.text(Lang::Tr)), "{msg:?}");
         }
     }
 
     #[test]
     fn fill_replaces_every_placeholder() {
-        let text = fill(
-            Msg::CompletedBody.text(Lang::Tr),
-            &[("amount", "₺125,00"), ("merchant", "Mağaza")],
-        );
+        let text = fill(Msg::CompletedBody.text(Lang::Tr), &[("amount", "₺125,00"), ("merchant", "Mağaza")]);
         assert_eq!(text, "Mağaza için ₺125,00 ödediniz.");
-        assert_eq!(
-            fill(Msg::PayAmount.text(Lang::En), &[("amount", "₺125.00")]),
-            "Pay ₺125.00"
-        );
+        assert_eq!(fill(Msg::PayAmount.text(Lang::En), &[("amount", "₺125.00")]), "Pay ₺125.00");
     }
 
     #[test]
@@ -393,37 +363,13 @@ mod tests {
 
     #[test]
     fn decline_codes_read_as_plain_words() {
-        assert_eq!(
-            decline_reason(Some("insufficient_funds"), Some("card_declined")),
-            Msg::DeclineInsufficientFunds
-        );
-        assert_eq!(
-            decline_reason(Some("expired_card"), None),
-            Msg::DeclineExpiredCard
-        );
-        assert_eq!(
-            decline_reason(Some("incorrect_cvc"), None),
-            Msg::DeclineIncorrectCvc
-        );
-        assert_eq!(
-            decline_reason(Some("processing_error"), None),
-            Msg::DeclineProcessingError
-        );
-        assert_eq!(
-            decline_reason(None, Some("card_declined")),
-            Msg::DeclineGeneric
-        );
-        assert_eq!(
-            decline_reason(None, Some("live_card_in_test_mode")),
-            Msg::DeclineTestCard
-        );
-        assert_eq!(
-            decline_reason(Some("something_new"), None),
-            Msg::DeclineUnknown
-        );
-        assert_eq!(
-            Msg::DeclineInsufficientFunds.text(Lang::Tr),
-            "Kartta bu ödeme için yeterli bakiye yok."
-        );
+        assert_eq!(decline_reason(Some("insufficient_funds"), Some("card_declined")), Msg::DeclineInsufficientFunds);
+        assert_eq!(decline_reason(Some("expired_card"), None), Msg::DeclineExpiredCard);
+        assert_eq!(decline_reason(Some("incorrect_cvc"), None), Msg::DeclineIncorrectCvc);
+        assert_eq!(decline_reason(Some("processing_error"), None), Msg::DeclineProcessingError);
+        assert_eq!(decline_reason(None, Some("card_declined")), Msg::DeclineGeneric);
+        assert_eq!(decline_reason(None, Some("live_card_in_test_mode")), Msg::DeclineTestCard);
+        assert_eq!(decline_reason(Some("something_new"), None), Msg::DeclineUnknown);
+        assert_eq!(Msg::DeclineInsufficientFunds.text(Lang::Tr), "Kartta bu ödeme için yeterli bakiye yok.");
     }
 }

@@ -8,9 +8,8 @@
 
 use crate::challenge::ChallengeView;
 use hsrc_shared::api::{
-    Address, CardDetails, CollectField, ConfirmResponse, ConfirmResult, CustomFieldDef,
-    CustomFieldType, Customer, Locale, MerchantDisplay, NextAction, PayerDetails, PayerSessionView,
-    PaymentError, PaymentSummary, RedirectToUrl,
+    Address, CardDetails, CollectField, ConfirmResponse, ConfirmResult, CustomFieldDef, CustomFieldType, Customer,
+    Locale, MerchantDisplay, NextAction, PayerDetails, PayerSessionView, PaymentError, PaymentSummary, RedirectToUrl,
 };
 use hsrc_shared::error::{ApiError, ErrorType};
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
@@ -31,10 +30,7 @@ pub enum Json {
 
 /// Parses a JSON document; `None` when it is not valid JSON (or nests deeper than 64 levels).
 pub fn parse(text: &str) -> Option<Json> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        i: 0,
-    };
+    let mut p = Parser { s: text.as_bytes(), i: 0 };
     let value = p.value(0)?;
     p.ws();
     (p.i == p.s.len()).then_some(value)
@@ -53,9 +49,7 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &[u8]) -> Option<()> {
-        self.s
-            .get(self.i..self.i + lit.len())
-            .filter(|b| *b == lit)?;
+        self.s.get(self.i..self.i + lit.len()).filter(|b| *b == lit)?;
         self.i += lit.len();
         Some(())
     }
@@ -144,11 +138,7 @@ impl Parser<'_> {
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.i]).ok()?;
-        Some(if integral {
-            text.parse().map(Json::Int).unwrap_or(Json::Float)
-        } else {
-            Json::Float
-        })
+        Some(if integral { text.parse().map(Json::Int).unwrap_or(Json::Float) } else { Json::Float })
     }
 
     fn hex4(&mut self) -> Option<u32> {
@@ -346,11 +336,7 @@ impl FromJson for PaymentStatus {
 
 impl FromJson for Customer {
     fn from_json(j: &Json) -> Option<Self> {
-        Some(Customer {
-            name: opt(j, "name")?,
-            email: opt(j, "email")?,
-            phone: opt(j, "phone")?,
-        })
+        Some(Customer { name: opt(j, "name")?, email: opt(j, "email")?, phone: opt(j, "phone")? })
     }
 }
 
@@ -409,9 +395,7 @@ impl FromJson for NextAction {
     fn from_json(j: &Json) -> Option<Self> {
         match j.get("type")?.str()? {
             "redirect_user_to_url" => Some(NextAction::RedirectUserToUrl {
-                redirect_user_to_url: RedirectToUrl {
-                    url: req(j.get("redirect_user_to_url")?, "url")?,
-                },
+                redirect_user_to_url: RedirectToUrl { url: req(j.get("redirect_user_to_url")?, "url")? },
             }),
             _ => None,
         }
@@ -420,11 +404,7 @@ impl FromJson for NextAction {
 
 impl FromJson for PaymentError {
     fn from_json(j: &Json) -> Option<Self> {
-        Some(PaymentError {
-            code: req(j, "code")?,
-            decline_code: opt(j, "decline_code")?,
-            message: req(j, "message")?,
-        })
+        Some(PaymentError { code: req(j, "code")?, decline_code: opt(j, "decline_code")?, message: req(j, "message")? })
     }
 }
 
@@ -451,9 +431,7 @@ impl FromJson for PayerSessionView {
             amount: req(j, "amount")?,
             currency: req(j, "currency")?,
             expires_at: req(j, "expires_at")?,
-            merchant: MerchantDisplay {
-                name: req(j.get("merchant")?, "name")?,
-            },
+            merchant: MerchantDisplay { name: req(j.get("merchant")?, "name")? },
             locale: req(j, "locale")?,
             customer: opt(j, "customer")?,
             collect: req(j, "collect")?,
@@ -542,20 +520,10 @@ mod tests {
             amount: 12500,
             currency: "TRY".into(),
             expires_at: 1_800_000_000,
-            merchant: MerchantDisplay {
-                name: "Mağaza \u{1F600} \\ / \n".into(),
-            },
+            merchant: MerchantDisplay { name: "Mağaza \u{1F600} \\ / \n".into() },
             locale: Locale::En,
-            customer: Some(Customer {
-                name: Some("Ayşe".into()),
-                email: None,
-                phone: Some("+905321234567".into()),
-            }),
-            collect: vec![
-                CollectField::Phone,
-                CollectField::BillingAddress,
-                CollectField::ShippingAddress,
-            ],
+            customer: Some(Customer { name: Some("Ayşe".into()), email: None, phone: Some("+905321234567".into()) }),
+            collect: vec![CollectField::Phone, CollectField::BillingAddress, CollectField::ShippingAddress],
             custom_fields: vec![
                 CustomFieldDef {
                     key: "size".into(),
@@ -572,9 +540,7 @@ mod tests {
                     options: vec![],
                 },
             ],
-            metadata: [("order_id".to_string(), "ord_123".to_string())]
-                .into_iter()
-                .collect(),
+            metadata: [("order_id".to_string(), "ord_123".to_string())].into_iter().collect(),
             return_url: Some("https://m.example/return".into()),
             cancel_url: None,
             secure_mode: true,
@@ -586,9 +552,7 @@ mod tests {
                 billing_address: Some(address.clone()),
                 shipping_address: Some(address),
                 shipping_same_as_billing: Some(true),
-                custom_fields: [("size".to_string(), "M".to_string())]
-                    .into_iter()
-                    .collect(),
+                custom_fields: [("size".to_string(), "M".to_string())].into_iter().collect(),
             }),
             attempts_remaining: 2,
             payment: PaymentSummary {
@@ -604,9 +568,7 @@ mod tests {
                     fingerprint: None,
                 }),
                 next_action: Some(NextAction::RedirectUserToUrl {
-                    redirect_user_to_url: RedirectToUrl {
-                        url: "/checkout/3ds/ch_1".into(),
-                    },
+                    redirect_user_to_url: RedirectToUrl { url: "/checkout/3ds/ch_1".into() },
                 }),
                 last_error: Some(PaymentError {
                     code: "card_declined".into(),
@@ -638,9 +600,7 @@ mod tests {
     #[test]
     fn session_views_read_back_exactly_as_the_shared_serde_writes_them() {
         for view in [full_view(), minimal_view()] {
-            let envelope = PayerSessionEnvelope {
-                checkout_session: view.clone(),
-            };
+            let envelope = PayerSessionEnvelope { checkout_session: view.clone() };
             assert_eq!(session_envelope(&read(&envelope)), Some(view));
         }
     }
@@ -692,10 +652,7 @@ mod tests {
             },
             checkout_session: view,
         };
-        assert_eq!(
-            ConfirmResponse::from_json(&read(&response)),
-            Some(response.clone())
-        );
+        assert_eq!(ConfirmResponse::from_json(&read(&response)), Some(response.clone()));
         let mut plain = response;
         plain.confirm_result.payment_next_action = None;
         assert_eq!(ConfirmResponse::from_json(&read(&plain)), Some(plain));
@@ -705,29 +662,17 @@ mod tests {
     fn error_bodies_read_back_with_their_status() {
         let mut error = ApiError::card("card_declined", Some("insufficient_funds"), "Declined.");
         error.param = Some("payment_method[card][number]".into());
-        let body = ErrorBody {
-            error: error.clone(),
-        };
+        let body = ErrorBody { error: error.clone() };
         assert_eq!(error_body(&read(&body), 402), Some(error));
         let plain = ApiError::not_found("checkout session", "cs_x");
-        assert_eq!(
-            error_body(
-                &read(&ErrorBody {
-                    error: plain.clone()
-                }),
-                404
-            ),
-            Some(plain)
-        );
+        assert_eq!(error_body(&read(&ErrorBody { error: plain.clone() }), 404), Some(plain));
     }
 
     #[test]
     fn unknown_fields_are_ignored_and_missing_required_ones_fail() {
-        let json = parse(r#"{"error":{"type":"api_error","code":"x","message":"m","new_field":[1,2,{"a":null}]}}"#).expect("parses");
-        assert_eq!(
-            error_body(&json, 500).map(|e| e.code),
-            Some("x".to_string())
-        );
+        let json = parse(r#"{"error":{"type":"api_error","code":"x","message":"m","new_field":[1,2,{"a":null}]}}"#)
+            .expect("parses");
+        assert_eq!(error_body(&json, 500).map(|e| e.code), Some("x".to_string()));
         let json = parse(r#"{"error":{"type":"api_error","message":"m"}}"#).expect("parses");
         assert_eq!(error_body(&json, 500), None);
     }
@@ -748,17 +693,7 @@ mod tests {
             ]))
         );
         assert_eq!(parse("{}"), Some(Json::Obj(vec![])));
-        for bad in [
-            "",
-            "{",
-            "[1,]",
-            "{\"a\" 1}",
-            "01x",
-            "\"\u{1}\"",
-            "nul",
-            "[1] 2",
-            "\"\\ud800\"",
-        ] {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\u{1}\"", "nul", "[1] 2", "\"\\ud800\""] {
             assert_eq!(parse(bad), None, "{bad:?}");
         }
         let deep = "[".repeat(100) + &"]".repeat(100);

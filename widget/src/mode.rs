@@ -7,10 +7,7 @@ use crate::i18n::Lang;
 pub enum Mode {
     /// `/checkout/embed?token=…&origin=…`: the form inside the merchant's page. `parent_origin` is the merchant
     /// page origin the Worker checked against the allowlist; messages go only there.
-    Embed {
-        token: String,
-        parent_origin: Option<String>,
-    },
+    Embed { token: String, parent_origin: Option<String> },
     /// `/checkout/hosted?token=…`: the same form as a full page.
     Hosted { token: String },
     /// `/checkout/3ds/<id>`: the sandbox challenge.
@@ -23,14 +20,9 @@ impl Mode {
     /// Reads the mode from the path and the (already decoded) `token` and `origin` query values.
     pub fn detect(pathname: &str, token: Option<String>, origin: Option<String>) -> Self {
         let path = pathname.trim_end_matches('/');
-        let token = token
-            .map(|t| t.trim().to_string())
-            .filter(|t| is_safe_id(t));
+        let token = token.map(|t| t.trim().to_string()).filter(|t| is_safe_id(t));
         match (path, token) {
-            ("/checkout/embed", Some(token)) => Self::Embed {
-                token,
-                parent_origin: origin.filter(|o| is_origin(o)),
-            },
+            ("/checkout/embed", Some(token)) => Self::Embed { token, parent_origin: origin.filter(|o| is_origin(o)) },
             ("/checkout/hosted", Some(token)) => Self::Hosted { token },
             _ => match path.strip_prefix("/checkout/3ds/") {
                 Some(id) if is_safe_id(id) => Self::Challenge { id: id.to_string() },
@@ -53,45 +45,28 @@ impl Mode {
 pub fn is_safe_id(value: &str) -> bool {
     !value.is_empty()
         && value.len() <= 256
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `scheme://host[:port]` with an http(s) scheme and nothing after it.
 pub fn is_origin(value: &str) -> bool {
-    let Some(rest) = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"))
-    else {
+    let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
         return false;
     };
-    !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
 /// Whether a navigation target is an absolute http(s) URL (never `javascript:`, `data:` or protocol-relative).
 pub fn is_http_url(value: &str) -> bool {
     let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
-        && !value
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !value.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 /// Whether a next-action URL stays on our own origin: a root-relative path, or an absolute URL on `own_origin`.
 pub fn is_same_origin_path(url: &str, own_origin: &str) -> bool {
-    let path = if let Some(rest) = url.strip_prefix(own_origin) {
-        rest
-    } else {
-        url
-    };
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.chars().any(char::is_control)
+    let path = if let Some(rest) = url.strip_prefix(own_origin) { rest } else { url };
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
 }
 
 /// Percent-encodes a query value (everything but unreserved characters).
@@ -99,9 +74,7 @@ pub fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             _ => {
                 let mut escaped = String::from("%");
                 push_hex(&mut escaped, b, b"0123456789ABCDEF");
@@ -130,11 +103,7 @@ pub fn with_query_param(url: &str, key: &str, value: &str) -> String {
     } else {
         "&"
     };
-    let mut out = format!(
-        "{base}{sep}{}={}",
-        encode_query_value(key),
-        encode_query_value(value)
-    );
+    let mut out = format!("{base}{sep}{}={}", encode_query_value(key), encode_query_value(value));
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
@@ -154,54 +123,25 @@ mod tests {
     #[test]
     fn modes_come_from_the_path() {
         assert_eq!(
-            Mode::detect(
-                "/checkout/embed",
-                Some("tok_abc".into()),
-                Some("https://shop.example".into())
-            ),
-            Mode::Embed {
-                token: "tok_abc".into(),
-                parent_origin: Some("https://shop.example".into())
-            }
+            Mode::detect("/checkout/embed", Some("tok_abc".into()), Some("https://shop.example".into())),
+            Mode::Embed { token: "tok_abc".into(), parent_origin: Some("https://shop.example".into()) }
         );
         assert_eq!(
             Mode::detect("/checkout/hosted/", Some("tok_abc".into()), None),
-            Mode::Hosted {
-                token: "tok_abc".into()
-            }
+            Mode::Hosted { token: "tok_abc".into() }
         );
-        assert_eq!(
-            Mode::detect("/checkout/3ds/ch_123", None, None),
-            Mode::Challenge {
-                id: "ch_123".into()
-            }
-        );
+        assert_eq!(Mode::detect("/checkout/3ds/ch_123", None, None), Mode::Challenge { id: "ch_123".into() });
         assert_eq!(Mode::detect("/checkout/embed", None, None), Mode::Invalid);
-        assert_eq!(
-            Mode::detect("/checkout/hosted", Some("../../v1/x".into()), None),
-            Mode::Invalid
-        );
-        assert_eq!(
-            Mode::detect("/checkout/3ds/../../x", None, None),
-            Mode::Invalid
-        );
+        assert_eq!(Mode::detect("/checkout/hosted", Some("../../v1/x".into()), None), Mode::Invalid);
+        assert_eq!(Mode::detect("/checkout/3ds/../../x", None, None), Mode::Invalid);
     }
 
     #[test]
     fn a_bad_parent_origin_is_dropped_not_used() {
-        for bad in [
-            "*",
-            "null",
-            "javascript:alert(1)",
-            "https://shop.example/path",
-            "https://",
-        ] {
+        for bad in ["*", "null", "javascript:alert(1)", "https://shop.example/path", "https://"] {
             assert_eq!(
                 Mode::detect("/checkout/embed", Some("t".into()), Some(bad.into())),
-                Mode::Embed {
-                    token: "t".into(),
-                    parent_origin: None
-                },
+                Mode::Embed { token: "t".into(), parent_origin: None },
                 "{bad}"
             );
         }
@@ -212,14 +152,9 @@ mod tests {
     fn only_http_urls_are_navigated_to() {
         assert!(is_http_url("https://merchant.example/return"));
         assert!(is_http_url("HTTP://localhost:3000/x"));
-        for bad in [
-            "javascript:alert(1)",
-            "data:text/html,x",
-            "//evil.example",
-            "/relative",
-            "https://a b",
-            "https:\\\\evil",
-        ] {
+        for bad in
+            ["javascript:alert(1)", "data:text/html,x", "//evil.example", "/relative", "https://a b", "https:\\\\evil"]
+        {
             assert!(!is_http_url(bad), "{bad}");
         }
     }
@@ -228,10 +163,7 @@ mod tests {
     fn challenge_urls_must_stay_on_our_origin() {
         let own = "http://127.0.0.1:8787";
         assert!(is_same_origin_path("/checkout/3ds/ch_1", own));
-        assert!(is_same_origin_path(
-            "http://127.0.0.1:8787/checkout/3ds/ch_1",
-            own
-        ));
+        assert!(is_same_origin_path("http://127.0.0.1:8787/checkout/3ds/ch_1", own));
         assert!(!is_same_origin_path("https://evil.example/3ds", own));
         assert!(!is_same_origin_path("//evil.example/3ds", own));
         assert!(!is_same_origin_path("javascript:alert(1)", own));
@@ -244,17 +176,10 @@ mod tests {
             "https://m.example/return?checkout_session_id=cs_1"
         );
         assert_eq!(
-            with_query_param(
-                "https://m.example/return?order=7#top",
-                "checkout_session_id",
-                "cs_1"
-            ),
+            with_query_param("https://m.example/return?order=7#top", "checkout_session_id", "cs_1"),
             "https://m.example/return?order=7&checkout_session_id=cs_1#top"
         );
-        assert_eq!(
-            with_query_param("https://m.example/?", "k", "a b&c"),
-            "https://m.example/?k=a%20b%26c"
-        );
+        assert_eq!(with_query_param("https://m.example/?", "k", "a b&c"), "https://m.example/?k=a%20b%26c");
     }
 
     #[test]

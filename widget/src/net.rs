@@ -59,19 +59,13 @@ fn request(
             let _ = headers.set("Idempotency-Key", &key);
         }
         init.set_headers(&headers);
-        let request = web_sys::Request::new_with_str_and_init(&path, &init)
-            .map_err(|_| FetchError::Network)?;
-        let response = JsFuture::from(browser::window().fetch_with_request(&request))
-            .await
-            .map_err(|_| FetchError::Network)?;
+        let request = web_sys::Request::new_with_str_and_init(&path, &init).map_err(|_| FetchError::Network)?;
+        let response =
+            JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
         let response: web_sys::Response = response.dyn_into().map_err(|_| FetchError::Network)?;
         let status = response.status();
         let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default(),
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
             Err(_) => String::new(),
         };
         let parsed = json::parse(&text);
@@ -94,9 +88,7 @@ fn post(path: String, body: String, key: String) -> Fut<Result<Json, FetchError>
             let result = request("POST", path.clone(), Some(body.clone()), Some(key.clone())).await;
             let retry = match &result {
                 Err(FetchError::Network) => true,
-                Err(FetchError::Api(e)) => {
-                    e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503
-                }
+                Err(FetchError::Api(e)) => e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503,
                 _ => false,
             };
             if !retry || attempt >= 3 {
@@ -109,10 +101,7 @@ fn post(path: String, body: String, key: String) -> Fut<Result<Json, FetchError>
 }
 
 /// Reads a typed value out of an answer.
-fn read<T>(
-    result: Result<Json, FetchError>,
-    reader: fn(&Json) -> Option<T>,
-) -> Result<T, FetchError> {
+fn read<T>(result: Result<Json, FetchError>, reader: fn(&Json) -> Option<T>) -> Result<T, FetchError> {
     result.and_then(|j| reader(&j).ok_or(FetchError::Unexpected(200)))
 }
 
@@ -124,55 +113,29 @@ fn token_path(token: &str, tail: &str) -> String {
 /// The payer's view of the session.
 pub fn load_session(token: &str) -> Fut<Result<PayerSessionView, FetchError>> {
     let path = token_path(token, "");
-    Box::pin(async move {
-        read(
-            request("GET", path, None, None).await,
-            json::session_envelope,
-        )
-    })
+    Box::pin(async move { read(request("GET", path, None, None).await, json::session_envelope) })
 }
 
 /// Confirms the payment with the card and payer details.
-pub async fn confirm(
-    token: &str,
-    body: &ConfirmRequest,
-    key: String,
-) -> Result<ConfirmResponse, FetchError> {
+pub async fn confirm(token: &str, body: &ConfirmRequest, key: String) -> Result<ConfirmResponse, FetchError> {
     let json = serde_json::to_string(body).map_err(|_| FetchError::Unexpected(0))?;
-    read(
-        post(token_path(token, "/confirm"), json, key).await,
-        ConfirmResponse::from_json,
-    )
+    read(post(token_path(token, "/confirm"), json, key).await, ConfirmResponse::from_json)
 }
 
 /// Cancels the checkout on the payer's request.
 pub async fn cancel(token: &str, key: String) -> Result<PayerSessionView, FetchError> {
-    read(
-        post(token_path(token, "/cancel"), "{}".into(), key).await,
-        json::session_envelope,
-    )
+    read(post(token_path(token, "/cancel"), "{}".into(), key).await, json::session_envelope)
 }
 
 /// The sandbox 3DS challenge (ids were checked to be URL-safe).
 #[cfg(feature = "challenge")]
 pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
-    read(
-        request("GET", format!("/v1/3ds/{id}"), None, None).await,
-        json::challenge_envelope,
-    )
+    read(request("GET", format!("/v1/3ds/{id}"), None, None).await, json::challenge_envelope)
 }
 
 /// Records the payer's choice on the sandbox challenge.
 #[cfg(feature = "challenge")]
-pub async fn complete_challenge(
-    id: &str,
-    result: &'static str,
-    key: String,
-) -> Result<ChallengeView, FetchError> {
-    let body = serde_json::to_string(&CompleteChallenge { result })
-        .map_err(|_| FetchError::Unexpected(0))?;
-    read(
-        post(format!("/v1/3ds/{id}/complete"), body, key).await,
-        json::challenge_envelope,
-    )
+pub async fn complete_challenge(id: &str, result: &'static str, key: String) -> Result<ChallengeView, FetchError> {
+    let body = serde_json::to_string(&CompleteChallenge { result }).map_err(|_| FetchError::Unexpected(0))?;
+    read(post(format!("/v1/3ds/{id}/complete"), body, key).await, json::challenge_envelope)
 }

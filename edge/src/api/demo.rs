@@ -57,7 +57,11 @@ pub async fn create_session(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiRespons
     let req = CreateSessionRequest {
         amount: order.amount,
         currency: order.currency,
-        url: Some(if order.flow == Flow::Hosted { format!("{origin}/checkout/hosted") } else { format!("{origin}/demo") }),
+        url: Some(if order.flow == Flow::Hosted {
+            format!("{origin}/checkout/hosted")
+        } else {
+            format!("{origin}/demo")
+        }),
         return_url: Some(format!("{origin}/demo?returned=1")),
         cancel_url: Some(format!("{origin}/demo?cancelled=1")),
         expires_in: order.expires_in,

@@ -10,10 +10,17 @@ use hsrc_shared::ApiError;
 pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let (limit, after) = super::paging(call.req)?;
     let q = |name: &str| call.req.query_param(name).filter(|v| !v.is_empty()).map(str::to_string);
-    let filter = event_log::EventFilter { kind: q("type"), payment_id: q("payment_id"), checkout_session_id: q("checkout_session_id") };
+    let filter = event_log::EventFilter {
+        kind: q("type"),
+        payment_id: q("payment_id"),
+        checkout_session_id: q("checkout_session_id"),
+    };
     if let Some(kind) = filter.kind.as_deref().filter(|k| !types::ALL.contains(k)) {
         let shown: String = kind.chars().take(60).collect();
-        return Err(ApiError::invalid("type", format!("Unknown event type '{shown}'. Use one of {}.", types::ALL.join(", "))));
+        return Err(ApiError::invalid(
+            "type",
+            format!("Unknown event type '{shown}'. Use one of {}.", types::ALL.join(", ")),
+        ));
     }
     let page = event_log::list(ctx, &call.caller()?.merchant.id, &filter, limit, after.as_deref()).await?;
     Ok(ApiResponse::ok(&page))

@@ -17,7 +17,11 @@ use hsrc_shared::ApiError;
 pub fn paging(req: &ApiRequest) -> Result<(u32, Option<String>), ApiError> {
     let limit = match req.query_param("limit") {
         None => 10,
-        Some(s) => s.parse::<u32>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| ApiError::invalid("limit", "limit must be a whole number from 1 to 100."))?,
+        Some(s) => s
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| ApiError::invalid("limit", "limit must be a whole number from 1 to 100."))?,
     };
     Ok((limit, req.query_param("starting_after").map(str::to_string)))
 }

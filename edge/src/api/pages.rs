@@ -30,9 +30,12 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         .with_header("referrer-policy", "no-referrer"))
 }
 
-
 fn asset(path: &str, content_type: &str) -> ApiResponse {
-    ApiResponse { status: 200, headers: vec![("content-type".into(), content_type.into()), (ASSET_HEADER.into(), path.into())], body: Vec::new() }
+    ApiResponse {
+        status: 200,
+        headers: vec![("content-type".into(), content_type.into()), (ASSET_HEADER.into(), path.into())],
+        body: Vec::new(),
+    }
 }
 
 /// Strict CSP: our own scripts and wasm only, no inline code, framing limited to `ancestors`.
@@ -50,7 +53,9 @@ pub fn csp(ancestors: &str) -> String {
 async fn challenge_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> String {
     let own = "'self'".to_string();
     let Some(origin) = call.req.query_param("origin") else { return own };
-    let Ok(merchant) = crate::services::confirm::challenge_merchant(ctx, call.param("challenge_id")).await else { return own };
+    let Ok(merchant) = crate::services::confirm::challenge_merchant(ctx, call.param("challenge_id")).await else {
+        return own;
+    };
     if origin_allowed(origin, &merchant.allowed_origins, merchant.livemode, &ctx.config.public_origin) {
         format!("'self' {origin}")
     } else {
@@ -92,7 +97,8 @@ fn is_plain_origin(origin: &str) -> bool {
 
 fn is_loopback_origin(origin: &str) -> bool {
     let host = origin.split_once("://").map(|(_, r)| r).unwrap_or("");
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
+    let host =
+        host.rsplit_once(':').map_or(host, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { host });
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 

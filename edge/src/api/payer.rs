@@ -53,6 +53,7 @@ enum ChallengeResult {
 
 pub async fn complete_challenge(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let body: CompleteBody = call.req.json()?;
-    let view = confirm::complete_challenge(ctx, call.param("challenge_id"), body.result == ChallengeResult::Pass).await?;
+    let view =
+        confirm::complete_challenge(ctx, call.param("challenge_id"), body.result == ChallengeResult::Pass).await?;
     Ok(ApiResponse::ok(&serde_json::json!({ "challenge": view })))
 }

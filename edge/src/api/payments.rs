@@ -17,7 +17,10 @@ pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiErro
     let (limit, after) = super::paging(call.req)?;
     let status = match call.req.query_param("status") {
         None => None,
-        Some(s) => Some(PaymentStatus::parse(s).ok_or_else(|| ApiError::invalid("status", format!("Unknown payment status '{s}'.")))?),
+        Some(s) => Some(
+            PaymentStatus::parse(s)
+                .ok_or_else(|| ApiError::invalid("status", format!("Unknown payment status '{s}'.")))?,
+        ),
     };
     let page = payments::list(ctx, &call.caller()?.merchant.id, status, limit, after.as_deref()).await?;
     Ok(ApiResponse::ok(&page))

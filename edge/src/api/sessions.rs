@@ -23,7 +23,12 @@ pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiErro
     let (limit, after) = super::paging(call.req)?;
     let status = match call.req.query_param("status") {
         None => None,
-        Some(s) => Some(SessionStatus::parse(s).ok_or_else(|| ApiError::invalid("status", format!("Unknown status '{s}'. Use one of PENDING, PROCESSING, COMPLETED, EXPIRED, CANCELLED, FAILED.")))?),
+        Some(s) => Some(SessionStatus::parse(s).ok_or_else(|| {
+            ApiError::invalid(
+                "status",
+                format!("Unknown status '{s}'. Use one of PENDING, PROCESSING, COMPLETED, EXPIRED, CANCELLED, FAILED."),
+            )
+        })?),
     };
     let page = sessions::list(ctx, &call.caller()?.merchant.id, status, limit, after.as_deref()).await?;
     Ok(ApiResponse::ok(&page))

@@ -45,8 +45,13 @@ pub async fn deliveries(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, A
     let status = call.req.query_param("status");
     if let Some(s) = status.filter(|s| !deliveries::STATUSES.contains(s)) {
         let shown: String = s.chars().take(40).collect();
-        return Err(ApiError::invalid("status", format!("Unknown delivery status '{shown}'. Use one of {}.", deliveries::STATUSES.join(", "))));
+        return Err(ApiError::invalid(
+            "status",
+            format!("Unknown delivery status '{shown}'. Use one of {}.", deliveries::STATUSES.join(", ")),
+        ));
     }
-    let page = deliveries::for_endpoint(ctx, &call.caller()?.merchant.id, call.param("id"), status, limit, after.as_deref()).await?;
+    let page =
+        deliveries::for_endpoint(ctx, &call.caller()?.merchant.id, call.param("id"), status, limit, after.as_deref())
+            .await?;
     Ok(ApiResponse::ok(&page))
 }

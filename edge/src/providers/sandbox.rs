@@ -112,31 +112,52 @@ async fn vaulted(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, Api
     struct Op {
         outcome: String,
     }
-    let op: Option<Op> = query_one(ctx.db, stmt!("SELECT outcome FROM sandbox_operations WHERE reference = ?1", reference))
-        .await
-        .map_err(store::internal)?;
+    let op: Option<Op> =
+        query_one(ctx.db, stmt!("SELECT outcome FROM sandbox_operations WHERE reference = ?1", reference))
+            .await
+            .map_err(store::internal)?;
     Ok(op.and_then(|o| Scenario::decode(&o.outcome)))
 }
 
 /// One authorization attempt at the sandbox provider `provider`. `reference` identifies the attempt (our charge id)
 /// so a timed-out operation can be looked up later.
-pub async fn authorize(ctx: &Ctx<'_>, provider: &str, reference: &str, instrument: &Instrument<'_>, is_primary: bool, capture: bool) -> Result<ProviderResult, ApiError> {
+pub async fn authorize(
+    ctx: &Ctx<'_>,
+    provider: &str,
+    reference: &str,
+    instrument: &Instrument<'_>,
+    is_primary: bool,
+    capture: bool,
+) -> Result<ProviderResult, ApiError> {
     let scenario = match instrument {
         Instrument::Card(card) => scenario(&card.digits),
         Instrument::Vaulted(vault_ref) => vaulted(ctx, vault_ref).await?,
     };
     let Some(scenario) = scenario else {
-        return Ok(ProviderResult::Declined { code: "card_declined".into(), message: decline_message("card_declined").into() });
+        return Ok(ProviderResult::Declined {
+            code: "card_declined".into(),
+            message: decline_message("card_declined").into(),
+        });
     };
     Ok(match scenario {
         Scenario::Approve | Scenario::Challenge => ProviderResult::Approved { captured: capture },
-        Scenario::Decline(code) => ProviderResult::Declined { code: code.into(), message: decline_message(code).into() },
-        Scenario::PrimaryUnavailable if is_primary => ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") },
+        Scenario::Decline(code) => {
+            ProviderResult::Declined { code: code.into(), message: decline_message(code).into() }
+        }
+        Scenario::PrimaryUnavailable if is_primary => {
+            ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") }
+        }
         Scenario::PrimaryUnavailable => ProviderResult::Approved { captured: capture },
-        Scenario::AllUnavailable => ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") },
+        Scenario::AllUnavailable => {
+            ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") }
+        }
         Scenario::TimeoutThenApprove | Scenario::TimeoutThenDecline => {
             let settles = if scenario == Scenario::TimeoutThenApprove {
-                if capture { "approve" } else { "approve_hold" }
+                if capture {
+                    "approve"
+                } else {
+                    "approve_hold"
+                }
             } else {
                 "decline:card_declined"
             };
@@ -164,9 +185,10 @@ pub async fn lookup(ctx: &Ctx<'_>, reference: &str) -> Result<ProviderResult, Ap
         #[serde(deserialize_with = "crate::store::int")]
         resolve_at: i64,
     }
-    let op: Option<Op> = query_one(ctx.db, stmt!("SELECT outcome, resolve_at FROM sandbox_operations WHERE reference = ?1", reference))
-        .await
-        .map_err(store::internal)?;
+    let op: Option<Op> =
+        query_one(ctx.db, stmt!("SELECT outcome, resolve_at FROM sandbox_operations WHERE reference = ?1", reference))
+            .await
+            .map_err(store::internal)?;
     Ok(match op {
         // The provider never received the attempt (we stopped before the call): nothing was charged.
         None => ProviderResult::Unavailable { message: "The provider has no record of this attempt.".into() },
@@ -188,7 +210,19 @@ mod tests {
 
     #[test]
     fn every_design_card_has_a_scenario_and_others_have_none() {
-        for n in ["4242424242424242", "5555555555554444", "4000000000000002", "4000000000009995", "4000000000000069", "4000000000000127", "4000000000003220", "4000000000000119", "4000000000000218", "4000000000008013", "4000000000003014"] {
+        for n in [
+            "4242424242424242",
+            "5555555555554444",
+            "4000000000000002",
+            "4000000000009995",
+            "4000000000000069",
+            "4000000000000127",
+            "4000000000003220",
+            "4000000000000119",
+            "4000000000000218",
+            "4000000000008013",
+            "4000000000003014",
+        ] {
             assert!(scenario(n).is_some(), "{n}");
         }
         assert_eq!(scenario("4111111111111111"), None);
@@ -196,7 +230,13 @@ mod tests {
 
     #[test]
     fn scenarios_survive_the_vault() {
-        for s in [Scenario::Approve, Scenario::Decline("insufficient_funds"), Scenario::TimeoutThenDecline, Scenario::PrimaryUnavailable, Scenario::AllUnavailable] {
+        for s in [
+            Scenario::Approve,
+            Scenario::Decline("insufficient_funds"),
+            Scenario::TimeoutThenDecline,
+            Scenario::PrimaryUnavailable,
+            Scenario::AllUnavailable,
+        ] {
             assert_eq!(Scenario::decode(&s.encode()), Some(s));
         }
         assert_eq!(Scenario::Challenge.after_authentication(), Scenario::Approve);

@@ -11,8 +11,8 @@ use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::services::transitions::{cas, timeline, Target};
 use crate::services::{payments, sessions};
-use crate::store::{self, to_json_text};
 use crate::stmt;
+use crate::store::{self, to_json_text};
 use hsrc_shared::api::{
     CaptureMethod, CardDetails, ConfirmRequest, ConfirmResponse, ConfirmResult, NextAction, PaymentError, RedirectToUrl,
 };
@@ -28,7 +28,11 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     let card = card::validate_card(&req.payment_method.card, year, month)?;
     if session.livemode {
         // Live keys never reach the sandbox, and no live acquirer is wired in yet.
-        return Err(ApiError::card(codes::PROCESSING_ERROR, None, "No live payment provider is configured for this merchant."));
+        return Err(ApiError::card(
+            codes::PROCESSING_ERROR,
+            None,
+            "No live payment provider is configured for this merchant.",
+        ));
     }
     let scenario = sandbox::scenario(&card.digits).ok_or_else(|| {
         ApiError::invalid_code(codes::LIVE_CARD_IN_TEST_MODE, "payment_method[card][number]", "This is a test checkout: use one of the sandbox test cards. Real card numbers are refused and never stored.")
@@ -39,8 +43,10 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
 
     let merchant = auth::merchant_by_id(ctx, &session.merchant_id).await?.ok_or_else(ApiError::internal)?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
-    let session_to = session.status.next(SessionEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
-    let payment_to = payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
+    let session_to =
+        session.status.next(SessionEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
+    let payment_to =
+        payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
     let sequence = next_sequence(ctx, &payment.id).await?;
     let card_details = CardDetails {
         brand: card.brand.as_str().into(),
@@ -49,7 +55,13 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         exp_year: card.exp_year,
         fingerprint: Some(fingerprint(ctx, &merchant.id, &card)),
     };
-    crate::services::limits::check_card_testing(ctx, &merchant.id, card_details.fingerprint.as_deref().unwrap_or_default(), &session.id).await?;
+    crate::services::limits::check_card_testing(
+        ctx,
+        &merchant.id,
+        card_details.fingerprint.as_deref().unwrap_or_default(),
+        &session.id,
+    )
+    .await?;
     let needs_challenge = session.secure_mode || scenario == sandbox::Scenario::Challenge;
     let first_provider = merchant.providers.first().cloned().unwrap_or_else(|| sandbox::PRIMARY.into());
     let charge = ChargeRow {
@@ -69,26 +81,55 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     };
 
     // Batch 1: claim the session and the payment. Losers of a race stop here with nothing written.
-    let mut statements = cas(ctx, Target::session(&session), session_to.as_str(), vec![
-        ("payer", to_json_text(&payer).into()),
-        ("attempts", (session.attempts + 1).into()),
-    ]);
-    statements.extend(cas(ctx, Target::payment(&payment), payment_to.as_str(), vec![
-        ("card", to_json_text(&card_details).into()),
-        ("next_action", crate::platform::SqlValue::Null),
-        ("last_error", crate::platform::SqlValue::Null),
-    ]));
+    let mut statements = cas(
+        ctx,
+        Target::session(&session),
+        session_to.as_str(),
+        vec![("payer", to_json_text(&payer).into()), ("attempts", (session.attempts + 1).into())],
+    );
+    statements.extend(cas(
+        ctx,
+        Target::payment(&payment),
+        payment_to.as_str(),
+        vec![
+            ("card", to_json_text(&card_details).into()),
+            ("next_action", crate::platform::SqlValue::Null),
+            ("last_error", crate::platform::SqlValue::Null),
+        ],
+    ));
     statements.push(insert_charge(&charge));
     statements.push(timeline(ctx, "charge", &charge.id, None, charge.status.as_str()));
-    let mut session = SessionRow { status: session_to, version: session.version + 1, attempts: session.attempts + 1, payer: Some(payer), ..session };
-    let mut payment = PaymentRow { status: payment_to, version: payment.version + 1, card: Some(card_details), next_action: None, last_error: None, ..payment };
+    let mut session = SessionRow {
+        status: session_to,
+        version: session.version + 1,
+        attempts: session.attempts + 1,
+        payer: Some(payer),
+        ..session
+    };
+    let mut payment = PaymentRow {
+        status: payment_to,
+        version: payment.version + 1,
+        card: Some(card_details),
+        next_action: None,
+        last_error: None,
+        ..payment
+    };
 
     let mut outbox = Outbox::default();
     if needs_challenge {
         let challenge_id = ctx.new_id("chl");
-        let action = NextAction::RedirectUserToUrl { redirect_user_to_url: RedirectToUrl { url: format!("{}/checkout/3ds/{challenge_id}", ctx.config.public_origin) } };
+        let action = NextAction::RedirectUserToUrl {
+            redirect_user_to_url: RedirectToUrl {
+                url: format!("{}/checkout/3ds/{challenge_id}", ctx.config.public_origin),
+            },
+        };
         let to = payment.status.next(PaymentEvent::RequireAction)?;
-        statements.extend(cas(ctx, Target::payment(&payment), to.as_str(), vec![("next_action", to_json_text(&action).into())]));
+        statements.extend(cas(
+            ctx,
+            Target::payment(&payment),
+            to.as_str(),
+            vec![("next_action", to_json_text(&action).into())],
+        ));
         statements.push(stmt!(
             "INSERT INTO challenges (id, payment_id, charge_id, status, created_at, expires_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
             challenge_id.as_str(),
@@ -100,11 +141,16 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         statements.push(sandbox::vault_statement(ctx, &challenge_id, &scenario));
         payment = PaymentRow { status: to, version: payment.version + 1, next_action: Some(action), ..payment };
         let object = payments::api_object_with(ctx, &payment, &session, std::slice::from_ref(&charge)).await?;
-        outbox.push(ctx, event(types::PAYMENT_REQUIRES_ACTION, &session, serde_json::to_value(object).unwrap_or_default()));
+        outbox.push(
+            ctx,
+            event(types::PAYMENT_REQUIRES_ACTION, &session, serde_json::to_value(object).unwrap_or_default()),
+        );
     }
     statements.append(&mut outbox.statements);
     ctx.db.batch(statements).await.map_err(|e| match e {
-        crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, "This checkout session is already being paid."),
+        crate::platform::DbError::Conflict => {
+            ApiError::conflict(codes::SESSION_PROCESSING, "This checkout session is already being paid.")
+        }
         other => store::internal(other),
     })?;
     outbox.publish(ctx).await;
@@ -116,11 +162,21 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     drop(card);
     let view = sessions::view_of(&session, &payment, &merchant.name);
     let next_action = if payment.status == PaymentStatus::RequiresAction { payment.next_action.clone() } else { None };
-    Ok(ConfirmResponse { confirm_result: ConfirmResult { payment: payment.summary(), payment_next_action: next_action }, checkout_session: view })
+    Ok(ConfirmResponse {
+        confirm_result: ConfirmResult { payment: payment.summary(), payment_next_action: next_action },
+        checkout_session: view,
+    })
 }
 
 fn event<'a>(kind: &'static str, session: &'a SessionRow, object: serde_json::Value) -> NewEvent<'a> {
-    NewEvent { kind, merchant_id: &session.merchant_id, livemode: session.livemode, payment_id: Some(&session.payment_id), checkout_session_id: Some(&session.id), object }
+    NewEvent {
+        kind,
+        merchant_id: &session.merchant_id,
+        livemode: session.livemode,
+        payment_id: Some(&session.payment_id),
+        checkout_session_id: Some(&session.id),
+        object,
+    }
 }
 
 /// Keyed hash of the card number: the same card is recognisable within one merchant, useless anywhere else.
@@ -135,9 +191,12 @@ async fn next_sequence(ctx: &Ctx<'_>, payment_id: &str) -> Result<i64, ApiError>
         #[serde(deserialize_with = "crate::store::int")]
         n: i64,
     }
-    let n: Option<N> = query_one(ctx.db, stmt!("SELECT COALESCE(MAX(sequence), 0) AS n FROM charges WHERE payment_id = ?1", payment_id))
-        .await
-        .map_err(store::internal)?;
+    let n: Option<N> = query_one(
+        ctx.db,
+        stmt!("SELECT COALESCE(MAX(sequence), 0) AS n FROM charges WHERE payment_id = ?1", payment_id),
+    )
+    .await
+    .map_err(store::internal)?;
     Ok(n.map_or(0, |n| n.n) + 1)
 }
 
@@ -169,8 +228,15 @@ struct Attempt {
 
 /// Tries the merchant's providers in order from the one `first` is for; a retryable failure moves to the next
 /// provider as a new charge, anything else ends routing.
-async fn route(ctx: &Ctx<'_>, merchant: &Merchant, first: ChargeRow, instrument: &Instrument<'_>, capture_method: CaptureMethod) -> Result<(Vec<Attempt>, ProviderResult), ApiError> {
-    let providers = if merchant.providers.is_empty() { vec![sandbox::PRIMARY.to_string()] } else { merchant.providers.clone() };
+async fn route(
+    ctx: &Ctx<'_>,
+    merchant: &Merchant,
+    first: ChargeRow,
+    instrument: &Instrument<'_>,
+    capture_method: CaptureMethod,
+) -> Result<(Vec<Attempt>, ProviderResult), ApiError> {
+    let providers =
+        if merchant.providers.is_empty() { vec![sandbox::PRIMARY.to_string()] } else { merchant.providers.clone() };
     let start = providers.iter().position(|p| *p == first.provider).unwrap_or(0);
     let capture = capture_method == CaptureMethod::Automatic;
     let mut attempts: Vec<Attempt> = Vec::new();
@@ -214,8 +280,12 @@ fn apply_result(ctx: &Ctx<'_>, charge: &mut ChargeRow, result: &ProviderResult) 
     let (status, code, message) = match result {
         ProviderResult::Approved { captured: true } => (ChargeStatus::Succeeded, None, None),
         ProviderResult::Approved { captured: false } => (ChargeStatus::Authorized, None, None),
-        ProviderResult::Declined { code, message } => (ChargeStatus::Declined, Some(code.clone()), Some(message.clone())),
-        ProviderResult::Unavailable { message } => (ChargeStatus::Failed, Some("processing_error".to_string()), Some(message.clone())),
+        ProviderResult::Declined { code, message } => {
+            (ChargeStatus::Declined, Some(code.clone()), Some(message.clone()))
+        }
+        ProviderResult::Unavailable { message } => {
+            (ChargeStatus::Failed, Some("processing_error".to_string()), Some(message.clone()))
+        }
         ProviderResult::Pending => (ChargeStatus::Pending, None, None),
     };
     charge.status = status;
@@ -228,7 +298,13 @@ fn apply_result(ctx: &Ctx<'_>, charge: &mut ChargeRow, result: &ProviderResult) 
 
 /// Writes the outcome of routing: the charges, the payment's and the session's new states and their events, in one
 /// batch guarded by compare-and-set on both. Returns the new session and payment.
-async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempts: Vec<Attempt>, result: ProviderResult) -> Result<(SessionRow, PaymentRow), ApiError> {
+async fn settle(
+    ctx: &Ctx<'_>,
+    session: SessionRow,
+    payment: PaymentRow,
+    attempts: Vec<Attempt>,
+    result: ProviderResult,
+) -> Result<(SessionRow, PaymentRow), ApiError> {
     let mut statements = Vec::new();
     for a in &attempts {
         statements.extend(write_charge(ctx, &a.charge, a.stored_status));
@@ -246,15 +322,29 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
 
     let (payment_event, last_error) = match &result {
         ProviderResult::Pending => {
-            ctx.db.batch(statements).await.map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time."))?;
+            ctx.db
+                .batch(statements)
+                .await
+                .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time."))?;
             return Ok((session, payment));
         }
         ProviderResult::Approved { captured: true } => (PaymentEvent::Succeed, None),
         ProviderResult::Approved { captured: false } => (PaymentEvent::Authorize, None),
-        ProviderResult::Declined { code, message } => (PaymentEvent::RequirePaymentMethod, Some(PaymentError { code: codes::CARD_DECLINED.into(), decline_code: Some(code.clone()), message: message.clone() })),
+        ProviderResult::Declined { code, message } => (
+            PaymentEvent::RequirePaymentMethod,
+            Some(PaymentError {
+                code: codes::CARD_DECLINED.into(),
+                decline_code: Some(code.clone()),
+                message: message.clone(),
+            }),
+        ),
         ProviderResult::Unavailable { .. } => (
             PaymentEvent::RequirePaymentMethod,
-            Some(PaymentError { code: codes::PROCESSING_ERROR.into(), decline_code: Some("processing_error".into()), message: sandbox::decline_message("processing_error").into() }),
+            Some(PaymentError {
+                code: codes::PROCESSING_ERROR.into(),
+                decline_code: Some("processing_error".into()),
+                message: sandbox::decline_message("processing_error").into(),
+            }),
         ),
     };
     let mut payment_to = payment.status.next(payment_event)?;
@@ -272,17 +362,31 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
     let mut version = payment.version;
     let mut from = payment.status;
     for step in &payment_steps {
-        statements.extend(cas(ctx, Target { status: from.as_str(), version, ..Target::payment(&payment) }, step.as_str(), vec![
-            ("last_error", last_error.as_ref().map(to_json_text).into()),
-            ("next_action", crate::platform::SqlValue::Null),
-            ("amount_captured", captured.into()),
-        ]));
+        statements.extend(cas(
+            ctx,
+            Target { status: from.as_str(), version, ..Target::payment(&payment) },
+            step.as_str(),
+            vec![
+                ("last_error", last_error.as_ref().map(to_json_text).into()),
+                ("next_action", crate::platform::SqlValue::Null),
+                ("amount_captured", captured.into()),
+            ],
+        ));
         version += 1;
         from = *step;
     }
     statements.extend(cas(ctx, Target::session(&session), session_to.as_str(), vec![]));
-    let session_after = SessionRow { status: session_to, version: session.version + 1, updated_at: ctx.now_ms(), ..session };
-    let payment_after = PaymentRow { status: payment_to, version, amount_captured: captured, last_error, next_action: None, updated_at: ctx.now_ms(), ..payment };
+    let session_after =
+        SessionRow { status: session_to, version: session.version + 1, updated_at: ctx.now_ms(), ..session };
+    let payment_after = PaymentRow {
+        status: payment_to,
+        version,
+        amount_captured: captured,
+        last_error,
+        next_action: None,
+        updated_at: ctx.now_ms(),
+        ..payment
+    };
 
     let mut outbox = Outbox::default();
     for a in &attempts {
@@ -294,7 +398,9 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
         };
         outbox.push(ctx, event(kind, &session_after, serde_json::to_value(a.charge.to_api()).unwrap_or_default()));
     }
-    let payment_object = serde_json::to_value(payments::api_object_with(ctx, &payment_after, &session_after, &all_charges).await?).unwrap_or_default();
+    let payment_object =
+        serde_json::to_value(payments::api_object_with(ctx, &payment_after, &session_after, &all_charges).await?)
+            .unwrap_or_default();
     let session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
     match payment_to {
         PaymentStatus::Succeeded => outbox.push(ctx, event(types::PAYMENT_SUCCEEDED, &session_after, payment_object)),
@@ -308,7 +414,10 @@ async fn settle(ctx: &Ctx<'_>, session: SessionRow, payment: PaymentRow, attempt
         _ => {}
     }
     statements.append(&mut outbox.statements);
-    ctx.db.batch(statements).await.map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
+    ctx.db
+        .batch(statements)
+        .await
+        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
     outbox.publish(ctx).await;
     Ok((session_after, payment_after))
 }
@@ -359,9 +468,12 @@ struct ChallengeRow {
 }
 
 async fn load_challenge(ctx: &Ctx<'_>, id: &str) -> Result<ChallengeRow, ApiError> {
-    let row: Option<ChallengeRow> = query_one(ctx.db, stmt!("SELECT id, payment_id, charge_id, status, expires_at FROM challenges WHERE id = ?1", id))
-        .await
-        .map_err(store::internal)?;
+    let row: Option<ChallengeRow> = query_one(
+        ctx.db,
+        stmt!("SELECT id, payment_id, charge_id, status, expires_at FROM challenges WHERE id = ?1", id),
+    )
+    .await
+    .map_err(store::internal)?;
     row.ok_or_else(|| ApiError::not_found("3DS challenge", id))
 }
 
@@ -369,7 +481,11 @@ pub async fn challenge_view(ctx: &Ctx<'_>, id: &str) -> Result<ChallengeView, Ap
     let challenge = load_challenge(ctx, id).await?;
     let payment = payments::load_row(ctx, &challenge.payment_id).await?;
     let merchant = auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)?;
-    let status = if challenge.status == "pending" && ctx.now_ms() >= challenge.expires_at { "abandoned".to_string() } else { challenge.status };
+    let status = if challenge.status == "pending" && ctx.now_ms() >= challenge.expires_at {
+        "abandoned".to_string()
+    } else {
+        challenge.status
+    };
     Ok(ChallengeView {
         id: challenge.id,
         status,
@@ -392,19 +508,48 @@ pub async fn challenge_merchant(ctx: &Ctx<'_>, id: &str) -> Result<Merchant, Api
 pub async fn complete_challenge(ctx: &Ctx<'_>, id: &str, passed: bool) -> Result<ChallengeView, ApiError> {
     let challenge = load_challenge(ctx, id).await?;
     if challenge.status != "pending" {
-        return Err(ApiError::conflict(codes::STATE_CONFLICT, format!("This 3DS challenge is already {}.", challenge.status)));
+        return Err(ApiError::conflict(
+            codes::STATE_CONFLICT,
+            format!("This 3DS challenge is already {}.", challenge.status),
+        ));
     }
     let expired = ctx.now_ms() >= challenge.expires_at;
-    resolve_challenge(ctx, challenge, passed && !expired, if expired { "abandoned" } else if passed { "passed" } else { "failed" }).await?;
+    resolve_challenge(
+        ctx,
+        challenge,
+        passed && !expired,
+        if expired {
+            "abandoned"
+        } else if passed {
+            "passed"
+        } else {
+            "failed"
+        },
+    )
+    .await?;
     challenge_view(ctx, id).await
 }
 
-async fn resolve_challenge(ctx: &Ctx<'_>, challenge: ChallengeRow, passed: bool, outcome: &str) -> Result<(), ApiError> {
+async fn resolve_challenge(
+    ctx: &Ctx<'_>,
+    challenge: ChallengeRow,
+    passed: bool,
+    outcome: &str,
+) -> Result<(), ApiError> {
     let payment = payments::load_row(ctx, &challenge.payment_id).await?;
     let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
-    let charge = payments::charges(ctx, &payment.id).await?.into_iter().find(|c| c.id == challenge.charge_id).ok_or_else(ApiError::internal)?;
+    let charge = payments::charges(ctx, &payment.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == challenge.charge_id)
+        .ok_or_else(ApiError::internal)?;
     let mark = vec![
-        stmt!("UPDATE challenges SET status = ?1, resolved_at = ?2 WHERE id = ?3 AND status = 'pending'", outcome, ctx.now_ms(), challenge.id.as_str()),
+        stmt!(
+            "UPDATE challenges SET status = ?1, resolved_at = ?2 WHERE id = ?3 AND status = 'pending'",
+            outcome,
+            ctx.now_ms(),
+            challenge.id.as_str()
+        ),
         Stmt::cas_guard(),
     ];
     let conflict = |e| store::conflict_or_internal(e, "This 3DS challenge was completed at the same time.");
@@ -414,19 +559,35 @@ async fn resolve_challenge(ctx: &Ctx<'_>, challenge: ChallengeRow, passed: bool,
         ctx.db.batch(mark).await.map_err(conflict)?;
         let mut declined = charge.clone();
         declined.latency_ms = Some(ctx.now_ms() - charge.created_at);
-        apply_result(ctx, &mut declined, &ProviderResult::Declined { code: "authentication_failed".into(), message: sandbox::decline_message("authentication_failed").into() });
+        apply_result(
+            ctx,
+            &mut declined,
+            &ProviderResult::Declined {
+                code: "authentication_failed".into(),
+                message: sandbox::decline_message("authentication_failed").into(),
+            },
+        );
         let attempts = vec![Attempt { charge: declined, stored_status: Some(charge.status) }];
-        let result = ProviderResult::Declined { code: "authentication_failed".into(), message: sandbox::decline_message("authentication_failed").into() };
+        let result = ProviderResult::Declined {
+            code: "authentication_failed".into(),
+            message: sandbox::decline_message("authentication_failed").into(),
+        };
         settle(ctx, session, payment, attempts, result).await?;
         return Ok(());
     }
     let to = payment.status.next(PaymentEvent::ActionCompleted)?;
     let mut statements = mark;
-    statements.extend(cas(ctx, Target::payment(&payment), to.as_str(), vec![("next_action", crate::platform::SqlValue::Null)]));
+    statements.extend(cas(
+        ctx,
+        Target::payment(&payment),
+        to.as_str(),
+        vec![("next_action", crate::platform::SqlValue::Null)],
+    ));
     ctx.db.batch(statements).await.map_err(conflict)?;
     let payment = PaymentRow { status: to, version: payment.version + 1, next_action: None, ..payment };
     let merchant = auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)?;
-    let (attempts, result) = route(ctx, &merchant, charge, &Instrument::Vaulted(&challenge.id), session.capture_method).await?;
+    let (attempts, result) =
+        route(ctx, &merchant, charge, &Instrument::Vaulted(&challenge.id), session.capture_method).await?;
     settle(ctx, session, payment, attempts, result).await?;
     Ok(())
 }
@@ -451,7 +612,8 @@ pub async fn reconcile_if_waiting(ctx: &Ctx<'_>, session: SessionRow) -> Result<
 }
 
 async fn reconcile_pending_charges(ctx: &Ctx<'_>, session: &SessionRow, payment: &PaymentRow) -> Result<(), ApiError> {
-    let waiting: Vec<ChargeRow> = payments::charges(ctx, &payment.id).await?.into_iter().filter(|c| c.status == ChargeStatus::Pending).collect();
+    let waiting: Vec<ChargeRow> =
+        payments::charges(ctx, &payment.id).await?.into_iter().filter(|c| c.status == ChargeStatus::Pending).collect();
     let Some(charge) = waiting.into_iter().last() else { return Ok(()) };
     let result = sandbox::lookup(ctx, charge.provider_reference.as_deref().unwrap_or(&charge.id)).await?;
     if result == ProviderResult::Pending {

@@ -45,7 +45,11 @@ pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
 
 pub async fn claim(ctx: &Ctx<'_>, scope: &str, key: &str, hash: &str) -> Result<Claim, ApiError> {
     if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_control()) {
-        return Err(ApiError::invalid_code(codes::IDEMPOTENCY_KEY_INVALID, "Idempotency-Key", format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} printable characters.")));
+        return Err(ApiError::invalid_code(
+            codes::IDEMPOTENCY_KEY_INVALID,
+            "Idempotency-Key",
+            format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} printable characters."),
+        ));
     }
     let now = ctx.now_ms();
     let inserted = ctx
@@ -73,7 +77,12 @@ pub async fn claim(ctx: &Ctx<'_>, scope: &str, key: &str, hash: &str) -> Result<
     .map_err(store::internal)?;
     let Some(record) = record else { return Ok(Claim::Run) };
     if record.request_hash != hash {
-        return Err(ApiError::new(422, ErrorType::IdempotencyError, codes::IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was already used with a different request. Use a new key for a new request."));
+        return Err(ApiError::new(
+            422,
+            ErrorType::IdempotencyError,
+            codes::IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was already used with a different request. Use a new key for a new request.",
+        ));
     }
     match (record.state.as_str(), record.response_status, record.response_body) {
         ("done", Some(status), Some(sealed)) => {
@@ -81,12 +90,20 @@ pub async fn claim(ctx: &Ctx<'_>, scope: &str, key: &str, hash: &str) -> Result<
             let body = crate::sealed::open(ctx, &sealed).ok_or_else(ApiError::internal)?;
             Ok(Claim::Replay(ApiResponse {
                 status: status as u16,
-                headers: vec![("content-type".into(), "application/json".into()), ("idempotent-replayed".into(), "true".into())],
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("idempotent-replayed".into(), "true".into()),
+                ],
                 body,
             }))
         }
         _ if now - record.locked_at > STALE_IN_FLIGHT_MS => take_over(ctx, scope, key, record.locked_at).await,
-        _ => Err(ApiError::new(409, ErrorType::IdempotencyError, codes::IDEMPOTENCY_KEY_IN_FLIGHT, "A request with this Idempotency-Key is still being processed. Retry in a moment.")),
+        _ => Err(ApiError::new(
+            409,
+            ErrorType::IdempotencyError,
+            codes::IDEMPOTENCY_KEY_IN_FLIGHT,
+            "A request with this Idempotency-Key is still being processed. Retry in a moment.",
+        )),
     }
 }
 
@@ -105,7 +122,12 @@ async fn take_over(ctx: &Ctx<'_>, scope: &str, key: &str, locked_at: i64) -> Res
     if changed.first().copied().unwrap_or(0) == 1 {
         Ok(Claim::Run)
     } else {
-        Err(ApiError::new(409, ErrorType::IdempotencyError, codes::IDEMPOTENCY_KEY_IN_FLIGHT, "A request with this Idempotency-Key is still being processed. Retry in a moment."))
+        Err(ApiError::new(
+            409,
+            ErrorType::IdempotencyError,
+            codes::IDEMPOTENCY_KEY_IN_FLIGHT,
+            "A request with this Idempotency-Key is still being processed. Retry in a moment.",
+        ))
     }
 }
 
@@ -129,6 +151,9 @@ pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, response: &ApiRespons
 
 /// Drops expired keys (scheduled job).
 pub async fn purge_expired(ctx: &Ctx<'_>) -> Result<(), ApiError> {
-    ctx.db.batch(vec![stmt!("DELETE FROM idempotency_keys WHERE expires_at <= ?1", ctx.now_ms())]).await.map_err(store::internal)?;
+    ctx.db
+        .batch(vec![stmt!("DELETE FROM idempotency_keys WHERE expires_at <= ?1", ctx.now_ms())])
+        .await
+        .map_err(store::internal)?;
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use crate::auth::Caller;
 use crate::platform::{query_one, Ctx, Stmt};
-use crate::store;
 use crate::stmt;
+use crate::store;
 use hsrc_shared::{codes, crypto, ApiError};
 use serde::{Deserialize, Serialize};
 
@@ -44,19 +44,34 @@ pub struct RetiredKey {
     pub expires_at: i64,
 }
 
-pub async fn roll(ctx: &Ctx<'_>, caller: &Caller, presented_key: &str, req: RollRequest) -> Result<RolledKey, ApiError> {
+pub async fn roll(
+    ctx: &Ctx<'_>,
+    caller: &Caller,
+    presented_key: &str,
+    req: RollRequest,
+) -> Result<RolledKey, ApiError> {
     let grace_s = req.expires_in.unwrap_or(0);
     if !(0..=MAX_GRACE_S).contains(&grace_s) {
-        return Err(ApiError::invalid("expires_in", format!("expires_in must be between 0 and {MAX_GRACE_S} seconds.")));
+        return Err(ApiError::invalid(
+            "expires_in",
+            format!("expires_in must be between 0 and {MAX_GRACE_S} seconds."),
+        ));
     }
     let old_hash = crypto::sha256_hex(presented_key.as_bytes());
     #[derive(Deserialize)]
     struct Old {
         id: String,
     }
-    let old: Option<Old> = query_one(ctx.db, stmt!("SELECT id FROM api_keys WHERE key_hash = ?1 AND merchant_id = ?2 AND kind = 'secret'", old_hash.as_str(), caller.merchant.id.as_str()))
-        .await
-        .map_err(store::internal)?;
+    let old: Option<Old> = query_one(
+        ctx.db,
+        stmt!(
+            "SELECT id FROM api_keys WHERE key_hash = ?1 AND merchant_id = ?2 AND kind = 'secret'",
+            old_hash.as_str(),
+            caller.merchant.id.as_str()
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
     let old = old.ok_or_else(ApiError::internal)?;
 
     let mode = if caller.merchant.livemode { "live" } else { "test" };
@@ -92,7 +107,10 @@ pub async fn roll(ctx: &Ctx<'_>, caller: &Caller, presented_key: &str, req: Roll
         .await
         .map_err(|e| store::conflict_or_internal(e, "This key has already been rolled; use the key that replaced it."))
         .map_err(|e| if e.status == 409 { ApiError::conflict(codes::STATE_CONFLICT, e.message) } else { e })?;
-    crate::log::info("api_key.rolled", &format!("{} merchant={} old={} new={} grace_s={grace_s}", ctx.request_id, caller.merchant.id, old.id, id));
+    crate::log::info(
+        "api_key.rolled",
+        &format!("{} merchant={} old={} new={} grace_s={grace_s}", ctx.request_id, caller.merchant.id, old.id, id),
+    );
     Ok(RolledKey {
         id,
         object: "api_key".into(),

@@ -5,8 +5,8 @@
 use crate::platform::{query_one, Ctx, LimitBucket, Stmt};
 use crate::router::{Access, Call, Op};
 use crate::services::records::PaymentRow;
-use crate::store;
 use crate::stmt;
+use crate::store;
 use hsrc_shared::{codes, crypto, ApiError, ErrorType};
 use serde::Deserialize;
 
@@ -24,7 +24,8 @@ fn bucket(op: Op, access: Access, call: &Call<'_>) -> Option<(LimitBucket, Strin
         (_, Access::Token) => Some((LimitBucket::Payer, hashed(call.param("token")))),
         (_, Access::Secret) => {
             let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
-            let bucket = if key.starts_with("sk_live_") { LimitBucket::SecretKeyLive } else { LimitBucket::SecretKeyTest };
+            let bucket =
+                if key.starts_with("sk_live_") { LimitBucket::SecretKeyLive } else { LimitBucket::SecretKeyTest };
             Some((bucket, hashed(key)))
         }
         _ => None,
@@ -51,7 +52,12 @@ pub async fn check_route(ctx: &Ctx<'_>, op: Op, access: Access, call: &Call<'_>)
         LimitBucket::SecretKeyLive | LimitBucket::SecretKeyTest => "requests with this API key",
     };
     Err(Limited {
-        error: ApiError::new(429, ErrorType::RateLimitError, codes::RATE_LIMITED, format!("Too many {what}. Retry after {retry_after} seconds.")),
+        error: ApiError::new(
+            429,
+            ErrorType::RateLimitError,
+            codes::RATE_LIMITED,
+            format!("Too many {what}. Retry after {retry_after} seconds."),
+        ),
         retry_after_s: retry_after.max(1),
     })
 }
@@ -71,18 +77,30 @@ struct Count {
 
 /// Refuses a confirm when this card, or this session, has been declined too often: the sign of card testing.
 /// Runs before the session is claimed, so a refused attempt spends nothing and reaches no provider.
-pub async fn check_card_testing(ctx: &Ctx<'_>, merchant_id: &str, fingerprint: &str, session_id: &str) -> Result<(), ApiError> {
+pub async fn check_card_testing(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    fingerprint: &str,
+    session_id: &str,
+) -> Result<(), ApiError> {
     let since = ctx.now_ms() - CARD_WINDOW_MS;
     let card: Option<Count> = query_one(
         ctx.db,
-        stmt!("SELECT COUNT(*) AS n FROM card_declines WHERE merchant_id = ?1 AND fingerprint = ?2 AND created_at >= ?3", merchant_id, fingerprint, since),
+        stmt!(
+            "SELECT COUNT(*) AS n FROM card_declines WHERE merchant_id = ?1 AND fingerprint = ?2 AND created_at >= ?3",
+            merchant_id,
+            fingerprint,
+            since
+        ),
     )
     .await
     .map_err(store::internal)?;
-    let session: Option<Count> = query_one(ctx.db, stmt!("SELECT COUNT(*) AS n FROM card_declines WHERE checkout_session_id = ?1", session_id))
-        .await
-        .map_err(store::internal)?;
-    let blocked = card.is_some_and(|c| c.n >= CARD_MAX_DECLINES) || session.is_some_and(|s| s.n >= SESSION_MAX_DECLINES);
+    let session: Option<Count> =
+        query_one(ctx.db, stmt!("SELECT COUNT(*) AS n FROM card_declines WHERE checkout_session_id = ?1", session_id))
+            .await
+            .map_err(store::internal)?;
+    let blocked =
+        card.is_some_and(|c| c.n >= CARD_MAX_DECLINES) || session.is_some_and(|s| s.n >= SESSION_MAX_DECLINES);
     if blocked {
         return Err(ApiError::card(
             codes::CARD_DECLINED,

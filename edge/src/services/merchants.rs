@@ -8,7 +8,16 @@ fn quote(s: &str) -> String {
 
 /// SQL that creates (or keeps) a merchant and its key pair. Keys are stored only as SHA-256 hashes.
 #[allow(clippy::too_many_arguments)]
-pub fn seed_sql(id: &str, name: &str, livemode: bool, hosts: &[&str], origins: &[&str], secret_key: &str, publishable_key: &str, now_ms: i64) -> String {
+pub fn seed_sql(
+    id: &str,
+    name: &str,
+    livemode: bool,
+    hosts: &[&str],
+    origins: &[&str],
+    secret_key: &str,
+    publishable_key: &str,
+    now_ms: i64,
+) -> String {
     let hosts = serde_json::to_string(hosts).unwrap_or_default();
     let origins = serde_json::to_string(origins).unwrap_or_default();
     let live = i64::from(livemode);

@@ -41,7 +41,10 @@ pub enum Term {
     Email(String),
     OrderIdOrLast4(String),
     OrderId(String),
-    Metadata { key: String, value: String },
+    Metadata {
+        key: String,
+        value: String,
+    },
 }
 
 impl Term {
@@ -106,7 +109,11 @@ pub fn classify(q: &str) -> Result<Term, ApiError> {
     if let Some((key, value)) = q.split_once(':') {
         let (key, value) = (key.trim(), value.trim());
         if is_metadata_key(key) && !value.is_empty() {
-            return Ok(if key == "order_id" { Term::OrderId(value.to_string()) } else { Term::Metadata { key: key.to_string(), value: value.to_string() } });
+            return Ok(if key == "order_id" {
+                Term::OrderId(value.to_string())
+            } else {
+                Term::Metadata { key: key.to_string(), value: value.to_string() }
+            });
         }
     }
     if q.contains('@') {
@@ -148,10 +155,15 @@ pub fn parse_bound(value: &str, param: &str, end: bool) -> Result<i64, ApiError>
     }
     let parts: Vec<&str> = v.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return Err(invalid()) };
-    if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return Err(invalid());
     }
-    let (year, month, day) = (y.parse::<i64>().map_err(|_| invalid())?, m.parse::<i64>().map_err(|_| invalid())?, d.parse::<i64>().map_err(|_| invalid())?);
+    let (year, month, day) = (
+        y.parse::<i64>().map_err(|_| invalid())?,
+        m.parse::<i64>().map_err(|_| invalid())?,
+        d.parse::<i64>().map_err(|_| invalid())?,
+    );
     if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return Err(invalid());
     }
@@ -172,7 +184,11 @@ pub struct SearchParams {
 
 impl SearchParams {
     /// Reads `q`, `status` (session), `payment_status`, `from`, `to` through `get`; paging comes from the caller.
-    pub fn from_query<'a>(get: impl Fn(&str) -> Option<&'a str>, limit: u32, starting_after: Option<String>) -> Result<Self, ApiError> {
+    pub fn from_query<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+        limit: u32,
+        starting_after: Option<String>,
+    ) -> Result<Self, ApiError> {
         let status = get("status")
             .filter(|s| !s.is_empty())
             .map(|s| {
@@ -198,7 +214,15 @@ impl SearchParams {
                 return Err(ApiError::invalid("to", "to must be after from."));
             }
         }
-        Ok(Self { term: classify(get("q").unwrap_or(""))?, status, payment_status, from_ms, to_ms, limit, starting_after })
+        Ok(Self {
+            term: classify(get("q").unwrap_or(""))?,
+            status,
+            payment_status,
+            from_ms,
+            to_ms,
+            limit,
+            starting_after,
+        })
     }
 }
 
@@ -274,7 +298,9 @@ fn selection(term: &Term) -> Selection {
 /// matches cost, not a walk of the merchant's list; without a term the list is walked newest first by index.
 pub fn search_statement(merchant_id: &str, p: &SearchParams) -> Stmt {
     let (from, condition, term_params) = match selection(&p.term) {
-        Selection::Ids(ids, params) => (format!("({ids}) m CROSS JOIN checkout_sessions s ON s.id = m.id"), "1 = 1".to_string(), params),
+        Selection::Ids(ids, params) => {
+            (format!("({ids}) m CROSS JOIN checkout_sessions s ON s.id = m.id"), "1 = 1".to_string(), params)
+        }
         Selection::Condition(condition, params) => ("checkout_sessions s".to_string(), condition, params),
     };
     let sql = format!(
@@ -304,7 +330,8 @@ pub fn search_statement(merchant_id: &str, p: &SearchParams) -> Stmt {
 }
 
 pub async fn search(ctx: &Ctx<'_>, merchant_id: &str, params: &SearchParams) -> Result<OpsSearchResult, ApiError> {
-    let rows: Vec<SearchRow> = query_as(ctx.db, search_statement(merchant_id, params)).await.map_err(store::internal)?;
+    let rows: Vec<SearchRow> =
+        query_as(ctx.db, search_statement(merchant_id, params)).await.map_err(store::internal)?;
     let items: Vec<OpsRow> = rows
         .into_iter()
         .map(|r| OpsRow {
@@ -325,7 +352,13 @@ pub async fn search(ctx: &Ctx<'_>, merchant_id: &str, params: &SearchParams) -> 
         })
         .collect();
     let page = sessions::page(items, params.limit, |r: &OpsRow| r.session_id.clone());
-    Ok(OpsSearchResult { object: "list".into(), matched_by: params.term.matched_by(), data: page.data, has_more: page.has_more, next_cursor: page.next_cursor })
+    Ok(OpsSearchResult {
+        object: "list".into(),
+        matched_by: params.term.matched_by(),
+        data: page.data,
+        has_more: page.has_more,
+        next_cursor: page.next_cursor,
+    })
 }
 
 // ---- masking -------------------------------------------------------------------------------------------------
@@ -399,7 +432,9 @@ pub fn paid_verdict(session: SessionStatus, payment: PaymentStatus) -> PaidVerdi
         PaymentStatus::Created | PaymentStatus::RequiresPaymentMethod => match session {
             SessionStatus::Pending => PaidVerdict::AwaitingPayer,
             SessionStatus::Processing => PaidVerdict::InProgress,
-            SessionStatus::Completed | SessionStatus::Expired | SessionStatus::Cancelled | SessionStatus::Failed => PaidVerdict::NotPaid,
+            SessionStatus::Completed | SessionStatus::Expired | SessionStatus::Cancelled | SessionStatus::Failed => {
+                PaidVerdict::NotPaid
+            }
         },
         PaymentStatus::Cancelled | PaymentStatus::Failed => PaidVerdict::NotPaid,
     }
@@ -409,7 +444,8 @@ pub fn paid_verdict(session: SessionStatus, payment: PaymentStatus) -> PaidVerdi
 /// any (one state change writes its events together) and at every delivery of those.
 pub fn notified_verdict(events: &[OpsEvent]) -> (NotifiedVerdict, Vec<String>, Option<i64>, Option<i64>) {
     let Some(last) = events.last() else { return (NotifiedVerdict::NoEvents, vec![], None, None) };
-    let latest: Vec<&OpsEvent> = events.iter().filter(|e| e.request_id.is_some() && e.request_id == last.request_id).collect();
+    let latest: Vec<&OpsEvent> =
+        events.iter().filter(|e| e.request_id.is_some() && e.request_id == last.request_id).collect();
     let latest = if latest.is_empty() { vec![last] } else { latest };
     let types = latest.iter().map(|e| e.kind.clone()).collect();
     let at = latest.iter().map(|e| e.created_at_ms).max();
@@ -483,7 +519,12 @@ fn route_positions(charges: &[ChargeRow]) -> Vec<u32> {
     charges
         .iter()
         .enumerate()
-        .map(|(i, c)| 1 + charges[..i].iter().filter(|earlier| earlier.request_id.is_some() && earlier.request_id == c.request_id).count() as u32)
+        .map(|(i, c)| {
+            1 + charges[..i]
+                .iter()
+                .filter(|earlier| earlier.request_id.is_some() && earlier.request_id == c.request_id)
+                .count() as u32
+        })
         .collect()
 }
 
@@ -649,8 +690,20 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
     let endpoints = endpoint_ids
         .iter()
         .map(|id| match endpoint_rows.iter().find(|w| w.id == *id) {
-            Some(w) => OpsEndpoint { id: w.id.clone(), url: hide_query(&w.url), status: w.status.clone(), disabled_reason: w.disabled_reason.clone(), consecutive_failures: w.consecutive_failures },
-            None => OpsEndpoint { id: (*id).to_string(), url: String::new(), status: "deleted".into(), disabled_reason: None, consecutive_failures: 0 },
+            Some(w) => OpsEndpoint {
+                id: w.id.clone(),
+                url: hide_query(&w.url),
+                status: w.status.clone(),
+                disabled_reason: w.disabled_reason.clone(),
+                consecutive_failures: w.consecutive_failures,
+            },
+            None => OpsEndpoint {
+                id: (*id).to_string(),
+                url: String::new(),
+                status: "deleted".into(),
+                disabled_reason: None,
+                consecutive_failures: 0,
+            },
         })
         .collect();
 
@@ -670,7 +723,8 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
         cancelled_by: cancelled_by.filter(|_| session.status == SessionStatus::Cancelled),
     };
     let actions = OpsActions {
-        cancel_session: session.status.next(SessionEvent::Cancel).is_ok() && payment.status.next(PaymentEvent::Cancel).is_ok(),
+        cancel_session: session.status.next(SessionEvent::Cancel).is_ok()
+            && payment.status.next(PaymentEvent::Cancel).is_ok(),
         capture_payment: payment.status.next(PaymentEvent::Capture).is_ok(),
         void_payment: payment.status == PaymentStatus::Authorized,
     };
@@ -682,11 +736,25 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
         actions,
         timeline: transitions
             .into_iter()
-            .map(|t| TimelineEntry { entity: t.entity, entity_id: t.entity_id, from_status: t.from_status, to_status: t.to_status, request_id: t.request_id, at_ms: t.created_at })
+            .map(|t| TimelineEntry {
+                entity: t.entity,
+                entity_id: t.entity_id,
+                from_status: t.from_status,
+                to_status: t.to_status,
+                request_id: t.request_id,
+                at_ms: t.created_at,
+            })
             .collect(),
         challenges: challenges
             .into_iter()
-            .map(|c| OpsChallenge { id: c.id, charge_id: c.charge_id, status: c.status, created_at_ms: c.created_at, expires_at_ms: c.expires_at, resolved_at_ms: c.resolved_at })
+            .map(|c| OpsChallenge {
+                id: c.id,
+                charge_id: c.charge_id,
+                status: c.status,
+                created_at_ms: c.created_at,
+                expires_at_ms: c.expires_at,
+                resolved_at_ms: c.resolved_at,
+            })
             .collect(),
         events: ops_events,
         endpoints,
@@ -708,7 +776,10 @@ mod tests {
         assert_eq!(classify("job_abc").unwrap(), Term::RequestId("job_abc".into()));
         let delivery = format!("dlv_{}", "a".repeat(48));
         assert_eq!(classify(&delivery).unwrap(), Term::DeliveryId(delivery.clone()));
-        assert_eq!(classify("dlv_0123456789abcdef01234567").unwrap(), Term::RequestId("dlv_0123456789abcdef01234567".into()));
+        assert_eq!(
+            classify("dlv_0123456789abcdef01234567").unwrap(),
+            Term::RequestId("dlv_0123456789abcdef01234567".into())
+        );
         assert_eq!(classify("Ayse@Example.COM").unwrap(), Term::Email("ayse@example.com".into()));
         assert_eq!(classify("4242").unwrap(), Term::OrderIdOrLast4("4242".into()));
         assert_eq!(classify("ord_123").unwrap(), Term::OrderId("ord_123".into()));
@@ -723,7 +794,10 @@ mod tests {
     #[test]
     fn tokens_and_oversized_terms_are_refused() {
         let e = classify("cst_AbCdEf0123456789").unwrap_err();
-        assert_eq!((e.status, e.code.as_str(), e.param.as_deref()), (400, hsrc_shared::codes::PARAMETER_INVALID, Some("q")));
+        assert_eq!(
+            (e.status, e.code.as_str(), e.param.as_deref()),
+            (400, hsrc_shared::codes::PARAMETER_INVALID, Some("q"))
+        );
         assert!(!e.message.contains("AbCdEf"), "the token is not echoed");
         assert_eq!(classify(&"x".repeat(201)).unwrap_err().status, 400);
         assert_eq!(classify("a\u{7}b").unwrap_err().status, 400);
@@ -794,11 +868,21 @@ mod tests {
     fn notified_verdict_looks_at_the_latest_change_only() {
         assert_eq!(notified_verdict(&[]).0, NotifiedVerdict::NoEvents);
         // An old failed delivery does not matter once the latest change was delivered.
-        let events = [event("charge.declined", "req_a", &["failed"]), event("payment.succeeded", "req_b", &["succeeded"]), event("checkout_session.completed", "req_b", &["succeeded"])];
+        let events = [
+            event("charge.declined", "req_a", &["failed"]),
+            event("payment.succeeded", "req_b", &["succeeded"]),
+            event("checkout_session.completed", "req_b", &["succeeded"]),
+        ];
         let (v, types, _, delivered) = notified_verdict(&events);
         assert_eq!((v, types.len(), delivered), (NotifiedVerdict::Delivered, 2, Some(5)));
-        assert_eq!(notified_verdict(&[event("payment.succeeded", "req_b", &["succeeded", "pending"])]).0, NotifiedVerdict::Retrying);
-        assert_eq!(notified_verdict(&[event("payment.succeeded", "req_b", &["succeeded", "failed"])]).0, NotifiedVerdict::Failed);
+        assert_eq!(
+            notified_verdict(&[event("payment.succeeded", "req_b", &["succeeded", "pending"])]).0,
+            NotifiedVerdict::Retrying
+        );
+        assert_eq!(
+            notified_verdict(&[event("payment.succeeded", "req_b", &["succeeded", "failed"])]).0,
+            NotifiedVerdict::Failed
+        );
         assert_eq!(notified_verdict(&[event("payment.succeeded", "req_b", &[])]).0, NotifiedVerdict::NoEndpoint);
     }
 }

@@ -12,9 +12,10 @@ use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus};
 use hsrc_shared::{codes, ApiError};
 
 pub async fn load_row(ctx: &Ctx<'_>, id: &str) -> Result<PaymentRow, ApiError> {
-    let row: Option<PaymentRow> = query_one(ctx.db, stmt!(format!("SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.id = ?1"), id))
-        .await
-        .map_err(store::internal)?;
+    let row: Option<PaymentRow> =
+        query_one(ctx.db, stmt!(format!("SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.id = ?1"), id))
+            .await
+            .map_err(store::internal)?;
     row.ok_or_else(|| ApiError::not_found("payment", id))
 }
 
@@ -27,9 +28,15 @@ pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Re
 }
 
 pub async fn charges(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<ChargeRow>, ApiError> {
-    query_as(ctx.db, stmt!(format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id = ?1 ORDER BY c.sequence"), payment_id))
-        .await
-        .map_err(store::internal)
+    query_as(
+        ctx.db,
+        stmt!(
+            format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id = ?1 ORDER BY c.sequence"),
+            payment_id
+        ),
+    )
+    .await
+    .map_err(store::internal)
 }
 
 /// Every request that changed the payment, oldest first (for matching webhooks to logs).
@@ -38,12 +45,10 @@ async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, Api
     struct R {
         request_id: Option<String>,
     }
-    let rows: Vec<R> = query_as(
-        ctx.db,
-        stmt!("SELECT request_id FROM transitions WHERE entity_id = ?1 ORDER BY id", payment_id),
-    )
-    .await
-    .map_err(store::internal)?;
+    let rows: Vec<R> =
+        query_as(ctx.db, stmt!("SELECT request_id FROM transitions WHERE entity_id = ?1 ORDER BY id", payment_id))
+            .await
+            .map_err(store::internal)?;
     let mut ids: Vec<String> = Vec::new();
     for id in rows.into_iter().filter_map(|r| r.request_id) {
         if !ids.contains(&id) {
@@ -60,7 +65,12 @@ pub async fn api_object(ctx: &Ctx<'_>, payment: &PaymentRow, session: &SessionRo
 }
 
 /// Same, with the charges given (when the batch that writes them has not run yet).
-pub async fn api_object_with(ctx: &Ctx<'_>, payment: &PaymentRow, session: &SessionRow, charges: &[ChargeRow]) -> Result<Payment, ApiError> {
+pub async fn api_object_with(
+    ctx: &Ctx<'_>,
+    payment: &PaymentRow,
+    session: &SessionRow,
+    charges: &[ChargeRow],
+) -> Result<Payment, ApiError> {
     let mut ids = request_ids(ctx, &payment.id).await?;
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
@@ -74,16 +84,35 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
     let payment = load_row(ctx, id).await?;
     let charges = charges(ctx, id).await?;
-    let mut object = payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), request_ids(ctx, id).await?, session.metadata.clone());
+    let mut object = payment.to_api(
+        charges.iter().map(ChargeRow::to_api).collect(),
+        request_ids(ctx, id).await?,
+        session.metadata.clone(),
+    );
     object.request_ids.dedup();
     Ok(object)
 }
 
-pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<PaymentStatus>, limit: u32, starting_after: Option<&str>) -> Result<List<Payment>, ApiError> {
-    let query = store::ListQuery { table: "payments", alias: "p", columns: PAYMENT_COLUMNS, merchant_id, status: status.map(|s| s.as_str()), limit, starting_after };
+pub async fn list(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    status: Option<PaymentStatus>,
+    limit: u32,
+    starting_after: Option<&str>,
+) -> Result<List<Payment>, ApiError> {
+    let query = store::ListQuery {
+        table: "payments",
+        alias: "p",
+        columns: PAYMENT_COLUMNS,
+        merchant_id,
+        status: status.map(|s| s.as_str()),
+        limit,
+        starting_after,
+    };
     let rows: Vec<PaymentRow> = query.rows(ctx.db).await?;
     // One query for the charges of the whole page, not one per payment.
-    let ids = serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
+    let ids =
+        serde_json::to_string(&rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into());
     let all_charges: Vec<ChargeRow> = query_as(
         ctx.db,
         stmt!(format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id IN (SELECT value FROM json_each(?1)) ORDER BY c.payment_id, c.sequence"), ids),
@@ -103,10 +132,17 @@ pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<PaymentStatus
 /// Captures all or part of an authorized payment.
 pub async fn capture(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: CaptureRequest) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
-    let to = payment.status.next(PaymentEvent::Capture).map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
+    let to = payment
+        .status
+        .next(PaymentEvent::Capture)
+        .map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
     let amount = req.amount.unwrap_or(payment.amount);
     if amount <= 0 || amount > payment.amount {
-        return Err(ApiError::invalid_code(codes::AMOUNT_INVALID, "amount", format!("The capture amount must be between 1 and the authorized {}.", payment.amount)));
+        return Err(ApiError::invalid_code(
+            codes::AMOUNT_INVALID,
+            "amount",
+            format!("The capture amount must be between 1 and the authorized {}.", payment.amount),
+        ));
     }
     finish_authorized(ctx, payment, to, vec![("amount_captured", amount.into())], types::PAYMENT_SUCCEEDED).await
 }
@@ -116,24 +152,47 @@ pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment,
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     if payment.status != PaymentStatus::Authorized {
         let err = payment.status.next(PaymentEvent::Cancel).err().map(|e| e.to_string());
-        return Err(ApiError::conflict(codes::STATE_CONFLICT, err.unwrap_or_else(|| format!("You cannot void this payment because its status is {}.", payment.status))));
+        return Err(ApiError::conflict(
+            codes::STATE_CONFLICT,
+            err.unwrap_or_else(|| format!("You cannot void this payment because its status is {}.", payment.status)),
+        ));
     }
     finish_authorized(ctx, payment, PaymentStatus::Cancelled, vec![], types::PAYMENT_CANCELED).await
 }
 
-async fn finish_authorized(ctx: &Ctx<'_>, payment: PaymentRow, to: PaymentStatus, sets: Vec<crate::services::transitions::Set>, event: &'static str) -> Result<Payment, ApiError> {
+async fn finish_authorized(
+    ctx: &Ctx<'_>,
+    payment: PaymentRow,
+    to: PaymentStatus,
+    sets: Vec<crate::services::transitions::Set>,
+    event: &'static str,
+) -> Result<Payment, ApiError> {
     let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
     let captured = sets.iter().find(|(c, _)| *c == "amount_captured").map(|(_, v)| v.clone());
     let mut statements = cas(ctx, Target::payment(&payment), to.as_str(), sets);
-    let mut after = PaymentRow { status: to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
+    let mut after =
+        PaymentRow { status: to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
     if let Some(crate::platform::SqlValue::Int(amount)) = captured {
         after.amount_captured = amount;
     }
     let object = api_object(ctx, &after, &session).await?;
     let mut outbox = Outbox::default();
-    outbox.push(ctx, NewEvent { kind: event, merchant_id: &payment.merchant_id, livemode: payment.livemode, payment_id: Some(&payment.id), checkout_session_id: Some(&session.id), object: serde_json::to_value(&object).unwrap_or_default() });
+    outbox.push(
+        ctx,
+        NewEvent {
+            kind: event,
+            merchant_id: &payment.merchant_id,
+            livemode: payment.livemode,
+            payment_id: Some(&payment.id),
+            checkout_session_id: Some(&session.id),
+            object: serde_json::to_value(&object).unwrap_or_default(),
+        },
+    );
     statements.append(&mut outbox.statements);
-    ctx.db.batch(statements).await.map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
+    ctx.db
+        .batch(statements)
+        .await
+        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
     outbox.publish(ctx).await;
     retrieve(ctx, &payment.merchant_id, &payment.id).await
 }

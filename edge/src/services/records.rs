@@ -24,7 +24,8 @@ fn charge_status<'de, D: Deserializer<'de>>(d: D) -> Result<ChargeStatus, D::Err
     ChargeStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown charge status {s}")))
 }
 
-pub const SESSION_COLUMNS: &str = "s.id, s.merchant_id, s.status, s.version, s.amount, s.currency, s.url, s.return_url, \
+pub const SESSION_COLUMNS: &str =
+    "s.id, s.merchant_id, s.status, s.version, s.amount, s.currency, s.url, s.return_url, \
      s.cancel_url, s.expires_at, s.customer, s.collect, s.custom_fields, s.metadata, s.public_metadata_keys, \
      s.secure_mode, s.capture_method, s.locale, s.payer, s.attempts, s.max_attempts, s.livemode, s.payment_id, \
      s.created_at, s.updated_at";
@@ -96,7 +97,11 @@ impl SessionRow {
     }
 
     pub fn public_metadata(&self) -> Metadata {
-        self.metadata.iter().filter(|(k, _)| self.public_metadata_keys.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.metadata
+            .iter()
+            .filter(|(k, _)| self.public_metadata_keys.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     /// The merchant's view. `token` is only known on create.

@@ -6,12 +6,10 @@ use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::payments;
 use crate::services::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
 use crate::services::transitions::{cas, Target};
-use crate::store::{self, to_json_text};
 use crate::stmt;
+use crate::store::{self, to_json_text};
 use base64::Engine;
-use hsrc_shared::api::{
-    CheckoutSession, CreateSessionRequest, List, MerchantDisplay, PayerDetails, PayerSessionView,
-};
+use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List, MerchantDisplay, PayerDetails, PayerSessionView};
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
 use hsrc_shared::urls::{validate_redirect_url, UrlPolicy};
 use hsrc_shared::{codes, crypto, money, validate, ApiError};
@@ -33,9 +31,17 @@ fn new_token(ctx: &Ctx<'_>) -> String {
     format!("cst_{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ctx.random_bytes::<32>()))
 }
 
-pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateSessionRequest) -> Result<CheckoutSession, ApiError> {
+pub async fn create(
+    ctx: &Ctx<'_>,
+    merchant: &Merchant,
+    req: CreateSessionRequest,
+) -> Result<CheckoutSession, ApiError> {
     let currency = money::currency(&req.currency).ok_or_else(|| {
-        ApiError::invalid_code(codes::CURRENCY_UNSUPPORTED, "currency", format!("Unsupported currency '{}'. Use an upper-case ISO 4217 code such as TRY.", req.currency))
+        ApiError::invalid_code(
+            codes::CURRENCY_UNSUPPORTED,
+            "currency",
+            format!("Unsupported currency '{}'. Use an upper-case ISO 4217 code such as TRY.", req.currency),
+        )
     })?;
     money::validate_amount(req.amount, &currency, "amount")?;
 
@@ -43,17 +49,22 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateSessionReques
     let mut allowed_hosts = merchant.allowed_hosts.clone();
     allowed_hosts.extend(own_host);
     let allow_local = !merchant.livemode;
-    let page_policy = UrlPolicy { allowed_hosts: &allowed_hosts, allow_localhost_http: allow_local, allow_fragment: false };
+    let page_policy =
+        UrlPolicy { allowed_hosts: &allowed_hosts, allow_localhost_http: allow_local, allow_fragment: false };
     let url = match &req.url {
         Some(u) => validate_redirect_url(u, "url", &page_policy)?,
         None => format!("{}/checkout/hosted", ctx.config.public_origin),
     };
-    let return_url = req.return_url.as_deref().map(|u| validate_redirect_url(u, "return_url", &page_policy)).transpose()?;
-    let cancel_url = req.cancel_url.as_deref().map(|u| validate_redirect_url(u, "cancel_url", &page_policy)).transpose()?;
+    let return_url =
+        req.return_url.as_deref().map(|u| validate_redirect_url(u, "return_url", &page_policy)).transpose()?;
+    let cancel_url =
+        req.cancel_url.as_deref().map(|u| validate_redirect_url(u, "cancel_url", &page_policy)).transpose()?;
 
     let now_ms = ctx.now_ms();
     let expires_at_ms = match (req.expires_in, req.expires_at) {
-        (Some(_), Some(_)) => return Err(ApiError::invalid("expires_at", "Give either expires_in or expires_at, not both.")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("expires_at", "Give either expires_in or expires_at, not both."))
+        }
         (Some(secs), None) => {
             check_lifetime(secs, merchant.livemode, "expires_in")?;
             now_ms + secs * 1000
@@ -66,7 +77,12 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateSessionReques
     };
 
     if let Some(customer) = &req.customer {
-        let as_payer = PayerDetails { name: customer.name.clone(), email: customer.email.clone(), phone: customer.phone.clone(), ..Default::default() };
+        let as_payer = PayerDetails {
+            name: customer.name.clone(),
+            email: customer.email.clone(),
+            phone: customer.phone.clone(),
+            ..Default::default()
+        };
         validate::payer_details(&as_payer, &[]).map_err(|e| rename_param(e, "payer", "customer"))?;
     }
     validate::custom_field_defs(&req.custom_fields)?;
@@ -181,7 +197,11 @@ fn host_of(origin: &str) -> Option<String> {
 pub async fn load(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<SessionRow, ApiError> {
     let row: Option<SessionRow> = query_one(
         ctx.db,
-        stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.id = ?1 AND s.merchant_id = ?2"), id, merchant_id),
+        stmt!(
+            format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.id = ?1 AND s.merchant_id = ?2"),
+            id,
+            merchant_id
+        ),
     )
     .await
     .map_err(store::internal)?;
@@ -195,7 +215,14 @@ pub async fn load_by_token(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, Api
     )
     .await
     .map_err(store::internal)?;
-    row.ok_or_else(|| ApiError::new(404, hsrc_shared::ErrorType::InvalidRequestError, codes::TOKEN_INVALID, "This checkout link is not valid. Ask the merchant for a new one."))
+    row.ok_or_else(|| {
+        ApiError::new(
+            404,
+            hsrc_shared::ErrorType::InvalidRequestError,
+            codes::TOKEN_INVALID,
+            "This checkout link is not valid. Ask the merchant for a new one.",
+        )
+    })
 }
 
 /// The merchant's view, expiring the session first if its time is up.
@@ -204,8 +231,22 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Chec
     Ok(expire_if_due(ctx, row).await?.to_api(None))
 }
 
-pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, status: Option<SessionStatus>, limit: u32, starting_after: Option<&str>) -> Result<List<CheckoutSession>, ApiError> {
-    let query = store::ListQuery { table: "checkout_sessions", alias: "s", columns: SESSION_COLUMNS, merchant_id, status: status.map(|s| s.as_str()), limit, starting_after };
+pub async fn list(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    status: Option<SessionStatus>,
+    limit: u32,
+    starting_after: Option<&str>,
+) -> Result<List<CheckoutSession>, ApiError> {
+    let query = store::ListQuery {
+        table: "checkout_sessions",
+        alias: "s",
+        columns: SESSION_COLUMNS,
+        merchant_id,
+        status: status.map(|s| s.as_str()),
+        limit,
+        starting_after,
+    };
     let rows: Vec<SessionRow> = query.rows(ctx.db).await?;
     Ok(store::page(rows.iter().map(|r| r.to_api(None)).collect(), limit, |s| s.id.clone()))
 }
@@ -252,21 +293,42 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
     statements.extend(cas(ctx, Target::payment(&payment), payment_to.as_str(), vec![]));
 
     let mut outbox = Outbox::default();
-    let session_after = SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session.clone() };
-    let payment_after = PaymentRow { status: payment_to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
+    let session_after =
+        SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session.clone() };
+    let payment_after =
+        PaymentRow { status: payment_to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
     let kind = if to == SessionStatus::Expired { types::SESSION_EXPIRED } else { types::SESSION_CANCELLED };
     let payment_object = payments::api_object(ctx, &payment_after, &session_after).await?;
-    outbox.push(ctx, NewEvent { kind: types::PAYMENT_CANCELED, merchant_id: &session.merchant_id, livemode: session.livemode, payment_id: Some(&payment.id), checkout_session_id: Some(&session.id), object: serde_json::to_value(payment_object).unwrap_or_default() });
+    outbox.push(
+        ctx,
+        NewEvent {
+            kind: types::PAYMENT_CANCELED,
+            merchant_id: &session.merchant_id,
+            livemode: session.livemode,
+            payment_id: Some(&payment.id),
+            checkout_session_id: Some(&session.id),
+            object: serde_json::to_value(payment_object).unwrap_or_default(),
+        },
+    );
     let mut session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
     if to == SessionStatus::Cancelled {
         session_object["cancelled_by"] = serde_json::json!(if by == CancelledBy::Payer { "payer" } else { "merchant" });
     }
-    outbox.push(ctx, NewEvent { kind, merchant_id: &session.merchant_id, livemode: session.livemode, payment_id: Some(&payment.id), checkout_session_id: Some(&session.id), object: session_object });
+    outbox.push(
+        ctx,
+        NewEvent {
+            kind,
+            merchant_id: &session.merchant_id,
+            livemode: session.livemode,
+            payment_id: Some(&payment.id),
+            checkout_session_id: Some(&session.id),
+            object: session_object,
+        },
+    );
     statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The checkout session changed while it was being closed; read it again."))?;
+    ctx.db.batch(statements).await.map_err(|e| {
+        store::conflict_or_internal(e, "The checkout session changed while it was being closed; read it again.")
+    })?;
     outbox.publish(ctx).await;
     Ok(())
 }
@@ -274,8 +336,15 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
 /// The refusal for a session that no longer takes this action, in terms the caller can act on.
 pub fn not_open(session: &SessionRow, detail: String) -> ApiError {
     match session.status {
-        SessionStatus::Processing => ApiError::conflict(codes::SESSION_PROCESSING, format!("{detail} A payment is in progress.")),
-        SessionStatus::Expired => ApiError::new(410, hsrc_shared::ErrorType::InvalidRequestError, codes::SESSION_EXPIRED, "This checkout session has expired."),
+        SessionStatus::Processing => {
+            ApiError::conflict(codes::SESSION_PROCESSING, format!("{detail} A payment is in progress."))
+        }
+        SessionStatus::Expired => ApiError::new(
+            410,
+            hsrc_shared::ErrorType::InvalidRequestError,
+            codes::SESSION_EXPIRED,
+            "This checkout session has expired.",
+        ),
         _ => ApiError::conflict(codes::SESSION_NOT_OPEN, detail),
     }
 }
@@ -333,7 +402,12 @@ async fn merchant_display(ctx: &Ctx<'_>, token: &str, session: &SessionRow) -> R
         }
     }
     let merchant = crate::auth::merchant_by_id(ctx, &session.merchant_id).await?.ok_or_else(ApiError::internal)?;
-    let view = StaticView { id: session.id.clone(), merchant_id: merchant.id, merchant_name: merchant.name, allowed_origins: merchant.allowed_origins };
+    let view = StaticView {
+        id: session.id.clone(),
+        merchant_id: merchant.id,
+        merchant_name: merchant.name,
+        allowed_origins: merchant.allowed_origins,
+    };
     let ttl = ((session.expires_at - ctx.now_ms()) / 1000 + 3600).max(60) as u64;
     ctx.cache.put(&key, &to_json_text(&view), ttl).await;
     Ok(view)
@@ -344,7 +418,10 @@ pub async fn open_session_for_payer(ctx: &Ctx<'_>, token: &str) -> Result<Sessio
     let session = load_by_token(ctx, token).await?;
     let session = expire_if_due(ctx, session).await?;
     if session.status != SessionStatus::Pending {
-        return Err(not_open(&session, format!("This checkout session is {}.", session.status.as_str().to_lowercase())));
+        return Err(not_open(
+            &session,
+            format!("This checkout session is {}.", session.status.as_str().to_lowercase()),
+        ));
     }
     Ok(session)
 }

@@ -21,7 +21,13 @@ pub struct Target<'a> {
 
 impl<'a> Target<'a> {
     pub fn session(s: &'a SessionRow) -> Self {
-        Self { table: "checkout_sessions", entity: "checkout_session", id: &s.id, status: s.status.as_str(), version: s.version }
+        Self {
+            table: "checkout_sessions",
+            entity: "checkout_session",
+            id: &s.id,
+            status: s.status.as_str(),
+            version: s.version,
+        }
     }
 
     pub fn payment(p: &'a PaymentRow) -> Self {

@@ -98,7 +98,11 @@ pub fn set_title(title: &str) {
 
 /// Moves keyboard focus to an element (the dialog's first button, a page heading).
 pub fn focus(id: &str) {
-    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+    if let Some(el) = window()
+        .document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
         let _ = el.focus();
     }
 }

@@ -306,7 +306,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(fill(Msg::ConfirmCapture.text(Lang::En), &[("amount", "₺125.00")]), "Capture ₺125.00 from the authorized card?");
+        assert_eq!(
+            fill(Msg::ConfirmCapture.text(Lang::En), &[("amount", "₺125.00")]),
+            "Capture ₺125.00 from the authorized card?"
+        );
         assert_eq!(Lang::parse("EN-gb"), Some(Lang::En));
         assert_eq!(Lang::parse("de"), None);
     }

@@ -33,7 +33,13 @@ impl FetchError {
     }
 }
 
-async fn exchange(method: &str, path: &str, key: &str, body: Option<&str>, idempotency_key: Option<&str>) -> Result<(u16, String), FetchError> {
+async fn exchange(
+    method: &str,
+    path: &str,
+    key: &str,
+    body: Option<&str>,
+    idempotency_key: Option<&str>,
+) -> Result<(u16, String), FetchError> {
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| FetchError::Network)?;
@@ -48,7 +54,8 @@ async fn exchange(method: &str, path: &str, key: &str, body: Option<&str>, idemp
     }
     init.set_headers(&headers);
     let request = web_sys::Request::new_with_str_and_init(path, &init).map_err(|_| FetchError::Network)?;
-    let response = JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
+    let response =
+        JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| FetchError::Network)?;
     let status = response.status();
     let text = match response.text() {
@@ -75,7 +82,13 @@ pub async fn get<T: DeserializeOwned>(path: &str, key: &str) -> Result<T, FetchE
 
 /// A merchant action (`POST`/`PATCH`) with an `Idempotency-Key`. A lost answer or a key still in flight is retried
 /// with the same key a few times, so the action happens once however the network behaves.
-pub async fn act(method: &str, path: &str, key: &str, body: &serde_json::Value, idempotency_key: &str) -> Result<serde_json::Value, FetchError> {
+pub async fn act(
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &serde_json::Value,
+    idempotency_key: &str,
+) -> Result<serde_json::Value, FetchError> {
     let body = body.to_string();
     let mut attempt = 0u32;
     loop {

@@ -47,14 +47,22 @@ impl Tone {
 pub fn tone(kind: Kind, status: &str) -> Tone {
     match (kind, status) {
         (Kind::Session, "COMPLETED") | (Kind::Payment, "SUCCEEDED") => Tone::Good,
-        (Kind::Session, "PROCESSING") | (Kind::Payment, "PROCESSING") | (Kind::Payment, "REQUIRES_ACTION") => Tone::Busy,
-        (Kind::Session, "PENDING") | (Kind::Payment, "CREATED") | (Kind::Payment, "REQUIRES_PAYMENT_METHOD") | (Kind::Payment, "AUTHORIZED") => Tone::Attention,
+        (Kind::Session, "PROCESSING") | (Kind::Payment, "PROCESSING") | (Kind::Payment, "REQUIRES_ACTION") => {
+            Tone::Busy
+        }
+        (Kind::Session, "PENDING")
+        | (Kind::Payment, "CREATED")
+        | (Kind::Payment, "REQUIRES_PAYMENT_METHOD")
+        | (Kind::Payment, "AUTHORIZED") => Tone::Attention,
         (Kind::Session, "FAILED") | (Kind::Payment, "FAILED") => Tone::Bad,
         (Kind::Session, _) | (Kind::Payment, _) => Tone::Neutral,
         (Kind::Charge, "succeeded") | (Kind::Charge, "authorized") => Tone::Good,
         (Kind::Charge, "pending") | (Kind::Charge, "requires_action") => Tone::Busy,
         (Kind::Charge, _) => Tone::Bad,
-        (Kind::Delivery, "succeeded") | (Kind::Attempt, "succeeded") | (Kind::Challenge, "passed") | (Kind::Endpoint, "enabled") => Tone::Good,
+        (Kind::Delivery, "succeeded")
+        | (Kind::Attempt, "succeeded")
+        | (Kind::Challenge, "passed")
+        | (Kind::Endpoint, "enabled") => Tone::Good,
         (Kind::Delivery, "sending") | (Kind::Challenge, "pending") => Tone::Busy,
         (Kind::Delivery, "pending") => Tone::Attention,
         (Kind::Delivery, "cancelled") | (Kind::Challenge, "abandoned") => Tone::Neutral,
@@ -218,7 +226,11 @@ impl Route {
     pub fn parse(hash: &str) -> Self {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.strip_prefix("sessions/") {
-            Some(id) if !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => Self::Session(id.to_string()),
+            Some(id)
+                if !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
+            {
+                Self::Session(id.to_string())
+            }
             _ => Self::Search,
         }
     }
@@ -268,7 +280,13 @@ mod tests {
 
     #[test]
     fn the_search_form_becomes_a_query() {
-        let form = SearchForm { q: " ayse@example.com ".into(), status: "COMPLETED".into(), payment_status: String::new(), from_s: Some(10), to_s: None };
+        let form = SearchForm {
+            q: " ayse@example.com ".into(),
+            status: "COMPLETED".into(),
+            payment_status: String::new(),
+            from_s: Some(10),
+            to_s: None,
+        };
         assert_eq!(form.query(None), "/v1/ops/search?limit=20&q=ayse%40example.com&status=COMPLETED&from=10");
         assert_eq!(SearchForm::default().query(Some("cs_1")), "/v1/ops/search?limit=20&starting_after=cs_1");
         assert_eq!(encode("order_id:ö 1"), "order_id%3A%C3%B6%201");

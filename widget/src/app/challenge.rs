@@ -1,30 +1,22 @@
 //! 3DS: the frame the checkout opens the challenge in. The page inside it is `challenge_page.rs`, in its own
 //! bundle (the `challenge` feature).
 
+use super::dom::el;
 use crate::browser;
 use crate::challenge::ChallengeMessage;
 use crate::i18n::Msg;
 use crate::mode::{is_same_origin_path, with_query_param};
 use leptos::prelude::*;
-use super::dom::el;
 use wasm_bindgen::JsCast;
 
 /// The challenge inside the checkout. Only a same-origin URL is loaded, and only a `challenge_complete` message
 /// from that very frame and our own origin counts.
 ///
 /// `url` is the next action's URL (`/checkout/3ds/<id>`); `on_done` runs once the challenge page reports.
-pub fn challenge_frame(
-    ctx: super::Ctx,
-    url: String,
-    on_done: impl Fn() + Send + Sync + 'static,
-) -> AnyView {
+pub fn challenge_frame(ctx: super::Ctx, url: String, on_done: impl Fn() + Send + Sync + 'static) -> AnyView {
     let own_origin = browser::own_origin();
     if !is_same_origin_path(&url, &own_origin) {
-        return el("p")
-            .class("banner")
-            .attr("role", "alert")
-            .text(ctx.t(Msg::ServiceError))
-            .view();
+        return el("p").class("banner").attr("role", "alert").text(ctx.t(Msg::ServiceError)).view();
     }
     let mut src = with_query_param(&url, "locale", ctx.lang.get_untracked().code());
     if let Some(origin) = &ctx.page.parent_origin {
@@ -42,16 +34,12 @@ pub fn challenge_frame(
         else {
             return;
         };
-        let from_frame = ev
-            .source()
-            .is_some_and(|source| js_sys::Object::is(&source, &frame_window));
+        let from_frame = ev.source().is_some_and(|source| js_sys::Object::is(&source, &frame_window));
         if !from_frame {
             return;
         }
-        let message = js_sys::JSON::stringify(&ev.data())
-            .ok()
-            .and_then(|s| s.as_string())
-            .and_then(|s| crate::json::parse(&s));
+        let message =
+            js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()).and_then(|s| crate::json::parse(&s));
         if message.is_some_and(|m| ChallengeMessage::is_completion(&m)) {
             on_done();
         }

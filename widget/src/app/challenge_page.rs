@@ -1,6 +1,8 @@
 //! The sandbox 3DS challenge page (`/checkout/3ds/<id>`), built only into the challenge bundle (the `challenge`
 //! feature): the checkout form never loads it.
 
+use super::dom::{el, group};
+use super::Slot;
 use crate::browser;
 use crate::challenge::{brand_label, ChallengeMessage, ChallengeView};
 use crate::i18n::{Lang, Msg};
@@ -8,8 +10,6 @@ use crate::net;
 use hsrc_shared::money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use super::dom::{el, group};
-use super::Slot;
 
 /// The state of the challenge page.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,11 +34,7 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
         spawn_local(async move {
             match net::load_challenge(&id).await {
                 Ok(challenge) if challenge.is_done() => {
-                    let result = if challenge.status == "passed" {
-                        "pass"
-                    } else {
-                        "fail"
-                    };
+                    let result = if challenge.status == "passed" { "pass" } else { "fail" };
                     finish(stage, challenge, result);
                 }
                 Ok(challenge) => stage.set(Stage::Ready(challenge)),
@@ -60,11 +56,7 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
         });
     };
     let body = move || match stage.get() {
-        Stage::Loading => el("p")
-            .class("muted")
-            .attr("aria-busy", "true")
-            .text(Msg::Loading.text(lang))
-            .view(),
+        Stage::Loading => el("p").class("muted").attr("aria-busy", "true").text(Msg::Loading.text(lang)).view(),
         Stage::Missing => el("p").attr("role", "alert").text(Msg::ChallengeMissing.text(lang)).view(),
         Stage::Ready(view) | Stage::Sending(view) => {
             let sending = matches!(stage.get_untracked(), Stage::Sending(_));
@@ -92,19 +84,10 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
                 "pass" => Msg::ChallengePassed,
                 _ => Msg::ChallengeFailed,
             };
-            let after = if browser::is_framed() {
-                Msg::ChallengeReturning
-            } else {
-                Msg::ChallengeDoneTopLevel
-            };
+            let after = if browser::is_framed() { Msg::ChallengeReturning } else { Msg::ChallengeDoneTopLevel };
             group(vec![
                 facts(view, lang),
-                el("p")
-                    .class("done")
-                    .attr("role", "status")
-                    .attr("data-result", result)
-                    .text(text.text(lang))
-                    .view(),
+                el("p").class("done").attr("role", "status").attr("data-result", result).text(text.text(lang)).view(),
                 el("p").class("muted").text(after.text(lang)).view(),
             ])
         }

@@ -36,11 +36,7 @@ pub struct El {
 
 /// Starts an element.
 pub fn el(tag: &'static str) -> El {
-    El {
-        tag,
-        attrs: Vec::new(),
-        kids: Vec::new(),
-    }
+    El { tag, attrs: Vec::new(), kids: Vec::new() }
 }
 
 #[inline(never)]
@@ -114,11 +110,7 @@ impl El {
     }
 
     /// An attribute that follows the signals `f` reads; absent while `f` gives `None`.
-    pub fn dyn_attr(
-        self,
-        name: &'static str,
-        f: impl FnMut() -> Option<String> + Send + 'static,
-    ) -> Self {
+    pub fn dyn_attr(self, name: &'static str, f: impl FnMut() -> Option<String> + Send + 'static) -> Self {
         self.dyn_attr_b(name, boxed(f))
     }
 
@@ -162,8 +154,7 @@ impl El {
 
     #[inline(never)]
     fn on_b(mut self, event: &'static str, f: Handler) -> Self {
-        self.attrs
-            .push(on(CustomEvent::<web_sys::Event>::new(event), f).into_any_attr());
+        self.attrs.push(on(CustomEvent::<web_sys::Event>::new(event), f).into_any_attr());
         self
     }
 
@@ -210,9 +201,6 @@ impl El {
     #[inline(never)]
     pub fn view(self) -> AnyView {
         let El { tag, attrs, kids } = self;
-        custom(tag)
-            .add_any_attr(attrs)
-            .child(StaticVec::from(kids))
-            .into_any()
+        custom(tag).add_any_attr(attrs).child(StaticVec::from(kids)).into_any()
     }
 }

@@ -80,9 +80,7 @@ impl InputKind {
 /// Re-checks one field and shows or clears its message.
 fn recheck(ctx: Ctx, field: &Field) {
     let req = ctx.req();
-    let problem = ctx
-        .form
-        .with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
+    let problem = ctx.form.with_untracked(|f| f.check(field, &req, crate::browser::this_month()));
     ctx.errors.update(|errors| match problem {
         Some(msg) => {
             errors.insert(field.clone(), msg);
@@ -102,10 +100,7 @@ struct ErrorOf {
 
 impl ErrorOf {
     fn new(ctx: Ctx, field: &Field) -> Self {
-        Self {
-            ctx,
-            field: std::sync::Arc::new(field.clone()),
-        }
+        Self { ctx, field: std::sync::Arc::new(field.clone()) }
     }
 
     fn get(&self) -> Option<Msg> {
@@ -124,17 +119,12 @@ fn label_text(ctx: Ctx, label: String, optional: bool) -> String {
 
 /// The message element under a field; empty (and silent) while the field is fine.
 fn error_text(ctx: Ctx, id: String, error: ErrorOf) -> El {
-    el("p")
-        .class("field-error")
-        .id(id)
-        .dyn_text(move || error.get().map(|m| ctx.t(m)).unwrap_or_default().to_string())
+    el("p").class("field-error").id(id).dyn_text(move || error.get().map(|m| ctx.t(m)).unwrap_or_default().to_string())
 }
 
 /// `class="field"`, plus `invalid` while the field has an error.
 fn field_box(error: ErrorOf) -> El {
-    el("div").dyn_attr("class", move || {
-        Some(if error.get().is_some() { "field invalid" } else { "field" }.into())
-    })
+    el("div").dyn_attr("class", move || Some(if error.get().is_some() { "field invalid" } else { "field" }.into()))
 }
 
 /// What a form field shows: which value it edits, its label and behaviour.
@@ -154,13 +144,7 @@ pub struct FieldSpec {
 impl FieldSpec {
     /// A required field with this label.
     pub fn new(field: Field, label: impl Into<String>) -> Self {
-        Self {
-            field,
-            label: label.into(),
-            optional: false,
-            hint: None,
-            placeholder: None,
-        }
+        Self { field, label: label.into(), optional: false, hint: None, placeholder: None }
     }
 
     /// Marks it optional (or not).
@@ -186,13 +170,7 @@ impl FieldSpec {
 /// brand).
 pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) -> AnyView {
     let ctx = use_ctx();
-    let FieldSpec {
-        field,
-        label,
-        optional,
-        hint,
-        placeholder,
-    } = spec;
+    let FieldSpec { field, label, optional, hint, placeholder } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let hint_id = format!("{id}-hint");
@@ -204,18 +182,11 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     let on_input = {
         let field = field.clone();
         move |ev: web_sys::Event| {
-            let Some(input) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            else {
+            let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
                 return;
             };
             let raw = input.value();
-            let caret = input
-                .selection_start()
-                .ok()
-                .flatten()
-                .unwrap_or(raw.encode_utf16().count() as u32);
+            let caret = input.selection_start().ok().flatten().unwrap_or(raw.encode_utf16().count() as u32);
             let (formatted, new_caret) = kind.format(&raw, caret);
             if formatted != raw {
                 input.set_value(&formatted);
@@ -232,10 +203,7 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
     let on_blur = {
         let field = field.clone();
         move |_| {
-            if !ctx
-                .form
-                .with_untracked(|f| f.value(&field).trim().is_empty())
-            {
+            if !ctx.form.with_untracked(|f| f.value(&field).trim().is_empty()) {
                 recheck(ctx, &field);
             }
         }
@@ -294,12 +262,7 @@ pub fn select_field(
     autocomplete: Option<&'static str>,
 ) -> AnyView {
     let ctx = use_ctx();
-    let FieldSpec {
-        field,
-        label,
-        optional,
-        ..
-    } = spec;
+    let FieldSpec { field, label, optional, .. } = spec;
     let id = field.id();
     let error_id = field.error_id();
     let error = ErrorOf::new(ctx, &field);

@@ -2,8 +2,8 @@
 //!
 //! Parts are plain functions building with [`super::dom`] (see there why not `view!`).
 
-use super::fields::{select_field, text_field, FieldSpec, InputKind};
 use super::dom::{el, nothing};
+use super::fields::{select_field, text_field, FieldSpec, InputKind};
 use super::{use_ctx, Ctx};
 use crate::form::{AddrKind, AddrPart, Field};
 use crate::i18n::{country_options, fill, Lang, Msg};
@@ -217,7 +217,11 @@ fn card_fields(ctx: Ctx) -> AnyView {
                     InputKind::Expiry,
                     None,
                 ))
-                .child(text_field(FieldSpec::new(Field::Cvc, ctx.t(Msg::Cvc)).placeholder("123"), InputKind::Cvc, None)),
+                .child(text_field(
+                    FieldSpec::new(Field::Cvc, ctx.t(Msg::Cvc)).placeholder("123"),
+                    InputKind::Cvc,
+                    None,
+                )),
         )
         .view()
 }

@@ -13,12 +13,12 @@ mod slot;
 pub(crate) use slot::Slot;
 
 use crate::browser;
-use dom::el;
 use crate::flow::{action_poll_delay_ms, poll_delay_ms, screen_for, ParentMessage, Screen};
 use crate::form::{Field, FieldErrors, FormState, Requirements};
 use crate::i18n::{decline_reason, fill, Lang, Msg};
 use crate::mode::{is_http_url, pick_lang, with_query_param, Mode};
 use crate::net::{self, FetchError};
+use dom::el;
 use hsrc_shared::api::{ConfirmResponse, PayerSessionView};
 use hsrc_shared::error::codes;
 use hsrc_shared::lifecycle::SessionStatus;
@@ -32,15 +32,9 @@ use wasm_bindgen::JsCast;
 
 /// Mounts the app into `#app` (replacing the shell's loading placeholder), or the body when there is none.
 pub fn mount() {
-    let mode = Mode::detect(
-        &browser::pathname(),
-        browser::query_param("token"),
-        browser::query_param("origin"),
-    );
+    let mode = Mode::detect(&browser::pathname(), browser::query_param("token"), browser::query_param("origin"));
     browser::set_root_attr("data-mode", mode.css_name());
-    let root = document()
-        .get_element_by_id("app")
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    let root = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
         Some(root) => {
             root.set_inner_html("");
@@ -56,10 +50,7 @@ fn app(mode: Mode) -> AnyView {
     let lang_override = browser::query_param("locale").and_then(|l| Lang::parse(&l));
     match mode {
         #[cfg(not(feature = "challenge"))]
-        Mode::Embed {
-            token,
-            parent_origin,
-        } => checkout_page(token, parent_origin, false, lang_override),
+        Mode::Embed { token, parent_origin } => checkout_page(token, parent_origin, false, lang_override),
         #[cfg(not(feature = "challenge"))]
         Mode::Hosted { token } => checkout_page(token, None, true, lang_override),
         #[cfg(feature = "challenge")]
@@ -137,12 +128,7 @@ pub(crate) fn use_ctx() -> Ctx {
 }
 
 impl Ctx {
-    fn new(
-        token: String,
-        parent_origin: Option<String>,
-        hosted: bool,
-        lang_override: Option<Lang>,
-    ) -> Self {
+    fn new(token: String, parent_origin: Option<String>, hosted: bool, lang_override: Option<Lang>) -> Self {
         let page = Box::leak(Box::new(Page {
             token,
             parent_origin,
@@ -191,22 +177,12 @@ impl Ctx {
 
     /// The merchant's display name.
     pub fn merchant(&self) -> String {
-        self.session.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| s.merchant.name.clone())
-                .unwrap_or_default()
-        })
+        self.session.with_untracked(|s| s.as_ref().map(|s| s.merchant.name.clone()).unwrap_or_default())
     }
 
     /// Fills `{amount}` and `{merchant}` in a message.
     pub fn say(&self, msg: Msg) -> String {
-        fill(
-            self.t(msg),
-            &[
-                ("amount", &self.amount_text()),
-                ("merchant", &self.merchant()),
-            ],
-        )
+        fill(self.t(msg), &[("amount", &self.amount_text()), ("merchant", &self.merchant())])
     }
 
     /// Posts a message to the merchant page, if we are embedded and know its origin.
@@ -274,10 +250,7 @@ impl Ctx {
                     if let Ok(mut req) = ctx.page.req.lock() {
                         *req = Requirements::new(&view.collect, &view.custom_fields);
                     }
-                    ctx.form.set(FormState::prefill(
-                        view.customer.as_ref(),
-                        view.payer.as_ref(),
-                    ));
+                    ctx.form.set(FormState::prefill(view.customer.as_ref(), view.payer.as_ref()));
                     ctx.session.set(Some(view.clone()));
                     browser::set_title(&format!("{} · {}", ctx.merchant(), ctx.amount_text()));
                     ctx.post(&ParentMessage::about("ready", &view));
@@ -321,16 +294,11 @@ impl Ctx {
         self.page.interacted.store(true, Relaxed);
         self.banner.set(String::new());
         let req = self.req();
-        let errors = self
-            .form
-            .with_untracked(|f| f.validate(&req, browser::this_month()));
+        let errors = self.form.with_untracked(|f| f.validate(&req, browser::this_month()));
         if !errors.is_empty() {
             let order = self.form.with_untracked(|f| f.fields(&req));
             let first = order.iter().find(|f| errors.contains_key(*f)).cloned();
-            self.announce.set(fill(
-                self.t(Msg::FixErrors),
-                &[("n", &errors.len().to_string())],
-            ));
+            self.announce.set(fill(self.t(Msg::FixErrors), &[("n", &errors.len().to_string())]));
             self.errors.set(errors);
             if let Some(field) = first {
                 browser::focus_id(&field.id());
@@ -358,12 +326,8 @@ impl Ctx {
     }
 
     fn confirmed(&self, response: ConfirmResponse) {
-        let ConfirmResponse {
-            checkout_session: view,
-            confirm_result,
-        } = response;
-        let action = crate::flow::action_url(confirm_result.payment_next_action.as_ref())
-            .map(str::to_string);
+        let ConfirmResponse { checkout_session: view, confirm_result } = response;
+        let action = crate::flow::action_url(confirm_result.payment_next_action.as_ref()).map(str::to_string);
         match action {
             Some(url) if !view.status.is_terminal() => {
                 self.session.set(Some(view));
@@ -383,23 +347,13 @@ impl Ctx {
                     (codes::LIVE_CARD_IN_TEST_MODE, _) => {
                         self.field_error(Field::CardNumber, Msg::DeclineTestCard);
                     }
-                    (_, Some(field)) if e.status == 400 => {
-                        self.field_error(field, Msg::FieldInvalid)
-                    }
+                    (_, Some(field)) if e.status == 400 => self.field_error(field, Msg::FieldInvalid),
                     (codes::SESSION_EXPIRED, _) => self.show(Screen::Expired),
-                    (
-                        codes::SESSION_NOT_OPEN | codes::SESSION_PROCESSING | codes::STATE_CONFLICT,
-                        _,
-                    ) => self.refresh(),
+                    (codes::SESSION_NOT_OPEN | codes::SESSION_PROCESSING | codes::STATE_CONFLICT, _) => self.refresh(),
                     _ if e.status == 402 || e.decline_code.is_some() => {
-                        let remaining = self
-                            .session
-                            .with_untracked(|s| s.as_ref().map(|s| s.attempts_remaining));
+                        let remaining = self.session.with_untracked(|s| s.as_ref().map(|s| s.attempts_remaining));
                         let reason = decline_reason(e.decline_code.as_deref(), Some(&e.code));
-                        self.show(Screen::Declined {
-                            reason,
-                            attempts_remaining: remaining.unwrap_or_default(),
-                        });
+                        self.show(Screen::Declined { reason, attempts_remaining: remaining.unwrap_or_default() });
                         self.refresh();
                     }
                     _ if e.status >= 500 => self.banner.set(self.t(Msg::ServiceError).into()),
@@ -425,11 +379,7 @@ impl Ctx {
         spawn_local(async move {
             let mut attempt = 0;
             loop {
-                let delay = if now && attempt == 0 {
-                    Some(0)
-                } else {
-                    poll_delay_ms(attempt)
-                };
+                let delay = if now && attempt == 0 { Some(0) } else { poll_delay_ms(attempt) };
                 let Some(delay) = delay else {
                     ctx.gave_up.set(true);
                     return;
@@ -470,8 +420,7 @@ impl Ctx {
                     return;
                 }
                 if let Ok(view) = net::load_session(&ctx.page.token).await {
-                    if ctx.polling(gen) && !matches!(screen_for(&view, true), Screen::Action { .. })
-                    {
+                    if ctx.polling(gen) && !matches!(screen_for(&view, true), Screen::Action { .. }) {
                         ctx.apply_view(view, true);
                         return;
                     }
@@ -493,24 +442,15 @@ impl Ctx {
         spawn_local(async move {
             let mut checks = 0;
             loop {
-                let open = matches!(
-                    ctx.phase.get_untracked(),
-                    Phase::Show(Screen::Form | Screen::Declined { .. })
-                );
-                let expires_at = ctx
-                    .session
-                    .with_untracked(|s| s.as_ref().map(|s| s.expires_at));
+                let open = matches!(ctx.phase.get_untracked(), Phase::Show(Screen::Form | Screen::Declined { .. }));
+                let expires_at = ctx.session.with_untracked(|s| s.as_ref().map(|s| s.expires_at));
                 let Some(expires_at) = expires_at else { return };
                 if matches!(ctx.phase.get_untracked(), Phase::Show(ref s) if s.is_final()) {
                     return;
                 }
                 let left = expires_at - browser::now_secs();
                 if !open || left > 0 {
-                    let wait = if open {
-                        (left.max(0) * 1000 + 300).min(15_000)
-                    } else {
-                        5_000
-                    };
+                    let wait = if open { (left.max(0) * 1000 + 300).min(15_000) } else { 5_000 };
                     browser::sleep(wait as u32).await;
                     continue;
                 }
@@ -521,10 +461,7 @@ impl Ctx {
                 }
                 match net::load_session(&ctx.page.token).await {
                     Ok(view) if view.status != SessionStatus::Pending => {
-                        if matches!(
-                            ctx.phase.get_untracked(),
-                            Phase::Show(Screen::Form | Screen::Declined { .. })
-                        ) {
+                        if matches!(ctx.phase.get_untracked(), Phase::Show(Screen::Form | Screen::Declined { .. })) {
                             ctx.apply_view(view, false);
                         }
                     }
@@ -573,11 +510,7 @@ impl Ctx {
             Screen::Form => None,
             Screen::Processing => Some(self.t(Msg::ProcessingTitle).to_string()),
             Screen::Action { .. } => Some(self.t(Msg::ActionBody).to_string()),
-            Screen::Declined { reason, .. } => Some(format!(
-                "{} {}",
-                self.t(Msg::DeclinedTitle),
-                self.t(*reason)
-            )),
+            Screen::Declined { reason, .. } => Some(format!("{} {}", self.t(Msg::DeclinedTitle), self.t(*reason))),
             Screen::Completed => Some(self.say(Msg::CompletedTitle)),
             Screen::Failed { .. } => Some(self.t(Msg::FailedTitle).to_string()),
             Screen::Expired => Some(self.t(Msg::ExpiredTitle).to_string()),
@@ -591,10 +524,7 @@ impl Ctx {
         }
         if self.page.hosted {
             if let Some((url, delay)) = self.hosted_exit(screen) {
-                set_timeout(
-                    move || browser::navigate(&url),
-                    Duration::from_millis(delay),
-                );
+                set_timeout(move || browser::navigate(&url), Duration::from_millis(delay));
             }
         }
     }
@@ -612,11 +542,7 @@ impl Ctx {
                     .as_deref()
                     .filter(|u| is_http_url(u))
                     .map(|u| (with_query_param(u, "checkout_session_id", &s.id), 1_500)),
-                Screen::Cancelled => s
-                    .cancel_url
-                    .clone()
-                    .filter(|u| is_http_url(u))
-                    .map(|u| (u, 800)),
+                Screen::Cancelled => s.cancel_url.clone().filter(|u| is_http_url(u)).map(|u| (u, 800)),
                 _ => None,
             }
         })
@@ -629,21 +555,13 @@ impl Ctx {
         }
         self.session.with_untracked(|s| {
             let s = s.as_ref()?;
-            s.cancel_url
-                .clone()
-                .or_else(|| s.return_url.clone())
-                .filter(|u| is_http_url(u))
+            s.cancel_url.clone().or_else(|| s.return_url.clone()).filter(|u| is_http_url(u))
         })
     }
 }
 
 /// The checkout (embedded or hosted): summary, current screen, live region.
-fn checkout_page(
-    token: String,
-    parent_origin: Option<String>,
-    hosted: bool,
-    lang_override: Option<Lang>,
-) -> AnyView {
+fn checkout_page(token: String, parent_origin: Option<String>, hosted: bool, lang_override: Option<Lang>) -> AnyView {
     let ctx = Ctx::new(token, parent_origin, hosted, lang_override);
     provide_context(ctx);
     Effect::new(move |previous: Option<Phase>| {

@@ -66,14 +66,7 @@ pub struct Panel {
 
 impl Panel {
     fn new(tone: Tone, title: Option<String>) -> Self {
-        Self {
-            tone,
-            title,
-            lead: None,
-            lines: Vec::new(),
-            button: None,
-            link: None,
-        }
+        Self { tone, title, lead: None, lines: Vec::new(), button: None, link: None }
     }
 
     fn line(mut self, text: impl Into<String>, muted: bool) -> Self {
@@ -84,14 +77,7 @@ impl Panel {
 
 /// Renders a panel.
 pub fn panel(ctx: Ctx, p: Panel) -> AnyView {
-    let Panel {
-        tone,
-        title,
-        lead,
-        lines,
-        button,
-        link,
-    } = p;
+    let Panel { tone, title, lead, lines, button, link } = p;
     let (class, path) = match tone {
         Tone::Success => ("icon success", "M7 12.5l3.2 3.2L17 9"),
         Tone::Error => ("icon error", "M8.5 8.5l7 7M15.5 8.5l-7 7"),
@@ -132,9 +118,7 @@ pub fn panel(ctx: Ctx, p: Panel) -> AnyView {
                 .text(text),
         );
     }
-    result
-        .kid_opt(link.map(|(text, href)| el("a").class("btn secondary").attr("href", href).text(text)))
-        .view()
+    result.kid_opt(link.map(|(text, href)| el("a").class("btn secondary").attr("href", href).text(text))).view()
 }
 
 /// The view of the checkout's current phase.
@@ -158,29 +142,20 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
                             .line(ctx.say(Msg::StillProcessingBody), false)
                     }
                 } else {
-                    Panel::new(Tone::Busy, Some(t(Msg::ProcessingTitle)))
-                        .line(t(Msg::ProcessingBody), false)
+                    Panel::new(Tone::Busy, Some(t(Msg::ProcessingTitle))).line(t(Msg::ProcessingBody), false)
                 };
                 panel(ctx, p)
             });
         }
-        Phase::Show(Screen::Declined {
-            reason,
-            attempts_remaining,
-        }) => Panel {
+        Phase::Show(Screen::Declined { reason, attempts_remaining }) => Panel {
             lead: Some(t(reason)),
             button: Some((t(Msg::TryAnotherCard), Action::TryAnotherCard)),
-            ..Panel::new(Tone::Error, Some(t(Msg::DeclinedTitle))).line(
-                fill(
-                    ctx.t(Msg::AttemptsLeft),
-                    &[("n", &attempts_remaining.to_string())],
-                ),
-                true,
-            )
+            ..Panel::new(Tone::Error, Some(t(Msg::DeclinedTitle)))
+                .line(fill(ctx.t(Msg::AttemptsLeft), &[("n", &attempts_remaining.to_string())]), true)
         },
         Phase::Show(Screen::Completed) => {
-            let mut p = Panel::new(Tone::Success, Some(t(Msg::CompletedTitle)))
-                .line(ctx.say(Msg::CompletedBody), false);
+            let mut p =
+                Panel::new(Tone::Success, Some(t(Msg::CompletedTitle))).line(ctx.say(Msg::CompletedBody), false);
             if let Some((href, _)) = ctx.hosted_exit(&Screen::Completed) {
                 p = p.line(ctx.say(Msg::Redirecting), true);
                 p.link = Some((ctx.say(Msg::BackToMerchant), href));
@@ -190,21 +165,9 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
         Phase::Show(Screen::Failed { reason }) => {
             final_panel(ctx, Tone::Error, Msg::FailedTitle, reason, Msg::FailedBody)
         }
-        Phase::Show(Screen::Expired) => final_panel(
-            ctx,
-            Tone::Warning,
-            Msg::ExpiredTitle,
-            None,
-            Msg::ExpiredBody,
-        ),
+        Phase::Show(Screen::Expired) => final_panel(ctx, Tone::Warning, Msg::ExpiredTitle, None, Msg::ExpiredBody),
         Phase::Show(Screen::Cancelled) => {
-            let mut p = final_panel(
-                ctx,
-                Tone::Neutral,
-                Msg::CancelledTitle,
-                None,
-                Msg::CancelledBody,
-            );
+            let mut p = final_panel(ctx, Tone::Neutral, Msg::CancelledTitle, None, Msg::CancelledBody);
             if ctx.hosted_exit(&Screen::Cancelled).is_some() {
                 p = p.line(ctx.say(Msg::Redirecting), true);
             }
@@ -216,17 +179,14 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
 
 /// The panel of an invalid link.
 fn invalid_link(lang: Lang) -> Panel {
-    Panel::new(Tone::Error, Some(Msg::InvalidLinkTitle.text(lang).into()))
-        .line(Msg::InvalidLinkBody.text(lang), false)
+    Panel::new(Tone::Error, Some(Msg::InvalidLinkTitle.text(lang).into())).line(Msg::InvalidLinkBody.text(lang), false)
 }
 
 /// A final screen, with the way back to the merchant on the hosted page.
 fn final_panel(ctx: Ctx, tone: Tone, title: Msg, reason: Option<Msg>, body: Msg) -> Panel {
     Panel {
         lead: reason.map(|r| ctx.t(r).to_string()),
-        link: ctx
-            .back_link()
-            .map(|href| (ctx.say(Msg::BackToMerchant), href)),
+        link: ctx.back_link().map(|href| (ctx.say(Msg::BackToMerchant), href)),
         ..Panel::new(tone, Some(ctx.t(title).into())).line(ctx.say(body), false)
     }
 }

@@ -29,12 +29,7 @@ impl<T> Copy for Slot<T> {}
 impl<T: Send + 'static> Slot<T> {
     /// A new slot holding `value`.
     pub fn new(value: T) -> Self {
-        Self {
-            inner: Box::leak(Box::new(Inner {
-                value: Mutex::new(value),
-                trigger: ArcTrigger::new(),
-            })),
-        }
+        Self { inner: Box::leak(Box::new(Inner { value: Mutex::new(value), trigger: ArcTrigger::new() })) }
     }
 
     /// Applies `f` to the value without subscribing.

@@ -117,7 +117,8 @@ pub async fn records_for_events(ctx: &Ctx<'_>, merchant_id: &str, event_ids: &[&
     attach_attempts(ctx, rows).await
 }
 
-const COLUMNS: &str = "d.id, d.event_id, e.type AS event_type, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, \
+const COLUMNS: &str =
+    "d.id, d.event_id, e.type AS event_type, d.endpoint_id, d.status, d.attempts, d.next_attempt_at, \
      d.last_status_code, d.last_error, d.succeeded_at, d.created_at";
 
 /// Attaches the attempts to delivery rows (one query for the whole page).
@@ -191,7 +192,14 @@ pub async fn for_event(ctx: &Ctx<'_>, merchant_id: &str, event_id: &str) -> Resu
 }
 
 /// An endpoint's deliveries, newest first, optionally only those in one status.
-pub async fn for_endpoint(ctx: &Ctx<'_>, merchant_id: &str, endpoint_id: &str, status: Option<&str>, limit: u32, starting_after: Option<&str>) -> Result<List<WebhookDelivery>, ApiError> {
+pub async fn for_endpoint(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    endpoint_id: &str,
+    status: Option<&str>,
+    limit: u32,
+    starting_after: Option<&str>,
+) -> Result<List<WebhookDelivery>, ApiError> {
     endpoints::load_for_merchant(ctx, merchant_id, endpoint_id).await?;
     let rows: Vec<Row> = query_as(
         ctx.db,
@@ -221,7 +229,12 @@ pub const STATUSES: [&str; 5] = ["pending", "sending", "succeeded", "failed", "c
 /// Re-delivers an event: each target delivery goes back to `pending`, due now, with a fresh retry schedule
 /// (attempt numbering continues), and is queued. A delivery being attempted right now is left to finish. The
 /// receiver sees the same `webhook-id`, so it can recognise a resend of something it already processed.
-pub async fn resend(ctx: &Ctx<'_>, merchant_id: &str, event_id: &str, req: Resend) -> Result<List<WebhookDelivery>, ApiError> {
+pub async fn resend(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    event_id: &str,
+    req: Resend,
+) -> Result<List<WebhookDelivery>, ApiError> {
     let event = event_log::load_for_merchant(ctx, merchant_id, event_id).await?;
     let now = ctx.now_ms();
     let upsert_tail = "ON CONFLICT (event_id, endpoint_id) DO UPDATE SET status = 'pending', schedule_step = 0, \
@@ -256,9 +269,16 @@ pub async fn resend(ctx: &Ctx<'_>, merchant_id: &str, event_id: &str, req: Resen
     struct Id {
         id: String,
     }
-    let due: Vec<Id> = query_as(ctx.db, stmt!("SELECT id FROM webhook_deliveries WHERE event_id = ?1 AND status = 'pending' AND next_attempt_at <= ?2", event.id.as_str(), now))
-        .await
-        .map_err(store::internal)?;
+    let due: Vec<Id> = query_as(
+        ctx.db,
+        stmt!(
+            "SELECT id FROM webhook_deliveries WHERE event_id = ?1 AND status = 'pending' AND next_attempt_at <= ?2",
+            event.id.as_str(),
+            now
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
     fanout::enqueue(ctx, due.into_iter().map(|d| d.id).collect()).await;
     crate::log::info("webhook_resend", &format!("{merchant_id} {}", event.id));
     for_event(ctx, merchant_id, &event.id).await

@@ -145,7 +145,14 @@ async fn claim(ctx: &Ctx<'_>, delivery: &DeliveryRow, now: i64) -> Result<bool, 
 /// Writes the attempt and the delivery's next state (and the endpoint's health) in one batch, guarded by our
 /// claim. If the claim was lost meanwhile (the lease ran out and someone else took over), only the attempt row is
 /// kept, so the history stays complete.
-async fn record(ctx: &Ctx<'_>, delivery: &DeliveryRow, endpoint: &EndpointRow, started: i64, latency: i64, outcome: &HttpOutcome) -> Result<(), ApiError> {
+async fn record(
+    ctx: &Ctx<'_>,
+    delivery: &DeliveryRow,
+    endpoint: &EndpointRow,
+    started: i64,
+    latency: i64,
+    outcome: &HttpOutcome,
+) -> Result<(), ApiError> {
     let now = ctx.now_ms();
     let attempt_no = delivery.attempts + 1;
     let (kind, error) = policy::describe(outcome);
@@ -187,7 +194,10 @@ async fn record(ctx: &Ctx<'_>, delivery: &DeliveryRow, endpoint: &EndpointRow, s
             ));
             stmts.push(Stmt::cas_guard());
             stmts.push(attempt.clone());
-            stmts.push(stmt!("UPDATE webhook_endpoints SET failing_since = NULL, consecutive_failures = 0 WHERE id = ?1", endpoint.id.as_str()));
+            stmts.push(stmt!(
+                "UPDATE webhook_endpoints SET failing_since = NULL, consecutive_failures = 0 WHERE id = ?1",
+                endpoint.id.as_str()
+            ));
         }
         Verdict::Gone | Verdict::Failed => {
             let status = if next.is_some() { "pending" } else { "failed" };
@@ -214,7 +224,10 @@ async fn record(ctx: &Ctx<'_>, delivery: &DeliveryRow, endpoint: &EndpointRow, s
     match ctx.db.batch(stmts).await {
         Ok(_) => schedule_short_retry(ctx, &delivery.id, retry_at, now).await,
         Err(DbError::Conflict) => {
-            crate::log::error("webhook_delivery", &format!("{} claim lost while attempting {}", ctx.request_id, delivery.id));
+            crate::log::error(
+                "webhook_delivery",
+                &format!("{} claim lost while attempting {}", ctx.request_id, delivery.id),
+            );
             ctx.db.batch(vec![attempt]).await.map_err(store::internal)?;
         }
         Err(e) => return Err(store::internal(e)),

@@ -97,7 +97,8 @@ pub struct EndpointRow {
     pub updated_at: i64,
 }
 
-pub const ENDPOINT_COLUMNS: &str = "w.id, w.merchant_id, w.url, w.description, w.enabled_events, w.status, w.disabled_reason, \
+pub const ENDPOINT_COLUMNS: &str =
+    "w.id, w.merchant_id, w.url, w.description, w.enabled_events, w.status, w.disabled_reason, \
      w.livemode, w.secret, w.previous_secret, w.previous_secret_expires_at, w.failing_since, w.consecutive_failures, \
      w.created_at, w.updated_at";
 
@@ -142,7 +143,10 @@ impl EndpointRow {
             livemode: self.livemode,
             consecutive_failures: self.consecutive_failures,
             failing_since: self.failing_since.map(|t| t.div_euclid(1000)),
-            previous_secret_expires_at: self.previous_secret_expires_at.filter(|t| *t > now_ms).map(|t| t.div_euclid(1000)),
+            previous_secret_expires_at: self
+                .previous_secret_expires_at
+                .filter(|t| *t > now_ms)
+                .map(|t| t.div_euclid(1000)),
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
             secret,
@@ -154,7 +158,8 @@ impl EndpointRow {
     /// verification, visibly).
     pub fn signing_secrets(&self, ctx: &Ctx<'_>) -> Vec<WebhookSecret> {
         let now_ms = ctx.now_ms();
-        let previous = self.previous_secret.as_deref().filter(|_| self.previous_secret_expires_at.is_some_and(|t| t > now_ms));
+        let previous =
+            self.previous_secret.as_deref().filter(|_| self.previous_secret_expires_at.is_some_and(|t| t > now_ms));
         std::iter::once(self.secret.as_str())
             .chain(previous)
             .filter_map(|stored| crate::sealed::open_string(ctx, stored))
@@ -180,7 +185,10 @@ pub fn validate_enabled_events(list: Vec<String>) -> Result<Vec<String>, ApiErro
     for (i, t) in list.into_iter().enumerate() {
         if !types::ALL.contains(&t.as_str()) {
             let shown: String = t.chars().take(60).collect();
-            return Err(ApiError::invalid(format!("{PARAM}[{i}]"), format!("Unknown event type '{shown}'. Use one of {}, or \"*\".", types::ALL.join(", "))));
+            return Err(ApiError::invalid(
+                format!("{PARAM}[{i}]"),
+                format!("Unknown event type '{shown}'. Use one of {}, or \"*\".", types::ALL.join(", ")),
+            ));
         }
         if !out.contains(&t) {
             out.push(t);
@@ -191,8 +199,12 @@ pub fn validate_enabled_events(list: Vec<String>) -> Result<Vec<String>, ApiErro
 
 fn validate_description(d: Option<String>) -> Result<Option<String>, ApiError> {
     match d {
-        Some(d) if d.chars().count() > MAX_DESCRIPTION => Err(ApiError::invalid("description", format!("description is limited to {MAX_DESCRIPTION} characters."))),
-        Some(d) if d.chars().any(char::is_control) => Err(ApiError::invalid("description", "description must not contain control characters.")),
+        Some(d) if d.chars().count() > MAX_DESCRIPTION => {
+            Err(ApiError::invalid("description", format!("description is limited to {MAX_DESCRIPTION} characters.")))
+        }
+        Some(d) if d.chars().any(char::is_control) => {
+            Err(ApiError::invalid("description", "description must not contain control characters."))
+        }
         Some(d) if d.trim().is_empty() => Ok(None),
         other => Ok(other),
     }
@@ -207,12 +219,17 @@ fn to_json_list(list: &[String]) -> String {
 }
 
 pub async fn load(ctx: &Ctx<'_>, id: &str) -> Result<Option<EndpointRow>, ApiError> {
-    query_one(ctx.db, stmt!(format!("SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints w WHERE w.id = ?1"), id)).await.map_err(store::internal)
+    query_one(ctx.db, stmt!(format!("SELECT {ENDPOINT_COLUMNS} FROM webhook_endpoints w WHERE w.id = ?1"), id))
+        .await
+        .map_err(store::internal)
 }
 
 /// The merchant's endpoint, or 404 (also for another merchant's id).
 pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<EndpointRow, ApiError> {
-    load(ctx, id).await?.filter(|e| e.merchant_id == merchant_id).ok_or_else(|| ApiError::not_found("webhook endpoint", id))
+    load(ctx, id)
+        .await?
+        .filter(|e| e.merchant_id == merchant_id)
+        .ok_or_else(|| ApiError::not_found("webhook endpoint", id))
 }
 
 pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateEndpoint) -> Result<WebhookEndpoint, ApiError> {
@@ -224,9 +241,18 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateEndpoint) -> 
         #[serde(deserialize_with = "int")]
         n: i64,
     }
-    let count: Option<Count> = query_one(ctx.db, stmt!("SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ?1", merchant.id.as_str())).await.map_err(store::internal)?;
+    let count: Option<Count> = query_one(
+        ctx.db,
+        stmt!("SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ?1", merchant.id.as_str()),
+    )
+    .await
+    .map_err(store::internal)?;
     if count.map_or(0, |c| c.n) >= MAX_ENDPOINTS {
-        return Err(ApiError::invalid_code(codes::ENDPOINT_LIMIT_REACHED, "url", format!("A merchant can have at most {MAX_ENDPOINTS} webhook endpoints; delete one first.")));
+        return Err(ApiError::invalid_code(
+            codes::ENDPOINT_LIMIT_REACHED,
+            "url",
+            format!("A merchant can have at most {MAX_ENDPOINTS} webhook endpoints; delete one first."),
+        ));
     }
     let secret = new_secret(ctx)?;
     let id = ctx.new_id("we");
@@ -255,7 +281,12 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Webh
     Ok(load_for_merchant(ctx, merchant_id, id).await?.to_api(ctx.now_ms(), None))
 }
 
-pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, limit: u32, starting_after: Option<&str>) -> Result<List<WebhookEndpoint>, ApiError> {
+pub async fn list(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    limit: u32,
+    starting_after: Option<&str>,
+) -> Result<List<WebhookEndpoint>, ApiError> {
     let rows: Vec<EndpointRow> = query_as(
         ctx.db,
         stmt!(
@@ -276,7 +307,12 @@ pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, limit: u32, starting_after: 
     Ok(crate::services::sessions::page(items, limit, |e: &WebhookEndpoint| e.id.clone()))
 }
 
-pub async fn update(ctx: &Ctx<'_>, merchant: &Merchant, id: &str, req: UpdateEndpoint) -> Result<WebhookEndpoint, ApiError> {
+pub async fn update(
+    ctx: &Ctx<'_>,
+    merchant: &Merchant,
+    id: &str,
+    req: UpdateEndpoint,
+) -> Result<WebhookEndpoint, ApiError> {
     let row = load_for_merchant(ctx, &merchant.id, id).await?;
     let now = ctx.now_ms();
     let mut sets: Vec<(&'static str, SqlValue)> = Vec::new();
@@ -350,15 +386,24 @@ pub async fn delete(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<serde_
 }
 
 /// Issues a new secret; the current one keeps signing for `expires_in` seconds.
-pub async fn rotate_secret(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: RotateSecret) -> Result<WebhookEndpoint, ApiError> {
+pub async fn rotate_secret(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    id: &str,
+    req: RotateSecret,
+) -> Result<WebhookEndpoint, ApiError> {
     let grace = req.expires_in.unwrap_or(DEFAULT_ROTATION_GRACE_SECS);
     if !(0..=MAX_ROTATION_GRACE_SECS).contains(&grace) {
-        return Err(ApiError::invalid("expires_in", format!("expires_in must be between 0 and {MAX_ROTATION_GRACE_SECS} seconds.")));
+        return Err(ApiError::invalid(
+            "expires_in",
+            format!("expires_in must be between 0 and {MAX_ROTATION_GRACE_SECS} seconds."),
+        ));
     }
     let row = load_for_merchant(ctx, merchant_id, id).await?;
     let secret = new_secret(ctx)?;
     let now = ctx.now_ms();
-    let (previous, previous_expires) = if grace > 0 { (Some(row.secret.as_str()), Some(now + grace * 1000)) } else { (None, None) };
+    let (previous, previous_expires) =
+        if grace > 0 { (Some(row.secret.as_str()), Some(now + grace * 1000)) } else { (None, None) };
     // Compare-and-set on the secret being replaced: of two racing rotations, one wins and the other gets 409.
     ctx.db
         .batch(vec![
@@ -389,12 +434,20 @@ mod tests {
     fn enabled_events_accept_known_types_or_a_lone_star() {
         assert_eq!(validate_enabled_events(vec!["*".into()]).unwrap(), vec!["*"]);
         assert_eq!(validate_enabled_events(vec!["*".into(), "*".into()]).unwrap(), vec!["*"]);
-        let list = validate_enabled_events(vec!["payment.succeeded".into(), "charge.declined".into(), "payment.succeeded".into()]).unwrap();
+        let list = validate_enabled_events(vec![
+            "payment.succeeded".into(),
+            "charge.declined".into(),
+            "payment.succeeded".into(),
+        ])
+        .unwrap();
         assert_eq!(list, vec!["payment.succeeded", "charge.declined"]);
         let e = validate_enabled_events(vec![]).unwrap_err();
         assert_eq!((e.status, e.param.as_deref()), (400, Some("enabled_events")));
         let e = validate_enabled_events(vec!["payment.succeeded".into(), "payment.exploded".into()]).unwrap_err();
-        assert_eq!((e.code.as_str(), e.param.as_deref()), (hsrc_shared::codes::PARAMETER_INVALID, Some("enabled_events[1]")));
+        assert_eq!(
+            (e.code.as_str(), e.param.as_deref()),
+            (hsrc_shared::codes::PARAMETER_INVALID, Some("enabled_events[1]"))
+        );
         assert!(validate_enabled_events(vec!["*".into(), "payment.succeeded".into()]).is_err());
     }
 

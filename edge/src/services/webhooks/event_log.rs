@@ -24,7 +24,8 @@ pub struct EventRow {
     pub created_at: i64,
 }
 
-const EVENT_COLUMNS: &str = "e.id, e.merchant_id, e.type, e.payment_id, e.checkout_session_id, e.request_id, e.livemode, e.data, e.created_at";
+const EVENT_COLUMNS: &str =
+    "e.id, e.merchant_id, e.type, e.payment_id, e.checkout_session_id, e.request_id, e.livemode, e.data, e.created_at";
 
 impl EventRow {
     pub fn to_api(&self) -> Event {
@@ -51,7 +52,9 @@ pub struct EventFilter {
 }
 
 pub async fn load(ctx: &Ctx<'_>, id: &str) -> Result<Option<EventRow>, ApiError> {
-    query_one(ctx.db, stmt!(format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?1"), id)).await.map_err(store::internal)
+    query_one(ctx.db, stmt!(format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = ?1"), id))
+        .await
+        .map_err(store::internal)
 }
 
 pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<EventRow, ApiError> {
@@ -63,7 +66,13 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Even
 }
 
 /// Newest first; `starting_after` is the last id of the previous page.
-pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, filter: &EventFilter, limit: u32, starting_after: Option<&str>) -> Result<List<Event>, ApiError> {
+pub async fn list(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    filter: &EventFilter,
+    limit: u32,
+    starting_after: Option<&str>,
+) -> Result<List<Event>, ApiError> {
     let rows: Vec<EventRow> = query_as(
         ctx.db,
         stmt!(

@@ -47,12 +47,23 @@ pub async fn enqueue(ctx: &Ctx<'_>, ids: Vec<String>) -> usize {
     // Queue batches are capped (100 messages); stay well under.
     for chunk in ids.chunks(50) {
         if let Err(e) = ctx.queue.send(chunk).await {
-            crate::log::error("webhook_enqueue", &format!("{} deliveries not queued: {}", chunk.len(), e.chars().take(200).collect::<String>()));
+            crate::log::error(
+                "webhook_enqueue",
+                &format!("{} deliveries not queued: {}", chunk.len(), e.chars().take(200).collect::<String>()),
+            );
             continue;
         }
         sent += chunk.len();
         let list = store::to_json_text(&chunk);
-        if let Err(e) = ctx.db.batch(vec![stmt!("UPDATE webhook_deliveries SET enqueued_at = ?1 WHERE id IN (SELECT value FROM json_each(?2))", ctx.now_ms(), list)]).await {
+        if let Err(e) = ctx
+            .db
+            .batch(vec![stmt!(
+                "UPDATE webhook_deliveries SET enqueued_at = ?1 WHERE id IN (SELECT value FROM json_each(?2))",
+                ctx.now_ms(),
+                list
+            )])
+            .await
+        {
             crate::log::error("webhook_enqueue", &e.to_string());
         }
     }

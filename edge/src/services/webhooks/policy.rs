@@ -43,11 +43,15 @@ pub fn verdict(outcome: &HttpOutcome) -> Verdict {
 pub fn describe(outcome: &HttpOutcome) -> (&'static str, Option<String>) {
     match outcome {
         HttpOutcome::Response { status } if (200..300).contains(status) => ("succeeded", None),
-        HttpOutcome::Response { status } if (300..400).contains(status) => ("failed", Some(format!("HTTP {status}: redirects are not followed"))),
+        HttpOutcome::Response { status } if (300..400).contains(status) => {
+            ("failed", Some(format!("HTTP {status}: redirects are not followed")))
+        }
         HttpOutcome::Response { status } => ("failed", Some(format!("HTTP {status}"))),
         HttpOutcome::Timeout => ("timeout", Some("no response within the timeout".into())),
         // Network errors can quote the URL; keep the first line and cap it, never the body or headers.
-        HttpOutcome::Error(e) => ("error", Some(e.lines().next().unwrap_or("network error").chars().take(200).collect())),
+        HttpOutcome::Error(e) => {
+            ("error", Some(e.lines().next().unwrap_or("network error").chars().take(200).collect()))
+        }
     }
 }
 

@@ -22,11 +22,19 @@ impl Action {
     /// Method, path and body of the API call.
     fn request(&self) -> (&'static str, String, serde_json::Value) {
         match self {
-            Self::CancelSession { session_id } => ("POST", format!("/v1/checkout-sessions/{session_id}/cancel"), serde_json::json!({})),
-            Self::Capture { payment_id, .. } => ("POST", format!("/v1/payments/{payment_id}/capture"), serde_json::json!({})),
+            Self::CancelSession { session_id } => {
+                ("POST", format!("/v1/checkout-sessions/{session_id}/cancel"), serde_json::json!({}))
+            }
+            Self::Capture { payment_id, .. } => {
+                ("POST", format!("/v1/payments/{payment_id}/capture"), serde_json::json!({}))
+            }
             Self::Void { payment_id, .. } => ("POST", format!("/v1/payments/{payment_id}/void"), serde_json::json!({})),
-            Self::Resend { event_id, endpoint_id, .. } => ("POST", format!("/v1/events/{event_id}/resend"), serde_json::json!({ "endpoint_id": endpoint_id })),
-            Self::Reenable { endpoint_id, .. } => ("PATCH", format!("/v1/webhook-endpoints/{endpoint_id}"), serde_json::json!({ "disabled": false })),
+            Self::Resend { event_id, endpoint_id, .. } => {
+                ("POST", format!("/v1/events/{event_id}/resend"), serde_json::json!({ "endpoint_id": endpoint_id }))
+            }
+            Self::Reenable { endpoint_id, .. } => {
+                ("PATCH", format!("/v1/webhook-endpoints/{endpoint_id}"), serde_json::json!({ "disabled": false }))
+            }
         }
     }
 
@@ -35,7 +43,9 @@ impl Action {
             Self::CancelSession { .. } => Msg::ConfirmCancel.text(lang).to_string(),
             Self::Capture { amount, .. } => fill(Msg::ConfirmCapture.text(lang), &[("amount", amount)]),
             Self::Void { amount, .. } => fill(Msg::ConfirmVoid.text(lang), &[("amount", amount)]),
-            Self::Resend { event_type, endpoint_url, .. } => fill(Msg::ConfirmResend.text(lang), &[("event", event_type), ("endpoint", endpoint_url)]),
+            Self::Resend { event_type, endpoint_url, .. } => {
+                fill(Msg::ConfirmResend.text(lang), &[("event", event_type), ("endpoint", endpoint_url)])
+            }
             Self::Reenable { endpoint_url, .. } => fill(Msg::ConfirmReenable.text(lang), &[("endpoint", endpoint_url)]),
         }
     }
@@ -94,7 +104,10 @@ pub fn ConfirmDialog() -> impl IntoView {
             match result {
                 Ok(_) => {
                     c.pending.set(None);
-                    c.notice.set(Some((true, format!("{} {}", pending.action.name().text(lang), Msg::ActionDone.text(lang).to_lowercase()))));
+                    c.notice.set(Some((
+                        true,
+                        format!("{} {}", pending.action.name().text(lang), Msg::ActionDone.text(lang).to_lowercase()),
+                    )));
                     if let Some(id) = c.detail_id.get_untracked() {
                         c.load_detail(id);
                     }

@@ -19,18 +19,20 @@ pub fn DetailPage() -> impl IntoView {
         // Components render once: the whole page follows a language switch.
         c.lang.track();
         match c.detail.get() {
-        Load::Idle | Load::Loading => view! { <p class="panel muted" aria-busy="true">{c.t(Msg::Loading)}</p> }.into_any(),
-        Load::Failed(e) => view! {
-            <BackLink />
-            <LoadError error=e retry=Callback::new(move |_| {
-                if let Route::Session(id) = c.route.get_untracked() {
-                    c.detail_id.set(None);
-                    c.load_detail(id);
-                }
-            }) />
-        }
-        .into_any(),
-        Load::Ready(d) => view! { <DetailView d=d /> }.into_any(),
+            Load::Idle | Load::Loading => {
+                view! { <p class="panel muted" aria-busy="true">{c.t(Msg::Loading)}</p> }.into_any()
+            }
+            Load::Failed(e) => view! {
+                <BackLink />
+                <LoadError error=e retry=Callback::new(move |_| {
+                    if let Route::Session(id) = c.route.get_untracked() {
+                        c.detail_id.set(None);
+                        c.load_detail(id);
+                    }
+                }) />
+            }
+            .into_any(),
+            Load::Ready(d) => view! { <DetailView d=d /> }.into_any(),
         }
     }
 }
@@ -195,7 +197,8 @@ fn PaymentCard(d: OpsSessionDetail) -> impl IntoView {
     };
     let error = match p.last_error_code.clone() {
         Some(code) => {
-            let decline = p.last_decline_code.clone().filter(|d| *d != code).map(|d| format!(" / {d}")).unwrap_or_default();
+            let decline =
+                p.last_decline_code.clone().filter(|d| *d != code).map(|d| format!(" / {d}")).unwrap_or_default();
             view! { <span><code class="decline">{code}{decline}</code>" "<span class="muted">{p.last_error_message.clone().unwrap_or_default()}</span></span> }.into_any()
         }
         None => view! { <span>"—"</span> }.into_any(),

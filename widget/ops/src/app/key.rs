@@ -40,7 +40,9 @@ pub fn KeyGate() -> impl IntoView {
                     c.key.set(Some(key));
                 }
                 Err(e) if e.is_auth() => problem.set(Some(Msg::KeyRejected.text(c.lang.get_untracked()).to_string())),
-                Err(e) => problem.set(Some(format!("{} {}", Msg::NetworkError.text(c.lang.get_untracked()), e.describe()))),
+                Err(e) => {
+                    problem.set(Some(format!("{} {}", Msg::NetworkError.text(c.lang.get_untracked()), e.describe())))
+                }
             }
         });
     };

@@ -159,7 +159,11 @@ impl Console {
         spawn_local(async move {
             let result = net::get::<OpsSearchResult>(&path, &key).await;
             // A newer search may have started meanwhile; only the latest one's answer is shown.
-            if this.search.with_untracked(|s| s.query(this.pages.with_untracked(|p| p.last().cloned().flatten()).as_deref())) != path {
+            if this
+                .search
+                .with_untracked(|s| s.query(this.pages.with_untracked(|p| p.last().cloned().flatten()).as_deref()))
+                != path
+            {
                 return;
             }
             this.results.set(match result {

@@ -38,7 +38,9 @@ pub fn SearchPage() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let day = |v: String, next: bool| parse_date_input(&v).map(|(y, m, d)| browser::local_midnight_s(y, m, d + u32::from(next)));
+        let day = |v: String, next: bool| {
+            parse_date_input(&v).map(|(y, m, d)| browser::local_midnight_s(y, m, d + u32::from(next)))
+        };
         c.notice.set(None);
         c.run_search(SearchForm {
             q: q.get_untracked(),
