@@ -10,6 +10,10 @@ step() { printf '\n\033[1;32m== %s\033[0m\n' "$*"; }
 TOTALS="$(mktemp /tmp/hsrc-totals.XXXXXX)"
 counted() { "$@" 2>&1 | tee -a "$TOTALS"; }
 
+step "format and lints (rustfmt, clippy -D warnings)"
+cargo fmt --all --check
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+
 step "native tests (shared, edge, widget logic)"
 counted cargo test --workspace --exclude hsrc-e2e --quiet
 
