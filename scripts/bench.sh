@@ -234,15 +234,31 @@ ensure_brotli
 "$PY" bench/sizes.py weights dist/assets "$RUN_DIR/weights.json"
 
 step "largest contributors to the widget wasm (twiggy on a names-kept -Oz build)"
-WIDGET_WASM="${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/hsrc_widget.wasm"
+# The form's raw cargo output: scripts/build-widget.sh builds it last in target/widget (older layouts: target/).
+TARGET_ROOT="${CARGO_TARGET_DIR:-$ROOT/target}"
+WIDGET_WASM=""
+for candidate in "$TARGET_ROOT/widget/wasm32-unknown-unknown/release/hsrc_widget.wasm" \
+                 "$TARGET_ROOT/wasm32-unknown-unknown/release/hsrc_widget.wasm"; do
+  [ -f "$candidate" ] && { WIDGET_WASM="$candidate"; break; }
+done
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 TWIGGY_OK=0
-if ensure_twiggy; then
-  # The same wasm-bindgen and wasm-opt -Oz as scripts/build-widget.sh, plus -g so function names survive: the code
-  # twiggy attributes is the code we ship (the name section itself is left out of the percentages).
+if [ -n "$WIDGET_WASM" ] && ensure_twiggy; then
+  # The same steps as scripts/lib/wasm-bundle.sh (wasm-bindgen, drop the unused wasm-streams exports, wasm-opt -Oz),
+  # plus -g so function names survive: the code twiggy attributes is the code we ship (the name section itself is
+  # left out of the percentages).
+  note "$WIDGET_WASM"
   mkdir -p "$RUN_DIR/named"
+  strip_streams() {
+    if command -v wasm-dis >/dev/null && command -v wasm-as >/dev/null; then
+      wasm-dis "${WASM_OPT_FEATURES[@]}" "$1" -o "$RUN_DIR/named/module.wat" &&
+        { grep -v '^ (export "\(__wbg_\)\?intounderlying' "$RUN_DIR/named/module.wat" > "$RUN_DIR/named/stripped.wat" || true; } &&
+        wasm-as "${WASM_OPT_FEATURES[@]}" -g "$RUN_DIR/named/stripped.wat" -o "$1"
+    fi
+  }
   if wasm-bindgen --target web --no-typescript --out-dir "$RUN_DIR/named" --out-name hsrc_widget "$WIDGET_WASM" &&
+     strip_streams "$RUN_DIR/named/hsrc_widget_bg.wasm" &&
      wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$RUN_DIR/named/hsrc_widget_bg.wasm" -o "$RUN_DIR/named/named.wasm" &&
      twiggy top -n 20 "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-top.txt" &&
      twiggy top -n 1000000 -f json "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-all.json"; then
