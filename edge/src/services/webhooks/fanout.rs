@@ -78,7 +78,7 @@ pub async fn enqueue_for_events(ctx: &Ctx<'_>, events: &[Event]) {
     let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
     let rows: Result<Vec<IdRow>, _> = query_as(
         ctx.db,
-        stmt!("SELECT d.id FROM webhook_deliveries d WHERE d.event_id IN (SELECT value FROM json_each(?1)) AND d.status = 'pending' ORDER BY d.created_at", store::to_json_text(&ids)),
+        stmt!("SELECT d.id FROM webhook_deliveries d WHERE d.event_id IN (SELECT value FROM json_each(?1)) AND d.status = 'pending' ORDER BY d.created_at, d.rowid", store::to_json_text(&ids)),
     )
     .await;
     match rows {
