@@ -215,14 +215,39 @@ pub async fn load_by_token(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, Api
     )
     .await
     .map_err(store::internal)?;
-    row.ok_or_else(|| {
-        ApiError::new(
-            404,
-            hsrc_shared::ErrorType::InvalidRequestError,
-            codes::TOKEN_INVALID,
-            "This checkout link is not valid. Ask the merchant for a new one.",
-        )
-    })
+    row.ok_or_else(invalid_token)
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::new(
+        404,
+        hsrc_shared::ErrorType::InvalidRequestError,
+        codes::TOKEN_INVALID,
+        "This checkout link is not valid. Ask the merchant for a new one.",
+    )
+}
+
+/// The session behind a token and its payment in one round trip (the payer view's hot path): the payment comes
+/// back as a JSON object column, which `PaymentRow` reads like a row.
+pub async fn load_with_payment_by_token(ctx: &Ctx<'_>, token: &str) -> Result<(SessionRow, PaymentRow), ApiError> {
+    #[derive(serde::Deserialize)]
+    struct Joined {
+        #[serde(flatten)]
+        session: SessionRow,
+        #[serde(deserialize_with = "crate::store::json_text")]
+        payment_json: PaymentRow,
+    }
+    let sql = format!(
+        "SELECT {SESSION_COLUMNS}, (SELECT json_object('id', p.id, 'merchant_id', p.merchant_id, 'checkout_session_id', \
+         p.checkout_session_id, 'status', p.status, 'version', p.version, 'amount', p.amount, 'amount_captured', \
+         p.amount_captured, 'currency', p.currency, 'capture_method', p.capture_method, 'card', p.card, 'next_action', \
+         p.next_action, 'last_error', p.last_error, 'livemode', p.livemode, 'created_at', p.created_at, 'updated_at', \
+         p.updated_at) FROM payments p WHERE p.id = s.payment_id) AS payment_json \
+         FROM checkout_sessions s WHERE s.token_hash = ?1"
+    );
+    let row: Option<Joined> = query_one(ctx.db, stmt!(sql, token_hash(token))).await.map_err(store::internal)?;
+    let row = row.ok_or_else(invalid_token)?;
+    Ok((row.session, row.payment_json))
 }
 
 /// The merchant's view, expiring the session first if its time is up.
@@ -360,10 +385,16 @@ struct StaticView {
 
 /// The payer's view through the token: static parts from KV, everything that gates a payment from D1.
 pub async fn payer_view(ctx: &Ctx<'_>, token: &str) -> Result<(PayerSessionView, Vec<String>), ApiError> {
-    let session = load_by_token(ctx, token).await?;
+    let (session, payment) = load_with_payment_by_token(ctx, token).await?;
+    let read_as = (session.status, session.version);
     let session = expire_if_due(ctx, session).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
-    let payment = payments::load_row(ctx, &session.payment_id).await?;
+    // The payment read with the session is current unless expiry or settling just moved them.
+    let payment = if (session.status, session.version) == read_as {
+        payment
+    } else {
+        payments::load_row(ctx, &session.payment_id).await?
+    };
     let display = merchant_display(ctx, token, &session).await?;
     let view = view_of(&session, &payment, &display.merchant_name);
     Ok((view, display.allowed_origins))
