@@ -304,9 +304,13 @@ async fn serve_static(env: &Env, origin: &str, path: &str, headers: &[(&str, &st
         out.set(k, v)?;
     }
     out.set("x-content-type-options", "nosniff")?;
-    let mut resp = resp;
-    let body = resp.bytes().await?;
-    Ok(Response::from_bytes(body)?.with_status(status).with_headers(out))
+    // Pass the asset's body stream through rather than buffering it: the wasm starts arriving at once.
+    let body = match resp.body() {
+        worker::ResponseBody::Stream(stream) => worker::ResponseBody::Stream(stream.clone()),
+        worker::ResponseBody::Body(bytes) => worker::ResponseBody::Body(bytes.clone()),
+        worker::ResponseBody::Empty => worker::ResponseBody::Empty,
+    };
+    Ok(Response::from_body(body)?.with_status(status).with_headers(out))
 }
 
 #[event(scheduled)]
