@@ -95,6 +95,34 @@ impl World {
     }
 }
 
+/// Every row of every table as text, for tests that prove something never reaches storage.
+pub fn dump_storage(w: &World) -> String {
+    w.h.db.with_conn(|c| {
+        let tables: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        tables
+            .iter()
+            .map(|t| {
+                let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
+                let n = st.column_count();
+                st.query_map([], |r| {
+                    Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+                .join("\n")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
 pub fn err_code(resp: &ApiResponse) -> (u16, String) {
     (resp.status, resp.json_body()["error"]["code"].as_str().unwrap_or("").to_string())
 }

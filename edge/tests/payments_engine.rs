@@ -338,30 +338,7 @@ fn card_numbers_and_cvcs_never_reach_storage() {
     }
     w.h.runtime.advance_ms(60_000);
     futures_block(hsrc_edge::services::scheduled::run(&w.h.ctx()));
-    let dump: String = w.h.db.with_conn(|c| {
-        let tables: Vec<String> = c
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        tables
-            .iter()
-            .map(|t| {
-                let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
-                let n = st.column_count();
-                st.query_map([], |r| {
-                    Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect::<Vec<_>>()
-                .join("\n")
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    });
+    let dump = common::dump_storage(&w);
     for card in cards {
         assert!(!dump.contains(card), "a card number reached storage");
     }
