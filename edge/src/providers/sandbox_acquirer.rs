@@ -125,7 +125,7 @@ impl SandboxAcquirer {
             hold_expires_at: None,
         };
         match ledger::record(ctx, entry).await {
-            Ok(entry) => op_answer_of(&entry),
+            Ok((entry, _)) => op_answer_of(&entry),
             // The write may have landed: only a lookup can tell.
             Err(e) => unknown(e),
         }
@@ -165,15 +165,6 @@ impl Acquirer for SandboxAcquirer {
     }
 
     async fn authorize(&self, ctx: &Ctx<'_>, req: &Authorize<'_>) -> Outcome {
-        // Same reference, same answer: a retry of an attempt never authorizes twice.
-        match ledger::get(ctx, req.reference).await {
-            Ok(Some(entry)) if ctx.now_ms() < entry.resolve_at => {
-                return Outcome::Unknown { message: format!("{}: still processing this reference", self.name) }
-            }
-            Ok(Some(entry)) => return answer_of(&entry),
-            Ok(None) => {}
-            Err(e) => return Outcome::Unavailable { message: format!("{}: {e}", self.name) },
-        }
         let scenario = match req.instrument {
             Instrument::Card(card) => sandbox::scenario(&card.digits),
             Instrument::Vaulted(token) => match sandbox::vaulted(ctx, token).await {
@@ -203,12 +194,14 @@ impl Acquirer for SandboxAcquirer {
             resolve_at,
             hold_expires_at: hold,
         };
+        // Same reference, same answer: `record` keeps the first entry for a reference, so a retry of an attempt
+        // gets the recorded answer and never authorizes twice.
         match (ledger::record(ctx, entry).await, lost) {
-            (Ok(_), Some(why)) => Outcome::Unknown { message: format!("{}: {why}", self.name) },
-            (Ok(entry), None) if ctx.now_ms() < entry.resolve_at => {
+            (Ok((_, true)), Some(why)) => Outcome::Unknown { message: format!("{}: {why}", self.name) },
+            (Ok((entry, _)), _) if ctx.now_ms() < entry.resolve_at => {
                 Outcome::Unknown { message: format!("{}: still processing this reference", self.name) }
             }
-            (Ok(entry), None) => answer_of(&entry),
+            (Ok((entry, _)), _) => answer_of(&entry),
             // The provider may or may not have recorded it: unknown, settled by lookup.
             (Err(e), _) => Outcome::Unknown { message: format!("{}: {e}", self.name) },
         }

@@ -33,8 +33,9 @@ pub async fn operations_on(ctx: &Ctx<'_>, authorization: &str) -> Result<Vec<Ent
 }
 
 /// Records an entry unless the reference is already known; returns the entry that holds for the reference (the
-/// earlier one when a racing call with the same reference got there first: same reference, same answer).
-pub async fn record(ctx: &Ctx<'_>, entry: Entry) -> Result<Entry, DbError> {
+/// earlier one when an earlier or racing call with the same reference got there first: same reference, same
+/// answer) and whether it is the new one. One round trip when the reference is new.
+pub async fn record(ctx: &Ctx<'_>, entry: Entry) -> Result<(Entry, bool), DbError> {
     let changed = ctx
         .db
         .batch(vec![stmt!(
@@ -52,7 +53,8 @@ pub async fn record(ctx: &Ctx<'_>, entry: Entry) -> Result<Entry, DbError> {
         )])
         .await?;
     if changed.first().copied().unwrap_or(0) == 1 {
-        return Ok(entry);
+        return Ok((entry, true));
     }
-    get(ctx, &entry.reference).await?.ok_or_else(|| DbError::Other("ledger entry vanished".into()))
+    let earlier = get(ctx, &entry.reference).await?.ok_or_else(|| DbError::Other("ledger entry vanished".into()))?;
+    Ok((earlier, false))
 }
