@@ -346,3 +346,25 @@ fn one_bad_row_never_stops_the_reconciler() {
         assert_eq!(w.view(t)["status"], "COMPLETED");
     }
 }
+
+/// What a 3DS pass that stopped mid-way left before #12 (challenge passed, payment PROCESSING, charge still
+/// `requires_action`) is reconciled too: looked up, then written off after the window, the payer may pay again.
+#[test]
+fn legacy_requires_action_charge_on_a_processing_payment_is_reconciled() {
+    let w = World::new();
+    let s = w.create(json!({}));
+    w.confirm_ok(&token(&s), "4000000000003220");
+    w.h.db
+        .with_conn(|c| {
+            c.execute_batch(&format!(
+                "UPDATE challenges SET status = 'passed' WHERE payment_id = '{0}';
+                 UPDATE payments SET status = 'PROCESSING', version = version + 1 WHERE id = '{0}';",
+                pid(&s)
+            ))
+        })
+        .unwrap();
+    w.h.runtime.advance_ms(w.h.config.write_off_after_ms);
+    cron(&w);
+    assert_eq!(w.view(&token(&s))["status"], "PENDING");
+    assert_eq!(w.payment(&pid(&s))["status"], "REQUIRES_PAYMENT_METHOD");
+}

@@ -41,7 +41,10 @@ pub async fn reconcile_if_waiting(ctx: &Ctx<'_>, session: SessionRow) -> Result<
 
 async fn reconcile_pending_charge(ctx: &Ctx<'_>, session: &SessionRow, payment: &PaymentRow) -> Result<(), ApiError> {
     let charges = payments::charges(ctx, &payment.id).await?;
-    let Some(charge) = charges.into_iter().rev().find(|c| c.status == ChargeStatus::Pending) else { return Ok(()) };
+    // A `requires_action` charge on a PROCESSING payment is what a 3DS pass that stopped mid-way left before #12
+    // (the pass batch now sets the charge pending itself): it is looked up like a pending one.
+    let waiting = |c: &ChargeRow| matches!(c.status, ChargeStatus::Pending | ChargeStatus::RequiresAction);
+    let Some(charge) = charges.into_iter().rev().find(waiting) else { return Ok(()) };
     let Some(verdict) = verdict_by_lookup(ctx, &charge).await else { return Ok(()) };
     let charge = match verdict {
         Verdict::Failed { .. } => ChargeRow { written_off_at: Some(ctx.now_ms()), ..charge },
