@@ -2,6 +2,7 @@
 //! providers in order and moves to the next only on a retryable failure (the provider, not the card, failed).
 
 pub mod sandbox;
+pub mod sandbox_refunds;
 
 use hsrc_shared::card::ValidCard;
 

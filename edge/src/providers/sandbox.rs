@@ -27,6 +27,10 @@ pub enum Scenario {
     PrimaryUnavailable,
     /// Every provider is down.
     AllUnavailable,
+    /// Approves; a later refund of the charge is declined by the provider (`provider_declined`).
+    ApproveRefundDeclines,
+    /// Approves; a later refund stays pending at the provider and settles as succeeded after the async delay.
+    ApproveRefundAsync,
 }
 
 /// The sandbox card table of DESIGN.md: the one list the provider, the tests and the docs agree on.
@@ -42,6 +46,8 @@ pub const TEST_CARDS: &[(&str, Scenario)] = &[
     ("4000000000000218", Scenario::TimeoutThenDecline),
     ("4000000000008013", Scenario::PrimaryUnavailable),
     ("4000000000003014", Scenario::AllUnavailable),
+    ("4000000000007056", Scenario::ApproveRefundDeclines),
+    ("4000000000007064", Scenario::ApproveRefundAsync),
 ];
 
 /// The scenario of a test card number, or `None` for any other number (refused in test mode).
@@ -67,6 +73,8 @@ impl Scenario {
             Self::TimeoutThenDecline => "timeout_decline".into(),
             Self::PrimaryUnavailable => "primary_unavailable".into(),
             Self::AllUnavailable => "all_unavailable".into(),
+            Self::ApproveRefundDeclines => "approve_refund_declines".into(),
+            Self::ApproveRefundAsync => "approve_refund_async".into(),
         }
     }
 
@@ -78,6 +86,8 @@ impl Scenario {
             "timeout_decline" => Self::TimeoutThenDecline,
             "primary_unavailable" => Self::PrimaryUnavailable,
             "all_unavailable" => Self::AllUnavailable,
+            "approve_refund_declines" => Self::ApproveRefundDeclines,
+            "approve_refund_async" => Self::ApproveRefundAsync,
             other => Self::Decline(decline_code(other.strip_prefix("decline:")?)?),
         })
     }
@@ -144,6 +154,14 @@ pub async fn authorize(
     };
     Ok(match scenario {
         Scenario::Approve | Scenario::Challenge => ProviderResult::Approved { captured: capture },
+        Scenario::ApproveRefundDeclines | Scenario::ApproveRefundAsync => {
+            // The provider remembers how it will treat refunds of this charge (it knows the card; we do not).
+            ctx.db
+                .batch(vec![super::sandbox_refunds::profile_statement(ctx, provider, reference, &scenario)])
+                .await
+                .map_err(store::internal)?;
+            ProviderResult::Approved { captured: capture }
+        }
         Scenario::Decline(code) => {
             ProviderResult::Declined { code: code.into(), message: decline_message(code).into() }
         }
@@ -213,7 +231,7 @@ mod tests {
 
     #[test]
     fn every_design_card_has_a_scenario_and_others_have_none() {
-        assert_eq!(TEST_CARDS.len(), 11, "the eleven numbers of DESIGN.md's table");
+        assert_eq!(TEST_CARDS.len(), 13, "the thirteen numbers of DESIGN.md's tables");
         for (n, s) in TEST_CARDS {
             assert_eq!(scenario(n).as_ref(), Some(s), "{n}");
             assert!(hsrc_shared::card::luhn_valid(n), "{n} passes the form's Luhn check");
@@ -229,6 +247,8 @@ mod tests {
             Scenario::TimeoutThenDecline,
             Scenario::PrimaryUnavailable,
             Scenario::AllUnavailable,
+            Scenario::ApproveRefundDeclines,
+            Scenario::ApproveRefundAsync,
         ] {
             assert_eq!(Scenario::decode(&s.encode()), Some(s));
         }

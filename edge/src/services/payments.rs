@@ -75,13 +75,19 @@ pub async fn api_object_with(
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
-    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
+    let mut object = payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone());
+    crate::services::refunds::attach(ctx, std::slice::from_mut(&mut object)).await?;
+    Ok(object)
 }
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     let session = sessions::load(ctx, merchant_id, &payment.checkout_session_id).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
+    if payment.status == PaymentStatus::Succeeded {
+        // The next read settles asynchronous refunds (issue #13).
+        crate::services::refunds::settle::refresh_payment(ctx, id).await?;
+    }
     let payment = load_row(ctx, id).await?;
     let charges = charges(ctx, id).await?;
     let mut object = payment.to_api(
@@ -90,6 +96,7 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
         session.metadata.clone(),
     );
     object.request_ids.dedup();
+    crate::services::refunds::attach(ctx, std::slice::from_mut(&mut object)).await?;
     Ok(object)
 }
 
@@ -119,13 +126,14 @@ pub async fn list(
     )
     .await
     .map_err(store::internal)?;
-    let items = rows
+    let mut items: Vec<Payment> = rows
         .iter()
         .map(|row| {
             let charges = all_charges.iter().filter(|c| c.payment_id == row.id).map(ChargeRow::to_api).collect();
             row.to_api(charges, Vec::new(), Default::default())
         })
         .collect();
+    crate::services::refunds::attach(ctx, &mut items).await?;
     Ok(store::page(items, limit, |p| p.id.clone()))
 }
 

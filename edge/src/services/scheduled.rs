@@ -11,6 +11,7 @@ pub struct RunReport {
     pub expired: usize,
     pub settled: usize,
     pub webhooks_enqueued: usize,
+    pub refunds_settled: usize,
     pub errors: Vec<String>,
 }
 
@@ -32,6 +33,10 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         Ok(n) => report.settled = n,
         Err(e) => report.errors.push(e.code),
     }
+    // Pending refunds: ask the provider again by each attempt's reference (issue #13).
+    let refunds = crate::services::refunds::settle::reconcile_due(ctx, BATCH, 5).await;
+    report.refunds_settled = refunds.settled;
+    report.errors.extend(refunds.errors);
     match webhooks::sweep(ctx, BATCH).await {
         Ok(n) => report.webhooks_enqueued = n,
         Err(e) => report.errors.push(e.code),
