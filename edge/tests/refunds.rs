@@ -421,3 +421,56 @@ fn list_is_newest_first_with_a_cursor_and_bad_input_gets_the_error_model() {
     let r = w.call(Method::Post, "/v1/refunds", Some(json!({ "payment_id": pid })), Some(&w.m.publishable_key));
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn the_console_shows_refunds_with_attempts_on_the_timeline_and_finds_the_session_by_refund_id() {
+    let w = World::new();
+    let s = w.create(json!({ "metadata": { "order_id": "ord_refund_ops" } }));
+    w.confirm_ok(s["token"].as_str().unwrap(), REFUND_ASYNC);
+    let (sid, pid) = (s["id"].as_str().unwrap(), s["payment_id"].as_str().unwrap());
+    let done = refund_ok(&w, json!({ "payment_id": pid, "amount": 2000 }));
+    w.h.runtime.advance_ms(2_500);
+    let waiting = refund_ok(&w, json!({ "payment_id": pid, "amount": 500 }));
+    let path = format!("/v1/ops/sessions/{sid}");
+    let r = w.get(&path);
+    conforms(&w, Method::Get, &path, &r);
+    let d = r.json_body()["ops_session"].clone();
+    assert_eq!(d["verdict"]["paid"], "paid");
+    assert_eq!(
+        (d["verdict"]["amount_refunded"].as_i64(), d["verdict"]["amount_refund_pending"].as_i64()),
+        (Some(2000), Some(500))
+    );
+    assert_eq!(d["verdict"]["refund_status"], "partial");
+    assert_eq!(
+        (d["actions"]["refund_payment"].as_bool(), d["actions"]["refundable_amount"].as_i64()),
+        (Some(true), Some(10000))
+    );
+    let refunds: Vec<(&str, &str)> = d["payment"]["refunds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(refunds, [(waiting["id"].as_str().unwrap(), "PENDING"), (done["id"].as_str().unwrap(), "SUCCEEDED")]);
+    assert_eq!(d["payment"]["refunds"][1]["attempts"][0]["status"], "succeeded");
+    let steps: Vec<String> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["entity"].as_str().unwrap().starts_with("refund"))
+        .map(|t| format!("{}:{}", t["entity"].as_str().unwrap(), t["to_status"].as_str().unwrap()))
+        .collect();
+    for want in ["refund:PENDING", "refund:SUCCEEDED", "refund_attempt:pending", "refund_attempt:succeeded"] {
+        assert!(steps.contains(&want.to_string()), "{want} in {steps:?}");
+    }
+    let times: Vec<i64> = d["timeline"].as_array().unwrap().iter().map(|t| t["at_ms"].as_i64().unwrap()).collect();
+    assert!(times.windows(2).all(|p| p[0] <= p[1]), "oldest first");
+    let kinds: Vec<&str> = d["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"refund.succeeded"), "{kinds:?}");
+
+    let q = format!("/v1/ops/search?q={}", done["id"].as_str().unwrap());
+    let found = w.get(&q).json_body();
+    assert_eq!(found["matched_by"], "refund_id");
+    assert_eq!(found["data"][0]["session_id"], sid);
+    assert_eq!(found["data"].as_array().unwrap().len(), 1);
+}
