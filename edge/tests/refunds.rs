@@ -9,7 +9,7 @@ use common::{err_code, World};
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
 use hsrc_edge::openapi;
 use hsrc_edge::platform::DbError;
-use hsrc_edge::providers::sandbox_refunds;
+use hsrc_edge::services::refunds::provider::{self as refund_provider, RefundOutcome};
 use hsrc_edge::services::refunds::store::{self, AttemptRow, RefundRow};
 use hsrc_edge::services::scheduled;
 use hsrc_shared::refund::RefundStatus;
@@ -301,7 +301,10 @@ fn the_database_refuses_a_refund_over_the_budget_even_when_the_check_read_stale_
 
 fn sandbox_ops(w: &World, reference: &str) -> i64 {
     w.h.db.with_conn(|c| {
-        c.query_row("SELECT COUNT(*) FROM sandbox_operations WHERE reference = ?1", [reference], |r| r.get(0)).unwrap()
+        c.query_row("SELECT COUNT(*) FROM sandbox_ledger WHERE reference = ?1 AND kind = 'refund'", [reference], |r| {
+            r.get(0)
+        })
+        .unwrap()
     })
 }
 
@@ -326,17 +329,23 @@ fn a_lost_provider_response_is_reconciled_without_refunding_twice() {
     let pid = paid(&w, "4242424242424242", json!({}));
     let (r, a) = rows_for(&w, &pid, 3000);
     record(&w, &r, &a).unwrap();
-    let charge_ref = a.charge_id.clone();
+    let charge_ref: String = w.h.db.with_conn(|c| {
+        c.query_row("SELECT COALESCE(provider_reference, id) FROM charges WHERE id = ?1", [&a.charge_id], |r| r.get(0))
+            .unwrap()
+    });
     // The provider refunded, the answer never came back.
     let ctx = w.h.ctx();
-    let got = futures_executor::block_on(sandbox_refunds::refund(&ctx, "sandbox_primary", &charge_ref, &a.id, 3000));
-    assert_eq!(got.unwrap(), sandbox_refunds::RefundOutcome::Succeeded);
+    let got =
+        futures_executor::block_on(refund_provider::refund(&ctx, "sandbox_primary", &charge_ref, &a.id, 3000, "TRY"));
+    assert_eq!(got, RefundOutcome::Succeeded);
     let re = get_refund(&w, &r.id);
     assert_eq!(re["status"], "SUCCEEDED");
     assert_eq!(sandbox_ops(&w, &a.id), 1);
     // Asking the provider again by the same reference answers the same operation.
     let ctx = w.h.ctx();
-    futures_executor::block_on(sandbox_refunds::refund(&ctx, "sandbox_primary", &charge_ref, &a.id, 3000)).unwrap();
+    let again =
+        futures_executor::block_on(refund_provider::refund(&ctx, "sandbox_primary", &charge_ref, &a.id, 3000, "TRY"));
+    assert_eq!(again, RefundOutcome::Succeeded);
     assert_eq!(sandbox_ops(&w, &a.id), 1);
     assert_eq!(payment(&w, &pid)["amount_refunded"], 3000);
 }

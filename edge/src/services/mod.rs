@@ -2,6 +2,7 @@
 //! `platform::Database`, so the same code runs on D1 in production and on SQLite under `cargo test`.
 
 pub mod confirm;
+pub mod engine;
 pub mod events;
 pub mod idempotency;
 pub mod keys;

@@ -6,6 +6,7 @@
 //! shows `amount_refunded`, `refund_status` and `refunds`, all computed from the refunds table.
 
 pub mod ops_view;
+pub mod provider;
 pub mod settle;
 pub mod store;
 
@@ -214,9 +215,9 @@ pub async fn cancel(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Refund
     let attempts = store::attempts(ctx, &[row.id.as_str()]).await?;
     let open = attempts.iter().rev().find(|a| a.status == RefundAttemptStatus::Pending).cloned();
     let outcome = match &open {
-        Some(a) => crate::providers::sandbox_refunds::cancel(ctx, &a.provider, &a.id).await?,
+        Some(a) => provider::cancel(ctx, &a.provider, &a.id).await,
         // No call is out (the last one never reached the provider): nothing to stop.
-        None => crate::providers::sandbox_refunds::RefundOutcome::Cancelled,
+        None => provider::RefundOutcome::Cancelled,
     };
     let attempt = match open {
         Some(a) => a,

@@ -3,9 +3,9 @@
 //! could not learn (timeout, crash, lost response) leaves the refund `PENDING` for [`reconcile_due`] (the cron) or
 //! the next read, which asks the provider by the same reference.
 
+use super::provider::{self, RefundOutcome};
 use super::store::{self, AttemptRow, RefundRow};
 use crate::platform::{Ctx, DbError};
-use crate::providers::sandbox_refunds::{self as provider, RefundOutcome};
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::{payments, records::ChargeRow};
 use hsrc_shared::lifecycle::ChargeStatus;
@@ -26,9 +26,10 @@ pub async fn captured_charge(ctx: &Ctx<'_>, payment_id: &str) -> Result<Option<C
 pub async fn call_and_apply(ctx: &Ctx<'_>, refund: &RefundRow, attempt: &AttemptRow) -> Result<(), ApiError> {
     let charges = payments::charges(ctx, &refund.payment_id).await?;
     let charge = charges.iter().find(|c| c.id == attempt.charge_id).ok_or_else(ApiError::internal)?;
-    let charge_ref = charge.provider_reference.clone().unwrap_or_else(|| charge.id.clone());
+    let authorization = crate::services::engine::route::reference_of(charge);
     let started = ctx.now_ms();
-    let outcome = provider::refund(ctx, &attempt.provider, &charge_ref, &attempt.id, refund.amount).await?;
+    let outcome =
+        provider::refund(ctx, &attempt.provider, authorization, &attempt.id, refund.amount, &refund.currency).await;
     apply(ctx, &refund.id, attempt, outcome, Some(ctx.now_ms() - started)).await
 }
 
@@ -178,7 +179,7 @@ pub async fn refresh(ctx: &Ctx<'_>, refund: &RefundRow) -> Result<(), ApiError> 
     }
     let attempts = store::attempts(ctx, &[refund.id.as_str()]).await?;
     match attempts.iter().rev().find(|a| a.status == RefundAttemptStatus::Pending) {
-        Some(open) => match provider::lookup(ctx, &open.id).await? {
+        Some(open) => match provider::lookup(ctx, &open.provider, &open.id).await {
             RefundOutcome::Unknown => call_and_apply(ctx, refund, open).await,
             outcome => apply(ctx, &refund.id, open, outcome, None).await,
         },
