@@ -74,19 +74,15 @@ pub async fn api_object_with(
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
-    let mut object = payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone());
-    crate::services::refunds::attach(ctx, std::slice::from_mut(&mut object)).await?;
-    Ok(object)
+    // No refund fields here: this builds the object of a transition into (or before) SUCCEEDED, when a payment
+    // has no refunds yet; the refunds service fills them for its own events (payment.refunded).
+    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
 }
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     let session = sessions::load(ctx, merchant_id, &payment.checkout_session_id).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
-    if payment.status == PaymentStatus::Succeeded {
-        // The next read settles asynchronous refunds (issue #13).
-        crate::services::refunds::settle::refresh_payment(ctx, id).await?;
-    }
     let payment = load_row(ctx, id).await?;
     let charges = charges(ctx, id).await?;
     let mut object = payment.to_api(
@@ -95,7 +91,11 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
         session.metadata.clone(),
     );
     object.request_ids.dedup();
-    crate::services::refunds::attach(ctx, std::slice::from_mut(&mut object)).await?;
+    // Refunds (issue #13); the next read settles asynchronous ones, which moves the payment's version.
+    if crate::services::refunds::attach_fresh(ctx, &mut object).await? {
+        let now = load_row(ctx, id).await?;
+        (object.version, object.updated_at) = (now.version, now.updated_at.div_euclid(1000));
+    }
     Ok(object)
 }
 

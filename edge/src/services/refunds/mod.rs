@@ -242,6 +242,30 @@ pub fn fill(payment: &mut Payment, refunds: &[RefundRow], attempts: &[AttemptRow
     payment.refunds = mine.iter().map(|r| r.to_api(attempts)).collect();
 }
 
+/// One payment's refund fields for a read, pending refunds first brought up to date with the provider (the "next
+/// read" settles asynchronous refunds; a provider that cannot be asked leaves them pending, the read still answers).
+/// One query when the payment has no refunds. Returns whether a refund was settled (the payment's version moved).
+pub async fn attach_fresh(ctx: &Ctx<'_>, payment: &mut Payment) -> Result<bool, ApiError> {
+    if payment.status != PaymentStatus::Succeeded {
+        return Ok(false);
+    }
+    let mut refunds = store::for_payment(ctx, &payment.id).await?;
+    let pending: Vec<RefundRow> = refunds.iter().filter(|r| r.status == RefundStatus::Pending).cloned().collect();
+    if !pending.is_empty() {
+        for r in &pending {
+            if let Err(e) = settle::refresh(ctx, r).await {
+                crate::log::error("refund_refresh", &format!("{}: {}", r.id, e.code));
+            }
+        }
+        refunds = store::for_payment(ctx, &payment.id).await?;
+    }
+    let settled = refunds.iter().filter(|r| r.status == RefundStatus::Pending).count() < pending.len();
+    let ids: Vec<&str> = refunds.iter().map(|r| r.id.as_str()).collect();
+    let attempts = store::attempts(ctx, &ids).await?;
+    fill(payment, &refunds, &attempts);
+    Ok(settled)
+}
+
 /// Fills the refund fields of payment objects (one query for the refunds, one for their attempts). Only
 /// `SUCCEEDED` payments can have refunds, so the others cost nothing.
 pub async fn attach(ctx: &Ctx<'_>, items: &mut [Payment]) -> Result<(), ApiError> {
