@@ -279,6 +279,7 @@ fn paths() -> Vec<Path> {
                 "read payments",
                 "read charges",
                 "read transitions",
+                "read refunds", // the capture answers the payment object with its refund fields (#13)
             ],
         },
         Path {

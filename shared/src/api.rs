@@ -394,6 +394,14 @@ pub struct Payment {
     pub livemode: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Refunds: the sum of `SUCCEEDED` ones; `status` stays `SUCCEEDED` when money goes back.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    #[serde(default)]
+    pub refund_status: crate::refund::PaymentRefundStatus,
+    /// Every refund of this payment, newest first.
+    #[serde(default)]
+    pub refunds: Vec<crate::refund_api::Refund>,
 }
 
 /// `POST /v1/payments/:id/capture`.
@@ -421,6 +429,9 @@ pub struct Event {
     pub checkout_session_id: Option<String>,
     #[serde(rename = "requestId")]
     pub request_id: Option<String>,
+    /// The refund a `refund.*` or `payment.refunded` event is about.
+    #[serde(rename = "refundId", default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
     pub livemode: bool,
     pub data: EventData,
 }

@@ -9,6 +9,7 @@
 pub mod sandbox;
 pub mod sandbox_acquirer;
 mod sandbox_ledger;
+pub mod sandbox_refunds;
 
 use crate::platform::Ctx;
 use async_trait::async_trait;
@@ -158,6 +159,16 @@ pub trait Acquirer: Sync {
     async fn void(&self, ctx: &Ctx<'_>, op: &Operation<'_>) -> OpOutcome;
 
     async fn refund(&self, ctx: &Ctx<'_>, op: &Operation<'_>) -> OpOutcome;
+
+    /// Cancels the refund `reference` if the provider has not paid it out yet (issue #13): `Done` when it is
+    /// cancelled (a later call with that reference is refused), `Refused` when it has already settled (ask
+    /// [`Acquirer::lookup_operation`] how). Acquirers without the feature refuse.
+    async fn cancel_refund(&self, _ctx: &Ctx<'_>, _reference: &str) -> OpOutcome {
+        OpOutcome::Refused {
+            code: "cancel_not_supported".into(),
+            message: "This provider cannot cancel refunds.".into(),
+        }
+    }
 
     /// How the capture, void or refund `reference` ended at the provider.
     async fn lookup_operation(&self, ctx: &Ctx<'_>, reference: &str) -> Lookup<OpOutcome>;

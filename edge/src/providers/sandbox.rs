@@ -37,6 +37,10 @@ pub enum Scenario {
     ChallengeThenResponseLost,
     /// Approves as an authorization hold that the issuer releases after `sandbox_hold_ms`.
     HoldReleasedEarly,
+    /// Approves; a later refund of the charge is declined by the provider (`provider_declined`).
+    ApproveRefundDeclines,
+    /// Approves; a later refund stays pending at the provider and settles as succeeded after the async delay.
+    ApproveRefundAsync,
 }
 
 /// The sandbox card table of DESIGN.md: the one list the provider, the tests and the docs agree on.
@@ -57,6 +61,8 @@ pub const TEST_CARDS: &[(&str, Scenario)] = &[
     ("4000000000007031", Scenario::FallbackApproveResponseLost),
     ("4000000000007049", Scenario::ChallengeThenResponseLost),
     ("4000000000007106", Scenario::HoldReleasedEarly),
+    ("4000000000007056", Scenario::ApproveRefundDeclines),
+    ("4000000000007064", Scenario::ApproveRefundAsync),
 ];
 
 /// The scenario of a test card number, or `None` for any other number (refused in test mode).
@@ -93,6 +99,8 @@ impl Scenario {
             Self::FallbackApproveResponseLost => "fallback_approve_lost".into(),
             Self::ChallengeThenResponseLost => "challenge_lost".into(),
             Self::HoldReleasedEarly => "hold_released".into(),
+            Self::ApproveRefundDeclines => "approve_refund_declines".into(),
+            Self::ApproveRefundAsync => "approve_refund_async".into(),
         }
     }
 
@@ -109,6 +117,8 @@ impl Scenario {
             "fallback_approve_lost" => Self::FallbackApproveResponseLost,
             "challenge_lost" => Self::ChallengeThenResponseLost,
             "hold_released" => Self::HoldReleasedEarly,
+            "approve_refund_declines" => Self::ApproveRefundDeclines,
+            "approve_refund_async" => Self::ApproveRefundAsync,
             other => Self::Decline(decline_code(other.strip_prefix("decline:")?)?),
         })
     }
@@ -128,6 +138,8 @@ pub fn decline_message(code: &str) -> &'static str {
         "authentication_failed" => "The 3D Secure authentication failed.",
         "processing_error" => "The payment could not be processed. Try again or use another card.",
         "authorization_expired" => "The authorization has expired.",
+        "provider_declined" => "The provider declined the refund; the money stays with the merchant.",
+        "refund_cancelled" => "The refund was cancelled before it was paid out.",
         _ => "The payment was declined.",
     }
 }
@@ -150,7 +162,11 @@ mod tests {
 
     #[test]
     fn every_design_card_has_a_scenario_and_others_have_none() {
-        assert_eq!(TEST_CARDS.len(), 16, "the eleven numbers of DESIGN.md's table and the five fault cards of #12");
+        assert_eq!(
+            TEST_CARDS.len(),
+            18,
+            "DESIGN.md's eleven cards, the five fault cards of #12 and the two refund cards of #13"
+        );
         for (n, s) in TEST_CARDS {
             assert_eq!(scenario(n).as_ref(), Some(s), "{n}");
             assert!(hsrc_shared::card::luhn_valid(n), "{n} passes the form's Luhn check");
@@ -171,6 +187,8 @@ mod tests {
             Scenario::FallbackApproveResponseLost,
             Scenario::ChallengeThenResponseLost,
             Scenario::HoldReleasedEarly,
+            Scenario::ApproveRefundDeclines,
+            Scenario::ApproveRefundAsync,
         ] {
             assert_eq!(Scenario::decode(&s.encode()), Some(s));
         }

@@ -5,6 +5,7 @@
 
 use super::sandbox::{self, decline_code, decline_message, Scenario};
 use super::sandbox_ledger::{self as ledger, Entry};
+use super::sandbox_refunds as refunds;
 use super::{Acquirer, Approval, Authorize, Instrument, Lookup, OpOutcome, Operation, Outcome, VaultOutcome};
 use crate::platform::Ctx;
 use crate::stmt;
@@ -77,6 +78,10 @@ impl SandboxAcquirer {
             Scenario::Approve | Scenario::Challenge | Scenario::ChallengeThenResponseLost => {
                 Plan::Answer { outcome: approved, hold: None }
             }
+            // Refund test cards (#13): they charge like any card; their refunds differ (see sandbox_refunds).
+            Scenario::ApproveRefundDeclines | Scenario::ApproveRefundAsync => {
+                Plan::Answer { outcome: approved, hold: None }
+            }
             Scenario::Decline(code) => Plan::Answer { outcome: decline_outcome(code), hold: None },
             Scenario::PrimaryUnavailable if self.is_primary() => Plan::Unavailable,
             Scenario::PrimaryUnavailable => Plan::Answer { outcome: approved, hold: None },
@@ -105,11 +110,21 @@ impl SandboxAcquirer {
     async fn operate(&self, ctx: &Ctx<'_>, kind: &str, op: &Operation<'_>) -> OpOutcome {
         let unknown = |e: crate::platform::DbError| OpOutcome::Unknown { message: format!("{}: {e}", self.name) };
         match ledger::get(ctx, op.reference).await {
-            Ok(Some(entry)) => return op_answer_of(&entry),
+            Ok(Some(entry)) => return self.op_answer_now(ctx, &entry),
             Ok(None) => {}
             Err(e) => return OpOutcome::Unavailable { message: format!("{}: {e}", self.name) },
         }
+        let mut resolve_at = ctx.now_ms();
         let outcome = match self.refusal(ctx, kind, op).await {
+            Ok(None) if kind == "refund" => match refunds::profile(ctx, op.authorization).await {
+                Ok(refunds::Profile::Immediate) => "done".to_string(),
+                Ok(refunds::Profile::Declines) => format!("refused:{}", refunds::PROVIDER_DECLINED),
+                Ok(refunds::Profile::Async) => {
+                    resolve_at += ctx.config.sandbox_async_delay_ms;
+                    "done".to_string()
+                }
+                Err(e) => return OpOutcome::Unavailable { message: format!("{}: {e}", self.name) },
+            },
             Ok(None) => "done".to_string(),
             Ok(Some(code)) => format!("refused:{code}"),
             Err(e) => return OpOutcome::Unavailable { message: format!("{}: {e}", self.name) },
@@ -121,14 +136,22 @@ impl SandboxAcquirer {
             authorization: Some(op.authorization.into()),
             outcome,
             amount: op.amount,
-            resolve_at: ctx.now_ms(),
+            resolve_at,
             hold_expires_at: None,
         };
         match ledger::record(ctx, entry).await {
-            Ok((entry, _)) => op_answer_of(&entry),
+            Ok((entry, _)) => self.op_answer_now(ctx, &entry),
             // The write may have landed: only a lookup can tell.
             Err(e) => unknown(e),
         }
+    }
+
+    /// The answer to an operation as of now: one still in progress (an asynchronous refund) is not known yet.
+    fn op_answer_now(&self, ctx: &Ctx<'_>, entry: &Entry) -> OpOutcome {
+        if ctx.now_ms() < entry.resolve_at {
+            return OpOutcome::Unknown { message: format!("{}: still processing this reference", self.name) };
+        }
+        op_answer_of(entry)
     }
 
     /// Why the provider refuses `kind` on the authorization, if it does.
@@ -179,6 +202,11 @@ impl Acquirer for SandboxAcquirer {
                 message: decline_message("card_declined").into(),
             };
         };
+        if let Some(write) = refunds::remember(ctx, self.name, req.reference, refunds::profile_of(&scenario)) {
+            if ctx.db.batch(vec![write]).await.is_err() {
+                return self.unavailable();
+            }
+        }
         let (outcome, resolve_at, hold, lost) = match self.plan(ctx, scenario, req.capture) {
             Plan::Unavailable => return self.unavailable(),
             Plan::Answer { outcome, hold } => (outcome, ctx.now_ms(), hold, None),
@@ -231,9 +259,20 @@ impl Acquirer for SandboxAcquirer {
 
     async fn lookup_operation(&self, ctx: &Ctx<'_>, reference: &str) -> Lookup<OpOutcome> {
         match ledger::get(ctx, reference).await {
+            Ok(Some(e)) if e.kind != "authorize" && ctx.now_ms() < e.resolve_at => Lookup::InProgress,
             Ok(Some(e)) if e.kind != "authorize" => Lookup::Answered(op_answer_of(&e)),
             Ok(_) => Lookup::NotFound,
             Err(e) => Lookup::Unreachable { message: format!("{}: {e}", self.name) },
+        }
+    }
+
+    async fn cancel_refund(&self, ctx: &Ctx<'_>, reference: &str) -> OpOutcome {
+        match refunds::cancel(ctx, self.name, reference).await {
+            Ok(true) => OpOutcome::Done,
+            Ok(false) => {
+                OpOutcome::Refused { code: "refund_settled".into(), message: "The refund has already settled.".into() }
+            }
+            Err(e) => OpOutcome::Unavailable { message: format!("{}: {e}", self.name) },
         }
     }
 

@@ -11,6 +11,7 @@ pub mod merchants;
 pub mod ops;
 pub mod payments;
 pub mod records;
+pub mod refunds;
 pub mod scheduled;
 pub mod sessions;
 pub mod transitions;

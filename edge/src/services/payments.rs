@@ -74,6 +74,8 @@ pub async fn api_object_with(
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
+    // No refund fields here: this builds the object of a transition into (or before) SUCCEEDED, when a payment
+    // has no refunds yet; the refunds service fills them for its own events (payment.refunded).
     Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
 }
 
@@ -89,6 +91,11 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
         session.metadata.clone(),
     );
     object.request_ids.dedup();
+    // Refunds (issue #13); the next read settles asynchronous ones, which moves the payment's version.
+    if crate::services::refunds::attach_fresh(ctx, &mut object).await? {
+        let now = load_row(ctx, id).await?;
+        (object.version, object.updated_at) = (now.version, now.updated_at.div_euclid(1000));
+    }
     Ok(object)
 }
 
@@ -118,13 +125,14 @@ pub async fn list(
     )
     .await
     .map_err(store::internal)?;
-    let items = rows
+    let mut items: Vec<Payment> = rows
         .iter()
         .map(|row| {
             let charges = all_charges.iter().filter(|c| c.payment_id == row.id).map(ChargeRow::to_api).collect();
             row.to_api(charges, Vec::new(), Default::default())
         })
         .collect();
+    crate::services::refunds::attach(ctx, &mut items).await?;
     Ok(store::page(items, limit, |p| p.id.clone()))
 }
 

@@ -208,6 +208,10 @@ impl PaymentRow {
             livemode: self.livemode,
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
+            // Filled in by services::refunds::attach, which reads the refunds table.
+            amount_refunded: 0,
+            refund_status: Default::default(),
+            refunds: Vec::new(),
         }
     }
 }

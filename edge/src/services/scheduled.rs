@@ -12,6 +12,7 @@ pub struct RunReport {
     pub settled: usize,
     pub operations_settled: usize,
     pub webhooks_enqueued: usize,
+    pub refunds_settled: usize,
     pub errors: Vec<String>,
 }
 
@@ -44,6 +45,10 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         }
         Err(e) => report.errors.push(e.code),
     }
+    // Pending refunds: ask the provider again by each attempt's reference (issue #13).
+    let refunds = crate::services::refunds::settle::reconcile_due(ctx, BATCH, 5).await;
+    report.refunds_settled = refunds.settled;
+    report.errors.extend(refunds.errors);
     match webhooks::sweep(ctx, BATCH).await {
         Ok(n) => report.webhooks_enqueued = n,
         Err(e) => report.errors.push(e.code),
