@@ -110,6 +110,22 @@ pub fn vault_statement(ctx: &Ctx<'_>, reference: &str, scenario: &Scenario) -> c
     )
 }
 
+/// API-only payments (#15): vaults a card for a payment method. The scenario is kept as it is, so a 3DS card
+/// still asks for its challenge when a confirm charges it.
+pub fn vault_card_statement(ctx: &Ctx<'_>, reference: &str, scenario: &Scenario) -> crate::platform::Stmt {
+    stmt!(
+        "INSERT INTO sandbox_operations (reference, provider, outcome, resolve_at, created_at) VALUES (?1, 'vault', ?2, ?3, ?3)",
+        reference,
+        scenario.encode(),
+        ctx.now_ms()
+    )
+}
+
+/// How the issuer will treat a vaulted card (`None`: nothing vaulted under `reference`).
+pub async fn vaulted_scenario(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, ApiError> {
+    vaulted(ctx, reference).await
+}
+
 async fn vaulted(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, ApiError> {
     #[derive(serde::Deserialize)]
     struct Op {

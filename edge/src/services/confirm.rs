@@ -7,6 +7,7 @@
 use crate::auth::{self, Merchant};
 use crate::platform::{query_as, query_one, Ctx, Stmt};
 use crate::providers::{sandbox, Instrument, ProviderResult};
+use crate::services::api_payments::ApiPaymentRow;
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::services::transitions::{cas, timeline, Target};
@@ -18,7 +19,7 @@ use hsrc_shared::api::{
 };
 use hsrc_shared::card::{self, ValidCard};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
-use hsrc_shared::{codes, crypto, validate, ApiError};
+use hsrc_shared::{codes, validate, ApiError};
 use serde::{Deserialize, Serialize};
 
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
@@ -45,9 +46,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let session_to =
         session.status.next(SessionEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
-    let payment_to =
-        payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
-    let sequence = next_sequence(ctx, &payment.id).await?;
+    payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
     let card_details = CardDetails {
         brand: card.brand.as_str().into(),
         last4: card.last4.clone(),
@@ -55,14 +54,163 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         exp_year: card.exp_year,
         fingerprint: Some(fingerprint(ctx, &merchant.id, &card)),
     };
+    // The session's share of the claim: PENDING → PROCESSING with the payer and one more attempt.
+    let claim = cas(
+        ctx,
+        Target::session(&session),
+        session_to.as_str(),
+        vec![("payer", to_json_text(&payer).into()), ("attempts", (session.attempts + 1).into())],
+    );
+    let session = SessionRow {
+        status: session_to,
+        version: session.version + 1,
+        attempts: session.attempts + 1,
+        payer: Some(payer),
+        ..session
+    };
+    let (owner, payment) = run_confirm(
+        ctx,
+        &merchant,
+        Owner::Session(session),
+        payment,
+        claim,
+        card_details,
+        Payable::Card(&card),
+        scenario,
+    )
+    .await?;
+    drop(card);
+    let Owner::Session(session) = owner else { return Err(ApiError::internal()) };
+    let view = sessions::view_of(&session, &payment, &merchant.name);
+    Ok(ConfirmResponse { confirm_result: confirm_result(&payment), checkout_session: view })
+}
+
+/// The `{payment, paymentNextAction}` answer of every confirm (checkout and API-only alike).
+pub fn confirm_result(payment: &PaymentRow) -> ConfirmResult {
+    let next_action = if payment.status == PaymentStatus::RequiresAction { payment.next_action.clone() } else { None };
+    ConfirmResult { payment: payment.summary(), payment_next_action: next_action }
+}
+
+/// Who a payment belongs to: a checkout session, or nobody (an API-only payment, #15). The engine below runs the
+/// same lifecycle for both; the owner only adds its own rows and events.
+#[derive(Debug, Clone)]
+// Moved a handful of times per request; boxing the session would buy nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Owner {
+    Session(SessionRow),
+    Api(ApiPaymentRow),
+}
+
+impl Owner {
+    fn secure_mode(&self) -> bool {
+        match self {
+            Self::Session(s) => s.secure_mode,
+            Self::Api(a) => a.secure_mode,
+        }
+    }
+
+    fn capture_method(&self, payment: &PaymentRow) -> CaptureMethod {
+        match self {
+            Self::Session(s) => s.capture_method,
+            Self::Api(_) => payment.capture_method,
+        }
+    }
+
+    /// What the card-testing defence counts declines under: the session, or the API-only payment itself.
+    fn attempt_scope<'a>(&'a self, payment: &'a PaymentRow) -> &'a str {
+        match self {
+            Self::Session(s) => &s.id,
+            Self::Api(_) => &payment.id,
+        }
+    }
+
+    fn attempts_remain(&self) -> bool {
+        match self {
+            Self::Session(s) => s.attempts < s.max_attempts,
+            Self::Api(a) => a.attempts < a.max_attempts,
+        }
+    }
+
+    fn metadata(&self) -> &hsrc_shared::api::Metadata {
+        match self {
+            Self::Session(s) => &s.metadata,
+            Self::Api(a) => &a.metadata,
+        }
+    }
+
+    fn busy_message(&self) -> &'static str {
+        match self {
+            Self::Session(_) => "This checkout session is already being paid.",
+            Self::Api(_) => "This payment is already being confirmed.",
+        }
+    }
+
+    fn event<'a>(&'a self, kind: &'static str, payment: &'a PaymentRow, object: serde_json::Value) -> NewEvent<'a> {
+        match self {
+            Self::Session(s) => event(kind, s, object),
+            Self::Api(_) => crate::services::api_payments::event(kind, payment, object),
+        }
+    }
+
+    /// The merchant's payment object, with `payment` and `charges` standing for what is about to be committed.
+    async fn payment_object(
+        &self,
+        ctx: &Ctx<'_>,
+        payment: &PaymentRow,
+        charges: &[ChargeRow],
+    ) -> Result<serde_json::Value, ApiError> {
+        let mut ids = payments::request_ids(ctx, &payment.id).await?;
+        if !ids.contains(&ctx.request_id) {
+            ids.push(ctx.request_id.clone());
+        }
+        let mut object = payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, self.metadata().clone());
+        if let Self::Api(a) = self {
+            object.description = a.description.clone();
+        }
+        Ok(serde_json::to_value(object).unwrap_or_default())
+    }
+}
+
+/// The owner of a stored payment.
+pub async fn load_owner(ctx: &Ctx<'_>, payment: &PaymentRow) -> Result<Owner, ApiError> {
+    match &payment.checkout_session_id {
+        Some(id) => Ok(Owner::Session(sessions::load(ctx, &payment.merchant_id, id).await?)),
+        None => {
+            crate::services::api_payments::load(ctx, &payment.id).await?.map(Owner::Api).ok_or_else(ApiError::internal)
+        }
+    }
+}
+
+/// What a confirm charges: card data in memory for this request, or a card the acquirer vaulted (a `pm_…`).
+pub enum Payable<'a> {
+    Card(&'a ValidCard),
+    Vaulted(&'a str),
+}
+
+/// The payments engine's confirm, for a payment with or without a session. `owner` is the owner as it will be once
+/// `claim` (its compare-and-set statements: session → PROCESSING, attempts, payment method used) commits; the claim
+/// commits together with the payment's, or nothing is written. Returns the owner and payment after settling.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_confirm(
+    ctx: &Ctx<'_>,
+    merchant: &Merchant,
+    owner: Owner,
+    payment: PaymentRow,
+    claim: Vec<Stmt>,
+    card_details: CardDetails,
+    payable: Payable<'_>,
+    scenario: sandbox::Scenario,
+) -> Result<(Owner, PaymentRow), ApiError> {
+    let payment_to = payment.status.next(PaymentEvent::Confirm)?;
+    let sequence = next_sequence(ctx, &payment.id).await?;
     crate::services::limits::check_card_testing(
         ctx,
         &merchant.id,
         card_details.fingerprint.as_deref().unwrap_or_default(),
-        &session.id,
+        owner.attempt_scope(&payment),
     )
     .await?;
-    let needs_challenge = session.secure_mode || scenario == sandbox::Scenario::Challenge;
+    let needs_challenge = owner.secure_mode() || scenario == sandbox::Scenario::Challenge;
     let first_provider = merchant.providers.first().cloned().unwrap_or_else(|| sandbox::PRIMARY.into());
     let charge = ChargeRow {
         id: ctx.new_id("ch"),
@@ -80,13 +228,8 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         resolved_at: None,
     };
 
-    // Batch 1: claim the session and the payment. Losers of a race stop here with nothing written.
-    let mut statements = cas(
-        ctx,
-        Target::session(&session),
-        session_to.as_str(),
-        vec![("payer", to_json_text(&payer).into()), ("attempts", (session.attempts + 1).into())],
-    );
+    // Batch 1: claim the owner and the payment. Losers of a race stop here with nothing written.
+    let mut statements = claim;
     statements.extend(cas(
         ctx,
         Target::payment(&payment),
@@ -99,13 +242,6 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     ));
     statements.push(insert_charge(&charge));
     statements.push(timeline(ctx, "charge", &charge.id, None, charge.status.as_str()));
-    let mut session = SessionRow {
-        status: session_to,
-        version: session.version + 1,
-        attempts: session.attempts + 1,
-        payer: Some(payer),
-        ..session
-    };
     let mut payment = PaymentRow {
         status: payment_to,
         version: payment.version + 1,
@@ -140,32 +276,27 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         ));
         statements.push(sandbox::vault_statement(ctx, &challenge_id, &scenario));
         payment = PaymentRow { status: to, version: payment.version + 1, next_action: Some(action), ..payment };
-        let object = payments::api_object_with(ctx, &payment, &session, std::slice::from_ref(&charge)).await?;
-        outbox.push(
-            ctx,
-            event(types::PAYMENT_REQUIRES_ACTION, &session, serde_json::to_value(object).unwrap_or_default()),
-        );
+        let object = owner.payment_object(ctx, &payment, std::slice::from_ref(&charge)).await?;
+        outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, &payment, object));
     }
     statements.append(&mut outbox.statements);
+    let busy = owner.busy_message();
     ctx.db.batch(statements).await.map_err(|e| match e {
-        crate::platform::DbError::Conflict => {
-            ApiError::conflict(codes::SESSION_PROCESSING, "This checkout session is already being paid.")
-        }
+        crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
         other => store::internal(other),
     })?;
     outbox.publish(ctx).await;
 
-    if !needs_challenge {
-        let (charges, result) = route(ctx, &merchant, charge, &Instrument::Card(&card), session.capture_method).await?;
-        (session, payment) = settle(ctx, session, payment, charges, result).await?;
+    if needs_challenge {
+        return Ok((owner, payment));
     }
-    drop(card);
-    let view = sessions::view_of(&session, &payment, &merchant.name);
-    let next_action = if payment.status == PaymentStatus::RequiresAction { payment.next_action.clone() } else { None };
-    Ok(ConfirmResponse {
-        confirm_result: ConfirmResult { payment: payment.summary(), payment_next_action: next_action },
-        checkout_session: view,
-    })
+    let instrument = match payable {
+        Payable::Card(card) => Instrument::Card(card),
+        Payable::Vaulted(token) => Instrument::Vaulted(token),
+    };
+    let capture_method = owner.capture_method(&payment);
+    let (charges, result) = route(ctx, merchant, charge, &instrument, capture_method).await?;
+    settle(ctx, owner, payment, charges, result).await
 }
 
 fn event<'a>(kind: &'static str, session: &'a SessionRow, object: serde_json::Value) -> NewEvent<'a> {
@@ -179,10 +310,9 @@ fn event<'a>(kind: &'static str, session: &'a SessionRow, object: serde_json::Va
     }
 }
 
-/// Keyed hash of the card number: the same card is recognisable within one merchant, useless anywhere else.
+/// Keyed hash of the card number (one definition, shared with payment methods).
 fn fingerprint(ctx: &Ctx<'_>, merchant_id: &str, card: &ValidCard) -> String {
-    let key = format!("{}:{merchant_id}", ctx.config.fingerprint_key);
-    crypto::hex(&crypto::hmac_sha256(key.as_bytes(), card.digits.as_bytes()))[..32].to_string()
+    crate::services::payment_methods::fingerprint(ctx, merchant_id, card)
 }
 
 async fn next_sequence(ctx: &Ctx<'_>, payment_id: &str) -> Result<i64, ApiError> {
@@ -300,11 +430,11 @@ fn apply_result(ctx: &Ctx<'_>, charge: &mut ChargeRow, result: &ProviderResult) 
 /// batch guarded by compare-and-set on both. Returns the new session and payment.
 async fn settle(
     ctx: &Ctx<'_>,
-    session: SessionRow,
+    owner: Owner,
     payment: PaymentRow,
     attempts: Vec<Attempt>,
     result: ProviderResult,
-) -> Result<(SessionRow, PaymentRow), ApiError> {
+) -> Result<(Owner, PaymentRow), ApiError> {
     let mut statements = Vec::new();
     for a in &attempts {
         statements.extend(write_charge(ctx, &a.charge, a.stored_status));
@@ -326,7 +456,7 @@ async fn settle(
                 .batch(statements)
                 .await
                 .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time."))?;
-            return Ok((session, payment));
+            return Ok((owner, payment));
         }
         ProviderResult::Approved { captured: true } => (PaymentEvent::Succeed, None),
         ProviderResult::Approved { captured: false } => (PaymentEvent::Authorize, None),
@@ -348,13 +478,23 @@ async fn settle(
         ),
     };
     let mut payment_to = payment.status.next(payment_event)?;
-    let session_event = match payment_to {
-        PaymentStatus::Succeeded | PaymentStatus::Authorized => SessionEvent::PaymentSucceeded,
-        _ => SessionEvent::PaymentNeedsNewMethod { attempts_remain: session.attempts < session.max_attempts },
+    // The session follows the payment; an API-only payment fails by itself once its attempts are used up.
+    let session_to = match &owner {
+        Owner::Session(session) => {
+            let session_event = match payment_to {
+                PaymentStatus::Succeeded | PaymentStatus::Authorized => SessionEvent::PaymentSucceeded,
+                _ => SessionEvent::PaymentNeedsNewMethod { attempts_remain: owner.attempts_remain() },
+            };
+            Some(session.status.next(session_event)?)
+        }
+        Owner::Api(_) => None,
     };
-    let session_to = session.status.next(session_event)?;
+    let out_of_attempts = match session_to {
+        Some(to) => to == SessionStatus::Failed,
+        None => payment_to == PaymentStatus::RequiresPaymentMethod && !owner.attempts_remain(),
+    };
     let mut payment_steps = vec![payment_to];
-    if session_to == SessionStatus::Failed {
+    if out_of_attempts {
         payment_to = payment_to.next(PaymentEvent::Fail)?;
         payment_steps.push(payment_to);
     }
@@ -375,9 +515,13 @@ async fn settle(
         version += 1;
         from = *step;
     }
-    statements.extend(cas(ctx, Target::session(&session), session_to.as_str(), vec![]));
-    let session_after =
-        SessionRow { status: session_to, version: session.version + 1, updated_at: ctx.now_ms(), ..session };
+    let owner_after = match (owner, session_to) {
+        (Owner::Session(session), Some(to)) => {
+            statements.extend(cas(ctx, Target::session(&session), to.as_str(), vec![]));
+            Owner::Session(SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session })
+        }
+        (owner, _) => owner,
+    };
     let payment_after = PaymentRow {
         status: payment_to,
         version,
@@ -396,22 +540,30 @@ async fn settle(
             ChargeStatus::Failed => types::CHARGE_FAILED,
             ChargeStatus::Pending | ChargeStatus::RequiresAction => continue,
         };
-        outbox.push(ctx, event(kind, &session_after, serde_json::to_value(a.charge.to_api()).unwrap_or_default()));
+        outbox.push(
+            ctx,
+            owner_after.event(kind, &payment_after, serde_json::to_value(a.charge.to_api()).unwrap_or_default()),
+        );
     }
-    let payment_object =
-        serde_json::to_value(payments::api_object_with(ctx, &payment_after, &session_after, &all_charges).await?)
-            .unwrap_or_default();
-    let session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
-    match payment_to {
-        PaymentStatus::Succeeded => outbox.push(ctx, event(types::PAYMENT_SUCCEEDED, &session_after, payment_object)),
-        PaymentStatus::Authorized => outbox.push(ctx, event(types::PAYMENT_AUTHORIZED, &session_after, payment_object)),
-        PaymentStatus::Failed => outbox.push(ctx, event(types::PAYMENT_FAILED, &session_after, payment_object)),
-        _ => {}
+    let payment_object = owner_after.payment_object(ctx, &payment_after, &all_charges).await?;
+    let payment_kind = match payment_to {
+        PaymentStatus::Succeeded => Some(types::PAYMENT_SUCCEEDED),
+        PaymentStatus::Authorized => Some(types::PAYMENT_AUTHORIZED),
+        PaymentStatus::Failed => Some(types::PAYMENT_FAILED),
+        _ => None,
+    };
+    if let Some(kind) = payment_kind {
+        outbox.push(ctx, owner_after.event(kind, &payment_after, payment_object));
     }
-    match session_to {
-        SessionStatus::Completed => outbox.push(ctx, event(types::SESSION_COMPLETED, &session_after, session_object)),
-        SessionStatus::Failed => outbox.push(ctx, event(types::SESSION_FAILED, &session_after, session_object)),
-        _ => {}
+    if let Owner::Session(session_after) = &owner_after {
+        let session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
+        match session_after.status {
+            SessionStatus::Completed => {
+                outbox.push(ctx, event(types::SESSION_COMPLETED, session_after, session_object))
+            }
+            SessionStatus::Failed => outbox.push(ctx, event(types::SESSION_FAILED, session_after, session_object)),
+            _ => {}
+        }
     }
     statements.append(&mut outbox.statements);
     ctx.db
@@ -419,7 +571,7 @@ async fn settle(
         .await
         .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
     outbox.publish(ctx).await;
-    Ok((session_after, payment_after))
+    Ok((owner_after, payment_after))
 }
 
 /// Writes one charge: a new row, or the resolution of a waiting one (compare-and-set on its waiting status).
@@ -537,7 +689,7 @@ async fn resolve_challenge(
     outcome: &str,
 ) -> Result<(), ApiError> {
     let payment = payments::load_row(ctx, &challenge.payment_id).await?;
-    let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
+    let owner = load_owner(ctx, &payment).await?;
     let charge = payments::charges(ctx, &payment.id)
         .await?
         .into_iter()
@@ -572,7 +724,7 @@ async fn resolve_challenge(
             code: "authentication_failed".into(),
             message: sandbox::decline_message("authentication_failed").into(),
         };
-        settle(ctx, session, payment, attempts, result).await?;
+        settle(ctx, owner, payment, attempts, result).await?;
         return Ok(());
     }
     let to = payment.status.next(PaymentEvent::ActionCompleted)?;
@@ -586,9 +738,9 @@ async fn resolve_challenge(
     ctx.db.batch(statements).await.map_err(conflict)?;
     let payment = PaymentRow { status: to, version: payment.version + 1, next_action: None, ..payment };
     let merchant = auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)?;
-    let (attempts, result) =
-        route(ctx, &merchant, charge, &Instrument::Vaulted(&challenge.id), session.capture_method).await?;
-    settle(ctx, session, payment, attempts, result).await?;
+    let capture_method = owner.capture_method(&payment);
+    let (attempts, result) = route(ctx, &merchant, charge, &Instrument::Vaulted(&challenge.id), capture_method).await?;
+    settle(ctx, owner, payment, attempts, result).await?;
     Ok(())
 }
 
@@ -599,19 +751,35 @@ pub async fn reconcile_if_waiting(ctx: &Ctx<'_>, session: SessionRow) -> Result<
         return Ok(session);
     }
     let payment = payments::load_row(ctx, &session.payment_id).await?;
-    let outcome = match payment.status {
-        PaymentStatus::Processing => reconcile_pending_charges(ctx, &session, &payment).await,
-        PaymentStatus::RequiresAction => abandon_expired_challenge(ctx, &payment).await,
-        _ => Ok(()),
-    };
-    match outcome {
+    match reconcile_payment(ctx, Owner::Session(session.clone()), &payment).await {
         // Another reader settled it first: fine, read the result.
         Ok(()) | Err(ApiError { status: 409, .. }) => sessions::load(ctx, &session.merchant_id, &session.id).await,
         Err(e) => Err(e),
     }
 }
 
-async fn reconcile_pending_charges(ctx: &Ctx<'_>, session: &SessionRow, payment: &PaymentRow) -> Result<(), ApiError> {
+/// Settles a payment waiting on a provider timeout or an abandoned challenge, if that has finished.
+async fn reconcile_payment(ctx: &Ctx<'_>, owner: Owner, payment: &PaymentRow) -> Result<(), ApiError> {
+    match payment.status {
+        PaymentStatus::Processing => reconcile_pending_charges(ctx, owner, payment).await,
+        PaymentStatus::RequiresAction => abandon_expired_challenge(ctx, payment).await,
+        _ => Ok(()),
+    }
+}
+
+/// The same for an API-only payment (no session): called on its reads and by the scheduled job.
+pub async fn reconcile_api_payment_if_waiting(ctx: &Ctx<'_>, payment: PaymentRow) -> Result<PaymentRow, ApiError> {
+    if !matches!(payment.status, PaymentStatus::Processing | PaymentStatus::RequiresAction) {
+        return Ok(payment);
+    }
+    let owner = load_owner(ctx, &payment).await?;
+    match reconcile_payment(ctx, owner, &payment).await {
+        Ok(()) | Err(ApiError { status: 409, .. }) => payments::load_row(ctx, &payment.id).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn reconcile_pending_charges(ctx: &Ctx<'_>, owner: Owner, payment: &PaymentRow) -> Result<(), ApiError> {
     let waiting: Vec<ChargeRow> =
         payments::charges(ctx, &payment.id).await?.into_iter().filter(|c| c.status == ChargeStatus::Pending).collect();
     let Some(charge) = waiting.into_iter().last() else { return Ok(()) };
@@ -627,7 +795,7 @@ async fn reconcile_pending_charges(ctx: &Ctx<'_>, session: &SessionRow, payment:
     apply_result(ctx, &mut resolved, &result);
     resolved.latency_ms = Some(ctx.now_ms() - charge.created_at);
     let attempts = vec![Attempt { charge: resolved, stored_status: Some(charge.status) }];
-    settle(ctx, session.clone(), payment.clone(), attempts, result).await?;
+    settle(ctx, owner, payment.clone(), attempts, result).await?;
     Ok(())
 }
 
@@ -666,6 +834,28 @@ pub async fn reconcile_due(ctx: &Ctx<'_>, limit: u32) -> Result<usize, ApiError>
         let session = sessions::load(ctx, &w.merchant_id, &w.id).await?;
         let after = reconcile_if_waiting(ctx, session).await?;
         if after.status != SessionStatus::Processing {
+            settled += 1;
+        }
+    }
+    // API-only payments wait the same way, without a session.
+    #[derive(Deserialize)]
+    struct WaitingPayment {
+        id: String,
+    }
+    let waiting: Vec<WaitingPayment> = query_as(
+        ctx.db,
+        stmt!(
+            "SELECT DISTINCT p.id FROM api_payments a JOIN payments p ON p.id = a.payment_id JOIN charges c ON c.payment_id = p.id \
+             WHERE p.status IN ('PROCESSING', 'REQUIRES_ACTION') AND c.status IN ('pending', 'requires_action') LIMIT ?1",
+            i64::from(limit)
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    for w in waiting {
+        let payment = payments::load_row(ctx, &w.id).await?;
+        let after = reconcile_api_payment_if_waiting(ctx, payment).await?;
+        if !matches!(after.status, PaymentStatus::Processing | PaymentStatus::RequiresAction) {
             settled += 1;
         }
     }

@@ -40,7 +40,7 @@ pub async fn charges(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<ChargeRow>, 
 }
 
 /// Every request that changed the payment, oldest first (for matching webhooks to logs).
-async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, ApiError> {
+pub async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, ApiError> {
     #[derive(serde::Deserialize)]
     struct R {
         request_id: Option<String>,
@@ -80,7 +80,12 @@ pub async fn api_object_with(
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
-    let session = sessions::load(ctx, merchant_id, &payment.checkout_session_id).await?;
+    let Some(session_id) = payment.checkout_session_id.clone() else {
+        // An API-only payment (#15): reconciled and shaped without a session.
+        crate::services::confirm::reconcile_api_payment_if_waiting(ctx, payment).await?;
+        return crate::services::api_payments::retrieve(ctx, merchant_id, id).await;
+    };
+    let session = sessions::load(ctx, merchant_id, &session_id).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
     let payment = load_row(ctx, id).await?;
     let charges = charges(ctx, id).await?;
@@ -167,7 +172,14 @@ async fn finish_authorized(
     sets: Vec<crate::services::transitions::Set>,
     event: &'static str,
 ) -> Result<Payment, ApiError> {
-    let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
+    let api = match &payment.checkout_session_id {
+        Some(_) => None,
+        None => crate::services::api_payments::load(ctx, &payment.id).await?,
+    };
+    let session = match &payment.checkout_session_id {
+        Some(id) => Some(sessions::load(ctx, &payment.merchant_id, id).await?),
+        None => None,
+    };
     let captured = sets.iter().find(|(c, _)| *c == "amount_captured").map(|(_, v)| v.clone());
     let mut statements = cas(ctx, Target::payment(&payment), to.as_str(), sets);
     let mut after =
@@ -175,7 +187,11 @@ async fn finish_authorized(
     if let Some(crate::platform::SqlValue::Int(amount)) = captured {
         after.amount_captured = amount;
     }
-    let object = api_object(ctx, &after, &session).await?;
+    let object = match (&session, &api) {
+        (Some(session), _) => api_object(ctx, &after, session).await?,
+        (None, Some(api)) => crate::services::api_payments::api_object(ctx, &after, api).await?,
+        (None, None) => return Err(ApiError::internal()),
+    };
     let mut outbox = Outbox::default();
     outbox.push(
         ctx,
@@ -184,7 +200,7 @@ async fn finish_authorized(
             merchant_id: &payment.merchant_id,
             livemode: payment.livemode,
             payment_id: Some(&payment.id),
-            checkout_session_id: Some(&session.id),
+            checkout_session_id: session.as_ref().map(|s| s.id.as_str()),
             object: serde_json::to_value(&object).unwrap_or_default(),
         },
     );
