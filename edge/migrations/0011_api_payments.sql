@@ -37,6 +37,8 @@ CREATE TABLE payment_methods (
   exp_month          INTEGER NOT NULL,
   exp_year           INTEGER NOT NULL,
   fingerprint        TEXT NOT NULL,
+  -- The issuer asks for 3DS for this card (what the checkout decides from the card at confirm).
+  challenge_required INTEGER NOT NULL DEFAULT 0,
   -- Single use unless attached to a customer: set when a confirm takes it.
   customer           TEXT,
   used_at            INTEGER,
@@ -51,3 +53,7 @@ CREATE INDEX ops_payments_by_created ON payments (merchant_id, created_at);
 
 -- Live merchants approved for the SAQ D path may send raw card data to /v1/payments/:id/confirm; nobody else.
 ALTER TABLE merchants ADD COLUMN raw_card_data_allowed INTEGER NOT NULL DEFAULT 0;
+
+-- A 3DS challenge on a payment method's card authorizes afterwards with the acquirer's token of that card (the
+-- checkout vaults the card under the challenge id instead: NULL).
+ALTER TABLE challenges ADD COLUMN vault_token TEXT;

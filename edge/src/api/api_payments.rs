@@ -41,7 +41,7 @@ pub async fn client_view(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, 
     let caller = call.caller()?;
     let (payment, _) =
         api_payments::authorize(ctx, caller, call.param("id"), call.req.query_param("client_secret")).await?;
-    let payment = crate::services::confirm::reconcile_api_payment_if_waiting(ctx, payment).await?;
+    let payment = crate::services::confirm::reconcile_payment_if_waiting(ctx, payment).await?;
     let payment = payments::load_row(ctx, &payment.id).await?;
     Ok(ApiResponse::ok(&ClientPaymentEnvelope { payment: payment.summary() }))
 }

@@ -6,7 +6,8 @@ use crate::auth::Caller;
 use crate::platform::{query_one, Ctx, Stmt};
 use crate::providers::sandbox;
 use crate::services::api_payments::{self, ApiPaymentRow};
-use crate::services::confirm::{self, Owner, Payable};
+use crate::services::confirm::{self, Attempt, Payable};
+use crate::services::engine::owner::Owner;
 use crate::services::payment_methods;
 use crate::stmt;
 use crate::store;
@@ -42,11 +43,13 @@ pub async fn confirm(
         PaymentMethodRef::Id(pm_id) => {
             let (pm, mark_used) = payment_methods::usable(ctx, &merchant.id, &pm_id, &payment.id).await?;
             claim.extend(mark_used);
-            let scenario =
-                sandbox::vaulted_scenario(ctx, &pm.provider_reference).await?.ok_or_else(ApiError::internal)?;
-            let details = pm.card_details();
-            let payable = Payable::Vaulted(&pm.provider_reference);
-            confirm::run_confirm(ctx, merchant, owner, payment, claim, details, payable, scenario).await?
+            let attempt = Attempt {
+                claim,
+                card: pm.card_details(),
+                payable: Payable::Vaulted(&pm.provider_reference),
+                needs_challenge: pm.challenge_required,
+            };
+            confirm::run_confirm(ctx, merchant, owner, payment, attempt).await?
         }
         PaymentMethodRef::Card(input) => {
             // Raw card data reaches us from the merchant's own systems only on the SAQ D path: test mode, or a live
@@ -82,9 +85,13 @@ pub async fn confirm(
                 exp_year: valid.exp_year,
                 fingerprint: Some(payment_methods::fingerprint(ctx, &merchant.id, &valid)),
             };
-            let out =
-                confirm::run_confirm(ctx, merchant, owner, payment, claim, details, Payable::Card(&valid), scenario)
-                    .await?;
+            let attempt = Attempt {
+                claim,
+                card: details,
+                payable: Payable::Card(&valid),
+                needs_challenge: scenario.needs_challenge(),
+            };
+            let out = confirm::run_confirm(ctx, merchant, owner, payment, attempt).await?;
             drop(valid);
             out
         }

@@ -44,15 +44,19 @@ pub struct ApiPaymentRow {
     pub attempts: i64,
     #[serde(deserialize_with = "int")]
     pub max_attempts: i64,
+    /// The payment's, read with it.
+    pub currency: String,
+    #[serde(deserialize_with = "int_bool")]
+    pub livemode: bool,
 }
 
-const COLUMNS: &str = "payment_id, merchant_id, client_secret_hash, client_secret_expires_at, return_url, customer, \
-     metadata, description, secure_mode, attempts, max_attempts";
+const COLUMNS: &str = "a.payment_id, a.merchant_id, a.client_secret_hash, a.client_secret_expires_at, a.return_url, \
+     a.customer, a.metadata, a.description, a.secure_mode, a.attempts, a.max_attempts, p.currency, p.livemode";
 
 pub async fn load(ctx: &Ctx<'_>, payment_id: &str) -> Result<Option<ApiPaymentRow>, ApiError> {
-    query_one(ctx.db, stmt!(format!("SELECT {COLUMNS} FROM api_payments WHERE payment_id = ?1"), payment_id))
-        .await
-        .map_err(store::internal)
+    let sql =
+        format!("SELECT {COLUMNS} FROM api_payments a JOIN payments p ON p.id = a.payment_id WHERE a.payment_id = ?1");
+    query_one(ctx.db, stmt!(sql, payment_id)).await.map_err(store::internal)
 }
 
 /// `POST /v1/payments`: validates like a session create, writes the payment `CREATED` and its API row in one batch.

@@ -4,6 +4,7 @@
 pub mod api_confirm;
 pub mod api_payments;
 pub mod confirm;
+pub mod engine;
 pub mod events;
 pub mod idempotency;
 pub mod keys;

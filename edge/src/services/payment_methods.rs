@@ -7,7 +7,7 @@
 
 use crate::auth::{Caller, KeyKind};
 use crate::platform::{query_one, Ctx, Stmt};
-use crate::providers::sandbox;
+use crate::providers::{self, sandbox, VaultOutcome};
 use crate::stmt;
 use crate::store::{self, int, int_opt};
 use hsrc_shared::api::{CardDetails, PaymentMethodInput};
@@ -33,6 +33,8 @@ pub struct PaymentMethodRow {
     #[serde(deserialize_with = "int")]
     pub exp_year: i64,
     pub fingerprint: String,
+    #[serde(deserialize_with = "crate::store::int_bool")]
+    pub challenge_required: bool,
     pub customer: Option<String>,
     #[serde(deserialize_with = "int_opt")]
     pub used_at: Option<i64>,
@@ -116,28 +118,37 @@ pub async fn create(ctx: &Ctx<'_>, caller: &Caller, input: PaymentMethodInput) -
         )
     })?;
     let now = ctx.now_ms();
+    // The card goes to the acquirer's vault through the provider seam; we keep its token.
+    let provider = crate::services::engine::challenge::providers_of(merchant).remove(0);
+    let acquirer = providers::acquirer(&provider).ok_or_else(ApiError::internal)?;
+    let token = match acquirer.vault(ctx, &ctx.new_id("vault"), &valid).await {
+        VaultOutcome::Vaulted { token } => token,
+        VaultOutcome::Unavailable { .. } => {
+            return Err(ApiError::card(codes::PROCESSING_ERROR, None, sandbox::decline_message("processing_error")))
+        }
+    };
     let row = PaymentMethodRow {
         id: ctx.new_id("pm"),
         merchant_id: merchant.id.clone(),
         livemode: merchant.livemode,
-        provider: sandbox::PRIMARY.into(),
-        provider_reference: ctx.new_id("vault"),
+        provider,
+        provider_reference: token,
         brand: valid.brand.as_str().into(),
         last4: valid.last4.clone(),
         exp_month: i64::from(valid.exp_month),
         exp_year: i64::from(valid.exp_year),
         fingerprint: fingerprint(ctx, &merchant.id, &valid),
+        challenge_required: scenario.needs_challenge(),
         customer: None,
         used_at: None,
         expires_at: now + PAYMENT_METHOD_TTL_MS,
         created_at: now,
     };
-    // The acquirer's vault and our reference to it commit together: no pm_ without a vaulted card.
+    // Vaulted first: a stop here leaves only an unused vault entry, never a pm_ without a card behind it.
     let statements = vec![
-        sandbox::vault_card_statement(ctx, &row.provider_reference, &scenario),
         stmt!(
-            "INSERT INTO payment_methods (id, merchant_id, livemode, provider, provider_reference, brand, last4, exp_month, exp_year, fingerprint, expires_at, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO payment_methods (id, merchant_id, livemode, provider, provider_reference, brand, last4, exp_month, exp_year, fingerprint, challenge_required, expires_at, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             row.id.as_str(),
             row.merchant_id.as_str(),
             row.livemode,
@@ -148,6 +159,7 @@ pub async fn create(ctx: &Ctx<'_>, caller: &Caller, input: PaymentMethodInput) -
             row.exp_month,
             row.exp_year,
             row.fingerprint.as_str(),
+            row.challenge_required,
             row.expires_at,
             row.created_at
         ),
@@ -168,7 +180,7 @@ pub async fn usable(
     let row: Option<PaymentMethodRow> = query_one(
         ctx.db,
         stmt!(
-            "SELECT id, merchant_id, livemode, provider, provider_reference, brand, last4, exp_month, exp_year, fingerprint, customer, used_at, expires_at, created_at \
+            "SELECT id, merchant_id, livemode, provider, provider_reference, brand, last4, exp_month, exp_year, fingerprint, challenge_required, customer, used_at, expires_at, created_at \
              FROM payment_methods WHERE id = ?1",
             id
         ),

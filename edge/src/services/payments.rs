@@ -1,10 +1,9 @@
 //! Payments: reads with their charges and request trail, and the merchant's capture and void of authorized money.
 
 use crate::platform::{query_as, query_one, Ctx};
-use crate::services::events::{types, NewEvent, Outbox};
+use crate::services::engine::operations;
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow, CHARGE_COLUMNS, PAYMENT_COLUMNS};
 use crate::services::sessions;
-use crate::services::transitions::{cas, Target};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::api::{CaptureRequest, List, Payment};
@@ -71,18 +70,28 @@ pub async fn api_object_with(
     session: &SessionRow,
     charges: &[ChargeRow],
 ) -> Result<Payment, ApiError> {
+    api_object_with_metadata(ctx, payment, &session.metadata, charges).await
+}
+
+/// Same, for any owner's metadata (an API-only payment has no session, #15).
+pub async fn api_object_with_metadata(
+    ctx: &Ctx<'_>,
+    payment: &PaymentRow,
+    metadata: &hsrc_shared::api::Metadata,
+    charges: &[ChargeRow],
+) -> Result<Payment, ApiError> {
     let mut ids = request_ids(ctx, &payment.id).await?;
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
-    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
+    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, metadata.clone()))
 }
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     let Some(session_id) = payment.checkout_session_id.clone() else {
         // An API-only payment (#15): reconciled and shaped without a session.
-        crate::services::confirm::reconcile_api_payment_if_waiting(ctx, payment).await?;
+        crate::services::engine::reconcile::reconcile_payment_if_waiting(ctx, payment).await?;
         return crate::services::api_payments::retrieve(ctx, merchant_id, id).await;
     };
     let session = sessions::load(ctx, merchant_id, &session_id).await?;
@@ -134,13 +143,10 @@ pub async fn list(
     Ok(store::page(items, limit, |p| p.id.clone()))
 }
 
-/// Captures all or part of an authorized payment.
+/// Captures all or part of an authorized payment, at the provider (`engine::operations`).
 pub async fn capture(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: CaptureRequest) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
-    let to = payment
-        .status
-        .next(PaymentEvent::Capture)
-        .map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
+    payment.status.next(PaymentEvent::Capture).map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
     let amount = req.amount.unwrap_or(payment.amount);
     if amount <= 0 || amount > payment.amount {
         return Err(ApiError::invalid_code(
@@ -149,10 +155,13 @@ pub async fn capture(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: CaptureReq
             format!("The capture amount must be between 1 and the authorized {}.", payment.amount),
         ));
     }
-    finish_authorized(ctx, payment, to, vec![("amount_captured", amount.into())], types::PAYMENT_SUCCEEDED).await
+    let charge = operations::authorized_charge(ctx, &payment).await?;
+    // An unknown outcome leaves the payment AUTHORIZED with the capture pending; payment.succeeded follows.
+    operations::run(ctx, &payment, &charge, operations::Kind::Capture, amount, None).await?;
+    retrieve(ctx, &payment.merchant_id, &payment.id).await
 }
 
-/// Releases an authorized payment without moving money.
+/// Releases an authorized payment at the provider without moving money: `CANCELLED`, `cancellation_reason: voided`.
 pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     if payment.status != PaymentStatus::Authorized {
@@ -162,53 +171,7 @@ pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment,
             err.unwrap_or_else(|| format!("You cannot void this payment because its status is {}.", payment.status)),
         ));
     }
-    finish_authorized(ctx, payment, PaymentStatus::Cancelled, vec![], types::PAYMENT_CANCELED).await
-}
-
-async fn finish_authorized(
-    ctx: &Ctx<'_>,
-    payment: PaymentRow,
-    to: PaymentStatus,
-    sets: Vec<crate::services::transitions::Set>,
-    event: &'static str,
-) -> Result<Payment, ApiError> {
-    let api = match &payment.checkout_session_id {
-        Some(_) => None,
-        None => crate::services::api_payments::load(ctx, &payment.id).await?,
-    };
-    let session = match &payment.checkout_session_id {
-        Some(id) => Some(sessions::load(ctx, &payment.merchant_id, id).await?),
-        None => None,
-    };
-    let captured = sets.iter().find(|(c, _)| *c == "amount_captured").map(|(_, v)| v.clone());
-    let mut statements = cas(ctx, Target::payment(&payment), to.as_str(), sets);
-    let mut after =
-        PaymentRow { status: to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
-    if let Some(crate::platform::SqlValue::Int(amount)) = captured {
-        after.amount_captured = amount;
-    }
-    let object = match (&session, &api) {
-        (Some(session), _) => api_object(ctx, &after, session).await?,
-        (None, Some(api)) => crate::services::api_payments::api_object(ctx, &after, api).await?,
-        (None, None) => return Err(ApiError::internal()),
-    };
-    let mut outbox = Outbox::default();
-    outbox.push(
-        ctx,
-        NewEvent {
-            kind: event,
-            merchant_id: &payment.merchant_id,
-            livemode: payment.livemode,
-            payment_id: Some(&payment.id),
-            checkout_session_id: session.as_ref().map(|s| s.id.as_str()),
-            object: serde_json::to_value(&object).unwrap_or_default(),
-        },
-    );
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
-    outbox.publish(ctx).await;
+    let charge = operations::authorized_charge(ctx, &payment).await?;
+    operations::run(ctx, &payment, &charge, operations::Kind::Void, payment.amount, Some("voided")).await?;
     retrieve(ctx, &payment.merchant_id, &payment.id).await
 }

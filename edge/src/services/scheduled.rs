@@ -10,6 +10,7 @@ const BATCH: u32 = 100;
 pub struct RunReport {
     pub expired: usize,
     pub settled: usize,
+    pub operations_settled: usize,
     pub webhooks_enqueued: usize,
     pub errors: Vec<String>,
 }
@@ -28,8 +29,19 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         }
         Err(e) => report.errors.push(e.code),
     }
+    // Payments engine (#12): waiting charges, then capture/void operations, expired and late authorizations.
     match confirm::reconcile_due(ctx, BATCH).await {
-        Ok(n) => report.settled = n,
+        Ok(pass) => {
+            report.settled = pass.settled;
+            report.errors.extend(pass.errors);
+        }
+        Err(e) => report.errors.push(e.code),
+    }
+    match crate::services::engine::operations::reconcile_operations(ctx, BATCH).await {
+        Ok(pass) => {
+            report.operations_settled = pass.settled;
+            report.errors.extend(pass.errors);
+        }
         Err(e) => report.errors.push(e.code),
     }
     match webhooks::sweep(ctx, BATCH).await {
