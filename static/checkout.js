@@ -12,7 +12,7 @@
 
   function pick(e) { return typeof e === 'string' ? d.querySelector(e) : e; }
 
-  // An iframe on our origin; `on(message)` gets only messages from it with our `source` tag.
+  // An iframe of ours; on(message) hears only that frame's messages with our tag.
   function frame(el, path, params, tag, on) {
     var src = new URL(path, EDGE);
     params.origin = location.origin;
@@ -57,7 +57,7 @@
     return m;
   }
 
-  // API-only payments (card element, next action): /v1/elements.js, fetched on first use.
+  // API-only payments: /v1/elements.js, loaded on first use.
   var lib;
   function load() {
     return lib || (lib = new Promise(function (resolve, reject) {

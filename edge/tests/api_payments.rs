@@ -323,3 +323,33 @@ fn the_browser_routes_answer_cors_preflights() {
     let req = ApiRequest::new(Method::Options, "/v1/payments").with_header("access-control-request-method", "POST");
     assert_ne!(w.h.request(req).status, 204);
 }
+
+/// The money-safety fault cards (#12) through an API-only payment: the same engine reconciles them without a
+/// session, right after the response or by the cron job.
+#[test]
+fn fault_cards_settle_without_a_session() {
+    let w = World::new();
+    // Approved, response lost: settled after the response, one authorization.
+    let p = create(&w, json!({}));
+    let id = p["payment"]["id"].as_str().unwrap();
+    assert_eq!(body(&confirm(&w, id, &pm(&w, "4000000000007015")))["payment"]["status"], "PROCESSING");
+    assert_eq!(w.h.run_after_response(), 1);
+    assert_eq!(w.payment(id)["status"], "SUCCEEDED");
+    // Fallback approves, its answer lost, and the Worker died before wait_until: the cron job settles it.
+    let q = create(&w, json!({}));
+    let qid = q["payment"]["id"].as_str().unwrap();
+    body(&confirm(&w, qid, &pm(&w, "4000000000007031")));
+    w.h.background.jobs.borrow_mut().clear();
+    futures_executor::block_on(hsrc_edge::services::scheduled::run(&w.h.ctx()));
+    let payment = w.payment(qid);
+    assert_eq!(payment["status"], "SUCCEEDED");
+    assert_eq!(w.charge_statuses(&payment), ["failed", "succeeded"]);
+    // 3DS on a payment method's card, pass, then the authorization's answer is lost.
+    let r = create(&w, json!({}));
+    let rid = r["payment"]["id"].as_str().unwrap();
+    let v = body(&confirm(&w, rid, &pm(&w, "4000000000007049")));
+    assert_eq!(v["payment"]["status"], "REQUIRES_ACTION");
+    complete_challenge(&w, &v["paymentNextAction"], "pass");
+    w.h.run_after_response();
+    assert_eq!(w.payment(rid)["status"], "SUCCEEDED");
+}

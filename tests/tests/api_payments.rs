@@ -200,6 +200,14 @@ fn fault_cards_settle_the_same_way_without_a_session() {
     let payment = id(&create(&api, json!({})));
     let r = confirm(&api, &payment, &pm(&api, cards::ALL_DOWN)).expect(200);
     assert_eq!(r["payment"]["last_error"]["code"], "processing_error");
+    // #12's lost answer: settled after the response (wait_until) or by the cron job, one authorization.
+    let payment = id(&create(&api, json!({})));
+    confirm(&api, &payment, &pm(&api, "4000000000007015")).expect(200);
+    api.wait_for("the lost approval to settle", Duration::from_secs(30), || {
+        api.fire_cron();
+        (api.payment(&payment)["status"] == "SUCCEEDED").then_some(())
+    });
+    assert_eq!(api.payment(&payment)["charges"].as_array().unwrap().len(), 1);
     let payment = id(&create(&api, json!({})));
     assert_eq!(
         confirm(&api, &payment, &pm(&api, cards::TIMEOUT_THEN_SUCCESS)).expect(200)["payment"]["status"],
