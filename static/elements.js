@@ -69,7 +69,7 @@
     m.frame.title = '3-D Secure';
     m.frame.style.height = '100%';
     function close() { m.unmount(); shade.remove(); }
-    var path = EDGE + '/v1/payments/' + encodeURIComponent(id) + '?client_secret=' + encodeURIComponent(secret);
+    var path = EDGE + '/v1/payments/' + encodeURIComponent(id) + '/client?client_secret=' + encodeURIComponent(secret);
     return new Promise(function (resolve, reject) {
       var tries = 0;
       // Bounded: one read a second for at most 15 minutes (the challenge expires well before).
