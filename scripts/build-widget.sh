@@ -3,6 +3,7 @@
 # directory:
 #   dist/assets/pkg/hsrc_widget.js, dist/assets/pkg/hsrc_widget_bg.wasm         the checkout form
 #   dist/assets/pkg/hsrc_challenge.js, dist/assets/pkg/hsrc_challenge_bg.wasm   the sandbox 3DS challenge page
+#   dist/assets/pkg/hsrc_card.js, dist/assets/pkg/hsrc_card_bg.wasm             the card element (`card-element`)
 #     (the same crate with its `challenge` feature; boot.js picks one by path)  (wasm-bindgen --target web, wasm-opt -Oz,
 #     glue minified by esbuild)
 #   dist/assets/{checkout.html,boot.js,checkout.css,checkout.js,demo.*}    (copied from static/, SRI hashes filled in)
@@ -31,6 +32,7 @@ bundle() {
 }
 # The form last, so target/widget/…/hsrc_widget.wasm is the form's (twiggy and the size notes read it there).
 bundle hsrc_challenge --features challenge
+bundle hsrc_card --features card-element
 bundle hsrc_widget
 rm -f "$PKG/.stamp"
 
@@ -41,15 +43,27 @@ cp -p static/* "$OUT/"
 # Subresource Integrity: fill the placeholders in the HTML shells with the hashes of what we serve.
 # boot.js carries the challenge bundle's hash (it adds that preload itself), so it is filled before its own hash.
 sed -i -e "s|__SRI_CHALLENGE_JS__|$(sri "$PKG/hsrc_challenge.js")|" "$OUT/boot.js"
+# The loader carries the hash of the API-only elements script it fetches on first use (before its own hash is taken).
+sed -i -e "s|__SRI_ELEMENTS_JS__|$(sri "$OUT/elements.js")|" "$OUT/checkout.js"
 sed -i \
   -e "s|__SRI_CHECKOUT_CSS__|$(sri "$OUT/checkout.css")|" \
   -e "s|__SRI_WIDGET_JS__|$(sri "$PKG/hsrc_widget.js")|" \
   -e "s|__SRI_BOOT_JS__|$(sri "$OUT/boot.js")|" \
   "$OUT/checkout.html"
 sed -i \
+  -e "s|__SRI_CHECKOUT_CSS__|$(sri "$OUT/checkout.css")|" \
+  -e "s|__SRI_CARD_JS__|$(sri "$PKG/hsrc_card.js")|" \
+  -e "s|__SRI_CARD_BOOT_JS__|$(sri "$OUT/card-boot.js")|" \
+  "$OUT/card.html"
+sed -i \
+  -e "s|__SRI_CUSTOM_CSS__|$(sri "$OUT/demo.css")|" \
+  -e "s|__SRI_CUSTOM_JS__|$(sri "$OUT/custom.js")|" \
+  -e "s|__SRI_LOADER_JS__|$(sri "$OUT/checkout.js")|" \
+  "$OUT/custom.html"
+sed -i \
   -e "s|__SRI_DEMO_CSS__|$(sri "$OUT/demo.css")|" \
   -e "s|__SRI_DEMO_JS__|$(sri "$OUT/demo.js")|" \
   -e "s|__SRI_LOADER_JS__|$(sri "$OUT/checkout.js")|" \
   "$OUT/demo.html"
 
-log "sizes (gzip -9): loader $(gz "$OUT/checkout.js") B, wasm $(gz "$PKG/hsrc_widget_bg.wasm") B, JS glue $(gz "$PKG/hsrc_widget.js") B, boot $(gz "$OUT/boot.js") B, CSS $(gz "$OUT/checkout.css") B; 3DS challenge page: wasm $(gz "$PKG/hsrc_challenge_bg.wasm") B, JS glue $(gz "$PKG/hsrc_challenge.js") B"
+log "sizes (gzip -9): loader $(gz "$OUT/checkout.js") B, wasm $(gz "$PKG/hsrc_widget_bg.wasm") B, JS glue $(gz "$PKG/hsrc_widget.js") B, boot $(gz "$OUT/boot.js") B, CSS $(gz "$OUT/checkout.css") B; 3DS challenge page: wasm $(gz "$PKG/hsrc_challenge_bg.wasm") B, JS glue $(gz "$PKG/hsrc_challenge.js") B; card element: wasm $(gz "$PKG/hsrc_card_bg.wasm") B, JS glue $(gz "$PKG/hsrc_card.js") B, elements.js $(gz "$OUT/elements.js") B"

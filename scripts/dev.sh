@@ -17,6 +17,7 @@ cat <<INFO
 
   API base URL        $BASE/v1
   Demo merchant page  $BASE/demo
+  Demo, own form      $BASE/demo/custom?pk=$HSRC_PUBLISHABLE_KEY   (API-only payment, card element)
   Operations console  $BASE/ops
   OpenAPI             $BASE/v1/openapi.json
 

@@ -1,92 +1,95 @@
-/*! HSRC Pay Checkout loader. Mounts the payment form in an iframe from the edge that serves this script and relays
- * its events. It never sees card data: the card fields live only inside the iframe. No dependencies, no build. */
+/*! HSRC Pay Checkout loader: mounts our iframes from the edge that serves it and relays their events. It never sees
+ * card data (card fields live only inside our iframes). No dependencies, no build. */
 (function (w, d) {
   'use strict';
   if (w.HSRCCheckout) return;
 
   var script = d.currentScript;
-  // The edge origin is where this script came from; the iframe and every message are bound to it.
+  // Every iframe and message is bound to the origin this script came from.
   var EDGE = new URL(script ? script.src : '/', location.href).origin;
   var EVENTS = ['ready', 'requires_action', 'declined', 'completed', 'failed', 'cancelled', 'expired'];
+  var auto = null;
 
-  /**
-   * Mounts the checkout for a session token into `element`.
-   * options: { token, locale?: 'tr' | 'en', onEvent?: function ({type, checkout_session_id, payment_id, status}) }
-   * Events are also dispatched on `element` as bubbling CustomEvents named `hsrc:<type>`.
-   * Returns { frame, unmount() }.
-   */
-  function mount(element, options) {
-    var opts = options || {};
-    var el = typeof element === 'string' ? d.querySelector(element) : element;
-    if (!el || !opts.token) throw new Error('HSRCCheckout.mount(element, { token }) needs an element and a token');
+  function pick(e) { return typeof e === 'string' ? d.querySelector(e) : e; }
 
-    var src = new URL('/checkout/embed', EDGE);
-    src.searchParams.set('token', opts.token);
-    src.searchParams.set('origin', location.origin);
-    if (opts.locale) src.searchParams.set('locale', opts.locale);
-
-    var frame = d.createElement('iframe');
-    frame.src = src.href;
-    frame.title = opts.title || 'HSRC Pay secure checkout';
-    frame.setAttribute('allow', 'payment');
-    var s = frame.style;
-    s.display = 'block';
-    s.width = '100%';
-    s.height = '420px';
-    s.border = '0';
-    s.overflow = 'hidden';
-    s.colorScheme = 'light';
-
-    function onMessage(e) {
-      if (e.origin !== EDGE || e.source !== frame.contentWindow) return;
+  // An iframe of ours; on(message) hears only that frame's messages with our tag.
+  function frame(el, path, params, tag, on) {
+    var src = new URL(path, EDGE);
+    params.origin = location.origin;
+    for (var k in params) if (params[k]) src.searchParams.set(k, params[k]);
+    var f = d.createElement('iframe'), s = f.style;
+    f.src = src.href;
+    f.setAttribute('allow', 'payment');
+    s.display = 'block'; s.width = '100%'; s.border = '0'; s.overflow = 'hidden'; s.colorScheme = 'light';
+    function listen(e) {
       var m = e.data;
-      if (!m || m.source !== 'hsrc-checkout' || typeof m.type !== 'string') return;
+      if (e.origin !== EDGE || e.source !== f.contentWindow || !m || m.source !== tag) return;
       if (m.type === 'resize') {
         var h = Number(m.height);
         if (h > 0 && h < 20000) s.height = Math.ceil(h) + 'px';
-        return;
-      }
-      if (EVENTS.indexOf(m.type) < 0) return;
-      var detail = {
-        type: m.type,
-        checkout_session_id: m.checkout_session_id || null,
-        payment_id: m.payment_id || null,
-        status: m.status || null
-      };
-      if (typeof opts.onEvent === 'function') {
-        try { opts.onEvent(detail); } catch (err) { setTimeout(function () { throw err; }); }
-      }
-      el.dispatchEvent(new CustomEvent('hsrc:' + m.type, { detail: detail, bubbles: true }));
+      } else on(m);
     }
+    w.addEventListener('message', listen);
+    el.appendChild(f);
+    return { frame: f, unmount: function () { w.removeEventListener('message', listen); f.remove(); } };
+  }
 
-    w.addEventListener('message', onMessage);
-    el.appendChild(frame);
+  function call(fn, arg) {
+    if (typeof fn === 'function') try { fn(arg); } catch (err) { setTimeout(function () { throw err; }); }
+  }
+
+  // mount(element, {token, locale?, onEvent?({type, checkout_session_id, payment_id, status})}) → {frame, unmount};
+  // events also bubble from `element` as CustomEvents `hsrc:<type>`.
+  function mount(element, options) {
+    var opts = options || {}, el = pick(element);
+    if (!el || !opts.token) throw new Error('HSRCCheckout.mount(element, { token }) needs an element and a token');
+    // A page that mounts itself never also gets the auto-mounted form.
+    if (auto && !opts.auto) { auto.unmount(); auto = null; }
+    var m = frame(el, '/checkout/embed', { token: opts.token, locale: opts.locale }, 'hsrc-checkout', function (m) {
+      if (EVENTS.indexOf(m.type) < 0) return;
+      var detail = { type: m.type, checkout_session_id: m.checkout_session_id || null,
+        payment_id: m.payment_id || null, status: m.status || null };
+      call(opts.onEvent, detail);
+      el.dispatchEvent(new CustomEvent('hsrc:' + m.type, { detail: detail, bubbles: true }));
+    });
+    m.frame.title = opts.title || 'HSRC Pay secure checkout';
+    m.frame.style.height = '420px';
+    return m;
+  }
+
+  // API-only payments: /v1/elements.js, loaded on first use.
+  var lib;
+  function load() {
+    return lib || (lib = new Promise(function (resolve, reject) {
+      var s = d.createElement('script');
+      s.src = EDGE + '/v1/elements.js';
+      s.integrity = '__SRI_ELEMENTS_JS__';
+      s.crossOrigin = 'anonymous';
+      s.onload = function () { resolve(w.HSRCCheckout.elements); };
+      s.onerror = reject;
+      d.head.appendChild(s);
+    }));
+  }
+  function cardElement(el, o) {
+    var c = load().then(function (E) { return E.cardElement(pick(el), o, frame, call); });
     return {
-      frame: frame,
-      unmount: function () {
-        w.removeEventListener('message', onMessage);
-        if (frame.parentNode) frame.parentNode.removeChild(frame);
-      }
+      ready: c,
+      createPaymentMethod: function () { return c.then(function (e) { return e.createPaymentMethod(); }); },
+      unmount: function () { c.then(function (e) { e.unmount(); }); }
     };
   }
+  w.HSRCCheckout = { mount: mount, cardElement: cardElement, origin: EDGE, handleNextAction: function (a, o) {
+    return load().then(function (E) { return E.handleNextAction(a, o, frame); });
+  } };
 
-  w.HSRCCheckout = { mount: mount, origin: EDGE };
-
-  // Auto-mount when the page was opened as `url?token=…` (the guide's redirect), into [data-hsrc-checkout] or
-  // right after this script tag.
+  // Opened as `url?token=…` (the guide's redirect): mount into [data-hsrc-checkout] unless the page mounts itself.
   var token = new URLSearchParams(location.search).get('token');
   if (!token) return;
-  function auto() {
+  function start() {
     var target = d.querySelector('[data-hsrc-checkout]');
-    if (!target) {
-      target = d.createElement('div');
-      target.setAttribute('data-hsrc-checkout', '');
-      var parent = script && script.parentNode;
-      if (parent && parent !== d.head) parent.insertBefore(target, script.nextSibling);
-      else d.body.appendChild(target);
-    }
-    w.HSRCCheckout.mounted = mount(target, { token: token, locale: target.getAttribute('data-locale') || undefined });
+    if (!target || target.querySelector('iframe')) return;
+    auto = w.HSRCCheckout.mounted = mount(target, { token: token, auto: 1, locale: target.getAttribute('data-locale') || undefined });
   }
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', auto);
-  else auto();
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', start);
+  else start();
 })(window, document);

@@ -310,6 +310,34 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             SECRET_ERRORS,
         ),
         Op::OpsSession => c(None, json_ok(s.out::<hsrc_shared::ops::OpsSessionEnvelope>()), &[], SECRET_ERRORS),
+        // API-only payments (#15) ↓
+        Op::ElementsScript => c(None, Success::Script, &[], &[]),
+        Op::CardElementPage => c(None, Success::Html, &[("key", "The merchant's publishable key."), ("origin", "The merchant page's origin (checked against the allowlist for frame-ancestors)."), ("locale", "tr or en.")], &[]),
+        Op::DemoCustomPage => c(None, Success::Html, &[], &[]),
+        Op::CreateApiPayment => {
+            let mut k = c(Some(s.input::<hsrc_shared::api_payments::CreatePaymentRequest>()), json_ok(s.out::<hsrc_shared::api_payments::PaymentCreated>()), &[], &[400, 401, 403, 409, 413, 415, 422, 429]);
+            k.request_example = Some(json!({ "amount": 12500, "currency": "TRY", "return_url": "https://merchant.example/return", "metadata": { "order_id": "ord_123" } }));
+            k
+        }
+        Op::ConfirmApiPayment | Op::DemoConfirmApiPayment => {
+            let body = if op == Op::ConfirmApiPayment {
+                s.input::<hsrc_shared::api_payments::ConfirmPaymentRequest>()
+            } else {
+                s.named("DemoConfirm", object(json!({ "payment_method": { "type": "string" } }), &["payment_method"]))
+            };
+            let mut k = c(Some(body), json_ok(s.out::<hsrc_shared::api::ConfirmResult>()), &[], &[400, 401, 402, 403, 404, 409, 410, 413, 415, 422, 429]);
+            if op == Op::ConfirmApiPayment {
+                k.request_example = Some(json!({ "payment_method": "pm_0123456789abcdef01234567", "client_secret": "pay_0123456789abcdef01234567_secret_…" }));
+            }
+            k
+        }
+        Op::CancelApiPayment => c(Some(s.input::<hsrc_shared::api_payments::CancelPaymentRequest>()), json_ok(s.out::<PaymentEnvelope>()), &[], SECRET_ERRORS),
+        Op::ClientPayment => c(None, json_ok(s.out::<crate::api::api_payments::ClientPaymentEnvelope>()), &[("client_secret", "The payment's client secret (with a publishable key).")], &[400, 401, 404, 410]),
+        Op::CreatePaymentMethod => c(Some(s.input::<hsrc_shared::api::PaymentMethodInput>()), json_ok(s.out::<hsrc_shared::api_payments::PaymentMethodEnvelope>()), &[], &[400, 401, 402, 403, 413, 415]),
+        Op::DemoCreateApiPayment => {
+            let body = s.named("DemoApiOrder", object(json!({ "secure_mode": { "type": "boolean" }, "capture_method": { "enum": ["automatic", "manual"] } }), &[]));
+            c(Some(body), json_ok(s.out::<hsrc_shared::api_payments::PaymentCreated>()), &[], &[400, 404])
+        }
         Op::CreateRefund | Op::ListRefunds | Op::GetRefund | Op::CancelRefund => refund_contract(op, s),
     }
 }
@@ -415,6 +443,8 @@ pub fn document() -> Value {
         }
         op["security"] = match r.access {
             Access::Secret => json!([{ "secretKey": [] }]),
+            Access::Client => json!([{ "secretKey": [] }, { "publishableKey": [] }]),
+            Access::Publishable => json!([{ "publishableKey": [] }]),
             _ => json!([]),
         };
         let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
@@ -438,7 +468,8 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." }
+                "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." },
+                "publishableKey": { "type": "http", "scheme": "bearer", "description": "A publishable key, pk_test_… or pk_live_…, from the merchant's page: with an API-only payment's client_secret, or inside our card element." }
             },
             "headers": {
                 "RequestId": { "description": "Identifies the request for support and in events.", "required": true, "schema": { "type": "string" } },
@@ -471,6 +502,7 @@ fn tag(access: Access) -> &'static str {
         Access::Secret => "merchant",
         Access::Token | Access::Challenge => "payer",
         Access::Demo => "demo",
+        Access::Client | Access::Publishable => "api-only payments",
     }
 }
 

@@ -206,6 +206,8 @@ pub enum AfterResponse {
     /// Settle the session's waiting attempt by lookup: an outcome unknown at the deadline is often known a moment
     /// later, so the payer need not wait for the next poll or the cron job.
     Reconcile { merchant_id: String, session_id: String },
+    /// The same for an API-only payment, which has no session (#15).
+    ReconcilePayment { payment_id: String },
 }
 
 pub trait Background {

@@ -22,6 +22,12 @@ pub enum Access {
     Challenge,
     /// The demo shop's server side (sandbox deployments only).
     Demo,
+    // API-only payments (#15) ↓
+    /// The merchant's secret key, or its publishable key with the payment's `client_secret` (checked by the
+    /// service). Callable from the merchant's page (CORS).
+    Client,
+    /// The merchant's publishable key only (our card element's iframe).
+    Publishable,
 }
 
 /// Every operation of the API.
@@ -70,6 +76,17 @@ pub enum Op {
     ListRefunds,
     GetRefund,
     CancelRefund,
+    // API-only payments (#15) ↓
+    ElementsScript,
+    CardElementPage,
+    DemoCustomPage,
+    CreateApiPayment,
+    ConfirmApiPayment,
+    CancelApiPayment,
+    ClientPayment,
+    CreatePaymentMethod,
+    DemoCreateApiPayment,
+    DemoConfirmApiPayment,
 }
 
 #[derive(Debug)]
@@ -199,6 +216,77 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/v1/refunds", Secret, Op::ListRefunds, "List a payment's refunds (payment_id), newest first."),
     route(Get, "/v1/refunds/{id}", Secret, Op::GetRefund, "Retrieve a refund with its provider attempts."),
     route(Post, "/v1/refunds/{id}/cancel", Secret, Op::CancelRefund, "Cancel a PENDING refund."),
+    // API-only payments (#15) ↓
+    route(
+        Get,
+        "/v1/elements.js",
+        Public,
+        Op::ElementsScript,
+        "The card element and next-action script (loaded by checkout.js).",
+    ),
+    route(
+        Get,
+        "/elements/card",
+        Public,
+        Op::CardElementPage,
+        "The card element: card number, expiry and CVC inside our iframe.",
+    ),
+    route(
+        Get,
+        "/demo/custom",
+        Demo,
+        Op::DemoCustomPage,
+        "The demo shop's own payment form (card element, API-only payment).",
+    ),
+    route(
+        Post,
+        "/v1/payments",
+        Secret,
+        Op::CreateApiPayment,
+        "Create an API-only payment; returns its client_secret once.",
+    ),
+    route(
+        Post,
+        "/v1/payments/{id}/confirm",
+        Client,
+        Op::ConfirmApiPayment,
+        "Confirm an API-only payment with a pm_ (secret key, or publishable key + client_secret).",
+    ),
+    route(
+        Post,
+        "/v1/payments/{id}/cancel",
+        Secret,
+        Op::CancelApiPayment,
+        "Cancel an API-only payment that has not been paid.",
+    ),
+    route(
+        Get,
+        "/v1/payments/{id}/client",
+        Client,
+        Op::ClientPayment,
+        "The payer's view of an API-only payment (publishable key + client_secret query parameter).",
+    ),
+    route(
+        Post,
+        "/v1/payment-methods",
+        Publishable,
+        Op::CreatePaymentMethod,
+        "Tokenise a card (from our card element only): returns a single-use pm_.",
+    ),
+    route(
+        Post,
+        "/demo/api/payments",
+        Demo,
+        Op::DemoCreateApiPayment,
+        "Demo shop: create an API-only payment server-side.",
+    ),
+    route(
+        Post,
+        "/demo/api/payments/{id}/confirm",
+        Demo,
+        Op::DemoConfirmApiPayment,
+        "Demo shop: confirm an API-only payment server-side with a pm_.",
+    ),
 ];
 
 /// A matched request, as handlers see it.
@@ -282,11 +370,21 @@ pub async fn handle(ctx: &Ctx<'_>, req: ApiRequest) -> ApiResponse {
 }
 
 async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    if let Some(preflight) = crate::api::api_payments::cors_preflight(req) {
+        return Ok(preflight);
+    }
     let (route, params) = find(req.method, &req.path)?;
     let caller = match route.access {
         Secret => {
             let caller = auth::authenticate(ctx, req.header("authorization")).await?;
             caller.require_secret()?;
+            Some(caller)
+        }
+        Client | Publishable => {
+            let caller = auth::authenticate(ctx, req.header("authorization")).await?;
+            if route.access == Publishable {
+                crate::api::api_payments::require_publishable(&caller)?;
+            }
             Some(caller)
         }
         Demo if !ctx.config.demo_enabled => return Err(ApiError::not_found("page", &req.path)),
@@ -364,6 +462,14 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::ListRefunds => api::refunds::list(ctx, call).await,
         Op::GetRefund => api::refunds::retrieve(ctx, call).await,
         Op::CancelRefund => api::refunds::cancel(ctx, call).await,
+        Op::ElementsScript | Op::CardElementPage | Op::DemoCustomPage => api::api_payments::page(ctx, op, call).await,
+        Op::CreateApiPayment => api::api_payments::create(ctx, call).await,
+        Op::ConfirmApiPayment => api::api_payments::confirm(ctx, call).await,
+        Op::CancelApiPayment => api::api_payments::cancel(ctx, call).await,
+        Op::ClientPayment => api::api_payments::client_view(ctx, call).await,
+        Op::CreatePaymentMethod => api::api_payments::create_payment_method(ctx, call).await,
+        Op::DemoCreateApiPayment => api::demo_custom::create_payment(ctx, call).await,
+        Op::DemoConfirmApiPayment => api::demo_custom::confirm_payment(ctx, call).await,
     }
 }
 
@@ -377,7 +483,7 @@ fn finish_headers(ctx: &Ctx<'_>, req: &ApiRequest, resp: ApiResponse) -> ApiResp
     if req.path.starts_with("/v1/") && resp.header("cache-control").is_none() {
         resp = resp.with_header("cache-control", "no-store");
     }
-    resp
+    crate::api::api_payments::cors_headers(req, resp)
 }
 
 #[cfg(test)]

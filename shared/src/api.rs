@@ -376,7 +376,11 @@ pub struct Payment {
     pub amount_captured: i64,
     pub currency: String,
     pub capture_method: CaptureMethod,
-    pub checkout_session_id: String,
+    /// `null` for an API-only payment (`POST /v1/payments`).
+    pub checkout_session_id: Option<String>,
+    /// API-only payments: the merchant's description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub card: Option<CardDetails>,
     pub next_action: Option<NextAction>,
     pub last_error: Option<PaymentError>,

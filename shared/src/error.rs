@@ -76,6 +76,11 @@ pub mod codes {
     pub const PROCESSING_ERROR: &str = "processing_error";
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const INTERNAL_ERROR: &str = "internal_error";
+    // API-only payments (#15) ↓
+    pub const CLIENT_SECRET_EXPIRED: &str = "client_secret_expired";
+    pub const PAYMENT_METHOD_UNUSABLE: &str = "payment_method_unusable";
+    pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
+    pub const RAW_CARD_DATA_NOT_ALLOWED: &str = "raw_card_data_not_allowed";
 }
 
 impl ApiError {

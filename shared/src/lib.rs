@@ -4,6 +4,7 @@
 //! signing. The edge validates with the same code the form uses, so browser and server can never disagree.
 
 pub mod api;
+pub mod api_payments;
 pub mod card;
 pub mod crypto;
 pub mod error;

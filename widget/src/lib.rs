@@ -5,6 +5,7 @@
 //! rules) and test natively with `cargo test -p hsrc-widget`. The Leptos UI and the browser glue (`app`, `net`,
 //! `browser`) exist only in the wasm build, where `start` mounts the app when the module loads.
 
+pub mod card_element;
 pub mod card_input;
 pub mod challenge;
 pub mod flow;
@@ -15,13 +16,13 @@ pub mod mode;
 pub mod small_map;
 
 #[cfg(target_arch = "wasm32")]
-#[cfg_attr(feature = "challenge", allow(dead_code))]
+#[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod app;
 #[cfg(target_arch = "wasm32")]
-#[cfg_attr(feature = "challenge", allow(dead_code))]
+#[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod browser;
 #[cfg(target_arch = "wasm32")]
-#[cfg_attr(feature = "challenge", allow(dead_code))]
+#[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod net;
 
 /// Entry point: runs when `/assets/boot.js` initializes the module. The default build is the checkout form

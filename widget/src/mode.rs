@@ -12,6 +12,8 @@ pub enum Mode {
     Hosted { token: String },
     /// `/checkout/3ds/<id>`: the sandbox challenge.
     Challenge { id: String },
+    /// `/elements/card?key=pk_…&origin=…`: the card element of API-only payments (#15).
+    CardElement { key: String, parent_origin: Option<String> },
     /// Anything else (or a missing token).
     Invalid,
 }
@@ -21,6 +23,13 @@ impl Mode {
     pub fn detect(pathname: &str, token: Option<String>, origin: Option<String>) -> Self {
         let path = pathname.trim_end_matches('/');
         let token = token.map(|t| t.trim().to_string()).filter(|t| is_safe_id(t));
+        if path == "/elements/card" {
+            // The card element is addressed by the merchant's publishable key (passed as `token` by the caller).
+            return match token.filter(|k| k.starts_with("pk_")) {
+                Some(key) => Self::CardElement { key, parent_origin: origin.filter(|o| is_origin(o)) },
+                None => Self::Invalid,
+            };
+        }
         match (path, token) {
             ("/checkout/embed", Some(token)) => Self::Embed { token, parent_origin: origin.filter(|o| is_origin(o)) },
             ("/checkout/hosted", Some(token)) => Self::Hosted { token },
@@ -37,6 +46,7 @@ impl Mode {
             Self::Embed { .. } => "embed",
             Self::Hosted { .. } | Self::Invalid => "hosted",
             Self::Challenge { .. } => "challenge",
+            Self::CardElement { .. } => "card",
         }
     }
 }
@@ -132,6 +142,11 @@ mod tests {
         );
         assert_eq!(Mode::detect("/checkout/3ds/ch_123", None, None), Mode::Challenge { id: "ch_123".into() });
         assert_eq!(Mode::detect("/checkout/embed", None, None), Mode::Invalid);
+        assert_eq!(
+            Mode::detect("/elements/card", Some("pk_test_1".into()), Some("https://shop.example".into())),
+            Mode::CardElement { key: "pk_test_1".into(), parent_origin: Some("https://shop.example".into()) }
+        );
+        assert_eq!(Mode::detect("/elements/card", Some("sk_test_1".into()), None), Mode::Invalid);
         assert_eq!(Mode::detect("/checkout/hosted", Some("../../v1/x".into()), None), Mode::Invalid);
         assert_eq!(Mode::detect("/checkout/3ds/../../x", None, None), Mode::Invalid);
     }

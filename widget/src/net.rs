@@ -45,6 +45,7 @@ fn request(
     path: String,
     body: Option<String>,
     key: Option<String>,
+    bearer: Option<&'static str>,
 ) -> Fut<Result<Json, FetchError>> {
     Box::pin(async move {
         let init = web_sys::RequestInit::new();
@@ -57,6 +58,9 @@ fn request(
         }
         if let Some(key) = key {
             let _ = headers.set("Idempotency-Key", &key);
+        }
+        if let Some(bearer) = bearer {
+            let _ = headers.set("Authorization", &format!("Bearer {bearer}"));
         }
         init.set_headers(&headers);
         let request = web_sys::Request::new_with_str_and_init(&path, &init).map_err(|_| FetchError::Network)?;
@@ -82,10 +86,15 @@ fn request(
 /// `POST` JSON with an `Idempotency-Key`. A lost answer or a key still in flight is retried with the same key
 /// (bounded), so the server replays the first outcome and a payment is never made twice.
 fn post(path: String, body: String, key: String) -> Fut<Result<Json, FetchError>> {
+    post_as(path, body, key, None)
+}
+
+/// [`post`] with a publishable key (the card element's calls).
+fn post_as(path: String, body: String, key: String, bearer: Option<&'static str>) -> Fut<Result<Json, FetchError>> {
     Box::pin(async move {
         let mut attempt = 0;
         loop {
-            let result = request("POST", path.clone(), Some(body.clone()), Some(key.clone())).await;
+            let result = request("POST", path.clone(), Some(body.clone()), Some(key.clone()), bearer).await;
             let retry = match &result {
                 Err(FetchError::Network) => true,
                 Err(FetchError::Api(e)) => e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503,
@@ -113,7 +122,7 @@ fn token_path(token: &str, tail: &str) -> String {
 /// The payer's view of the session.
 pub fn load_session(token: &str) -> Fut<Result<PayerSessionView, FetchError>> {
     let path = token_path(token, "");
-    Box::pin(async move { read(request("GET", path, None, None).await, json::session_envelope) })
+    Box::pin(async move { read(request("GET", path, None, None, None).await, json::session_envelope) })
 }
 
 /// Confirms the payment with the card and payer details.
@@ -130,7 +139,7 @@ pub async fn cancel(token: &str, key: String) -> Result<PayerSessionView, FetchE
 /// The sandbox 3DS challenge (ids were checked to be URL-safe).
 #[cfg(feature = "challenge")]
 pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
-    read(request("GET", format!("/v1/3ds/{id}"), None, None).await, json::challenge_envelope)
+    read(request("GET", format!("/v1/3ds/{id}"), None, None, None).await, json::challenge_envelope)
 }
 
 /// Records the payer's choice on the sandbox challenge.
@@ -138,4 +147,21 @@ pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
 pub async fn complete_challenge(id: &str, result: &'static str, key: String) -> Result<ChallengeView, FetchError> {
     let body = serde_json::to_string(&CompleteChallenge { result }).map_err(|_| FetchError::Unexpected(0))?;
     read(post(format!("/v1/3ds/{id}/complete"), body, key).await, json::challenge_envelope)
+}
+
+/// The card element (#15): tokenises the card at the edge with the merchant's publishable key.
+#[cfg(feature = "card-element")]
+pub async fn create_payment_method(
+    publishable_key: &'static str,
+    card: &hsrc_shared::api::CardInput,
+    key: String,
+) -> Result<crate::card_element::CreatedMethod, FetchError> {
+    let body =
+        hsrc_shared::api::PaymentMethodInput { kind: hsrc_shared::api::PaymentMethodType::Card, card: card.clone() };
+    let json = serde_json::to_string(&body).map_err(|_| FetchError::Unexpected(0))?;
+    drop(body);
+    read(
+        post_as("/v1/payment-methods".into(), json, key, Some(publishable_key)).await,
+        crate::card_element::created_method,
+    )
 }

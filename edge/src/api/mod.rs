@@ -1,6 +1,8 @@
 //! HTTP handlers: parse the request, call one service, shape the response. No business rules live here.
 
+pub mod api_payments;
 pub mod demo;
+pub mod demo_custom;
 pub mod events;
 pub mod keys;
 pub mod ops;

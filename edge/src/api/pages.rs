@@ -30,7 +30,7 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         .with_header("referrer-policy", "no-referrer"))
 }
 
-fn asset(path: &str, content_type: &str) -> ApiResponse {
+pub fn asset(path: &str, content_type: &str) -> ApiResponse {
     ApiResponse {
         status: 200,
         headers: vec![("content-type".into(), content_type.into()), (ASSET_HEADER.into(), path.into())],

@@ -4,28 +4,27 @@
 //! the provider call. The engine's 3DS and reconciliation entry points are re-exported here for the routes.
 
 use crate::auth;
-use crate::platform::{query_one, Ctx};
+use crate::platform::{query_one, Ctx, Stmt};
 use crate::providers::{self, attempt_reference, sandbox, Instrument, VaultOutcome};
 use crate::services::engine::challenge::providers_of;
+use crate::services::engine::insert_charge;
+use crate::services::engine::owner::Owner;
 use crate::services::engine::route::{route, Routed};
 use crate::services::engine::settle::settle;
-use crate::services::engine::{event, insert_charge};
 use crate::services::events::{types, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::services::transitions::{cas, Target};
 use crate::services::{payments, sessions};
 use crate::stmt;
 use crate::store::{self, to_json_text};
-use hsrc_shared::api::{
-    CaptureMethod, CardDetails, ConfirmRequest, ConfirmResponse, ConfirmResult, NextAction, RedirectToUrl,
-};
+use hsrc_shared::api::{CardDetails, ConfirmRequest, ConfirmResponse, ConfirmResult, NextAction, RedirectToUrl};
 use hsrc_shared::card::{self, ValidCard};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentEvent, PaymentStatus, SessionEvent};
-use hsrc_shared::{codes, crypto, validate, ApiError};
+use hsrc_shared::{codes, validate, ApiError};
 use serde::Deserialize;
 
 pub use crate::services::engine::challenge::{challenge_merchant, challenge_view, complete_challenge, ChallengeView};
-pub use crate::services::engine::reconcile::{reconcile_due, reconcile_if_waiting};
+pub use crate::services::engine::reconcile::{reconcile_due, reconcile_if_waiting, reconcile_payment_if_waiting};
 
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
 pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<ConfirmResponse, ApiError> {
@@ -51,9 +50,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let session_to =
         session.status.next(SessionEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
-    let payment_to =
-        payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
-    let sequence = next_sequence(ctx, &payment.id).await?;
+    payment.status.next(PaymentEvent::Confirm).map_err(|e| sessions::not_open(&session, e.to_string()))?;
     let card_details = CardDetails {
         brand: card.brand.as_str().into(),
         last4: card.last4.clone(),
@@ -61,15 +58,78 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         exp_year: card.exp_year,
         fingerprint: Some(fingerprint(ctx, &merchant.id, &card)),
     };
+    // The session's share of the claim: PENDING → PROCESSING with the payer and one more attempt.
+    let claim = cas(
+        ctx,
+        Target::session(&session),
+        session_to.as_str(),
+        vec![("payer", to_json_text(&payer).into()), ("attempts", (session.attempts + 1).into())],
+    );
+    let session = SessionRow {
+        status: session_to,
+        version: session.version + 1,
+        attempts: session.attempts + 1,
+        payer: Some(payer),
+        ..session
+    };
+    let attempt = Attempt {
+        claim,
+        card: card_details,
+        payable: Payable::Card(&card),
+        needs_challenge: scenario.needs_challenge(),
+    };
+    let (owner, payment) = run_confirm(ctx, &merchant, Owner::Session(session), payment, attempt).await?;
+    drop(card);
+    let Owner::Session(session) = owner else { return Err(ApiError::internal()) };
+    let view = sessions::view_of(&session, &payment, &merchant.name);
+    Ok(ConfirmResponse { confirm_result: confirm_result(&payment), checkout_session: view })
+}
+
+/// The `{payment, paymentNextAction}` answer of every confirm (checkout and API-only alike).
+pub fn confirm_result(payment: &PaymentRow) -> ConfirmResult {
+    let next_action = if payment.status == PaymentStatus::RequiresAction { payment.next_action.clone() } else { None };
+    ConfirmResult { payment: payment.summary(), payment_next_action: next_action }
+}
+
+/// What a confirm charges: card data in memory for this request, or a card the acquirer already vaulted (a
+/// `pm_…`, by the acquirer's token).
+pub enum Payable<'a> {
+    Card(&'a ValidCard),
+    Vaulted(&'a str),
+}
+
+/// One confirm's attempt, as the owner prepared it.
+pub struct Attempt<'a> {
+    /// The owner's compare-and-set statements (session → PROCESSING, attempts, payment method used): they commit
+    /// with the payment's claim, or nothing is written.
+    pub claim: Vec<Stmt>,
+    pub card: CardDetails,
+    pub payable: Payable<'a>,
+    /// The issuer asks for 3DS for this card (secure mode adds to it).
+    pub needs_challenge: bool,
+}
+
+/// The payments engine's confirm, for a payment with or without a session (#15). `owner` is the owner as it will be
+/// once `attempt.claim` commits. Returns the owner and the payment after settling (or waiting).
+pub async fn run_confirm(
+    ctx: &Ctx<'_>,
+    merchant: &auth::Merchant,
+    owner: Owner,
+    payment: PaymentRow,
+    attempt: Attempt<'_>,
+) -> Result<(Owner, PaymentRow), ApiError> {
+    let Attempt { claim, card: card_details, payable, needs_challenge } = attempt;
+    let payment_to = payment.status.next(PaymentEvent::Confirm)?;
+    let sequence = next_sequence(ctx, &payment.id).await?;
     crate::services::limits::check_card_testing(
         ctx,
         &merchant.id,
         card_details.fingerprint.as_deref().unwrap_or_default(),
-        &session.id,
+        owner.attempt_scope(&payment),
     )
     .await?;
-    let needs_challenge = session.secure_mode || scenario.needs_challenge();
-    let providers = providers_of(&merchant);
+    let needs_challenge = owner.secure_mode() || needs_challenge;
+    let providers = providers_of(merchant);
     let charge = ChargeRow {
         id: ctx.new_id("ch"),
         payment_id: payment.id.clone(),
@@ -90,22 +150,22 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         written_off_at: None,
     };
     let challenge_id = needs_challenge.then(|| ctx.new_id("chl"));
-    if let Some(challenge_id) = &challenge_id {
+    // A card vaulted already (a pm_) is authorized after the challenge by its own token.
+    let vault_token = match payable {
+        Payable::Vaulted(token) => Some(token.to_string()),
+        Payable::Card(_) => None,
+    };
+    if let (Some(challenge_id), Payable::Card(card)) = (&challenge_id, &payable) {
         // The provider keeps the card for the authorization after the challenge; no money moves, so a loser of the
         // claim below only leaves an unused vault entry.
         let acquirer = providers::acquirer(&charge.provider).ok_or_else(ApiError::internal)?;
-        if let VaultOutcome::Unavailable { .. } = acquirer.vault(ctx, challenge_id, &card).await {
+        if let VaultOutcome::Unavailable { .. } = acquirer.vault(ctx, challenge_id, card).await {
             return Err(ApiError::card(codes::PROCESSING_ERROR, None, sandbox::decline_message("processing_error")));
         }
     }
 
-    // Batch 1: claim the session and the payment. Losers of a race stop here with nothing written.
-    let mut statements = cas(
-        ctx,
-        Target::session(&session),
-        session_to.as_str(),
-        vec![("payer", to_json_text(&payer).into()), ("attempts", (session.attempts + 1).into())],
-    );
+    // Batch 1: claim the owner and the payment. Losers of a race stop here with nothing written.
+    let mut statements = claim;
     statements.extend(cas(
         ctx,
         Target::payment(&payment),
@@ -117,13 +177,6 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         ],
     ));
     statements.extend(insert_charge(ctx, &charge));
-    let mut session = SessionRow {
-        status: session_to,
-        version: session.version + 1,
-        attempts: session.attempts + 1,
-        payer: Some(payer),
-        ..session
-    };
     let mut payment = PaymentRow {
         status: payment_to,
         version: payment.version + 1,
@@ -134,7 +187,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     };
 
     let mut outbox = Outbox::default();
-    if let Some(challenge_id) = challenge_id {
+    if let Some(challenge_id) = &challenge_id {
         let action = NextAction::RedirectUserToUrl {
             redirect_user_to_url: RedirectToUrl {
                 url: format!("{}/checkout/3ds/{challenge_id}", ctx.config.public_origin),
@@ -148,56 +201,48 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
             vec![("next_action", to_json_text(&action).into())],
         ));
         statements.push(stmt!(
-            "INSERT INTO challenges (id, payment_id, charge_id, status, created_at, expires_at) VALUES (?1, ?2, ?3, 'pending', ?4, ?5)",
+            "INSERT INTO challenges (id, payment_id, charge_id, status, created_at, expires_at, vault_token) VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6)",
             challenge_id.as_str(),
             payment.id.as_str(),
             charge.id.as_str(),
             ctx.now_ms(),
-            ctx.now_ms() + ctx.config.challenge_ttl_ms
+            ctx.now_ms() + ctx.config.challenge_ttl_ms,
+            vault_token.clone()
         ));
         payment = PaymentRow { status: to, version: payment.version + 1, next_action: Some(action), ..payment };
-        let object = payments::api_object_with(ctx, &payment, &session, std::slice::from_ref(&charge)).await?;
-        outbox.push(
-            ctx,
-            event(types::PAYMENT_REQUIRES_ACTION, &session, serde_json::to_value(object).unwrap_or_default()),
-        );
+        let object = owner.payment_object(ctx, &payment, std::slice::from_ref(&charge)).await?;
+        outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, object));
     }
     statements.append(&mut outbox.statements);
+    let busy = owner.busy_message();
     ctx.db.batch(statements).await.map_err(|e| match e {
-        crate::platform::DbError::Conflict => {
-            ApiError::conflict(codes::SESSION_PROCESSING, "This checkout session is already being paid.")
-        }
+        crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
         other => store::internal(other),
     })?;
     outbox.publish(ctx).await;
 
-    if !needs_challenge {
-        let capture = session.capture_method == CaptureMethod::Automatic;
-        match route(ctx, &session, &providers, charge, &Instrument::Card(&card), capture).await? {
-            Routed::Answered { charge, verdict } => {
-                (session, payment) = settle(ctx, session, payment, &charge, verdict, vec![]).await?;
-            }
-            // Outcome unknown: the payment stays PROCESSING until a lookup settles it: right after the response
-            // (wait_until), on the payer's next poll, or by the cron job, whichever comes first.
-            Routed::Waiting { .. } => ctx.background.after_response(crate::platform::AfterResponse::Reconcile {
-                merchant_id: session.merchant_id.clone(),
-                session_id: session.id.clone(),
-            }),
+    if needs_challenge {
+        return Ok((owner, payment));
+    }
+    let instrument = match payable {
+        Payable::Card(card) => Instrument::Card(card),
+        Payable::Vaulted(token) => Instrument::Vaulted(token),
+    };
+    let capture = owner.captures(&payment);
+    match route(ctx, &owner, &providers, charge, &instrument, capture).await? {
+        Routed::Answered { charge, verdict } => settle(ctx, owner, payment, &charge, verdict, vec![]).await,
+        // Outcome unknown: the payment stays PROCESSING until a lookup settles it: right after the response
+        // (wait_until), on the next read, or by the cron job, whichever comes first.
+        Routed::Waiting { .. } => {
+            ctx.background.after_response(owner.reconcile_job());
+            Ok((owner, payment))
         }
     }
-    drop(card);
-    let view = sessions::view_of(&session, &payment, &merchant.name);
-    let next_action = if payment.status == PaymentStatus::RequiresAction { payment.next_action.clone() } else { None };
-    Ok(ConfirmResponse {
-        confirm_result: ConfirmResult { payment: payment.summary(), payment_next_action: next_action },
-        checkout_session: view,
-    })
 }
 
-/// Keyed hash of the card number: the same card is recognisable within one merchant, useless anywhere else.
+/// Keyed hash of the card number (one definition, shared with payment methods).
 fn fingerprint(ctx: &Ctx<'_>, merchant_id: &str, card: &ValidCard) -> String {
-    let key = format!("{}:{merchant_id}", ctx.config.fingerprint_key);
-    crypto::hex(&crypto::hmac_sha256(key.as_bytes(), card.digits.as_bytes()))[..32].to_string()
+    crate::services::payment_methods::fingerprint(ctx, merchant_id, card)
 }
 
 async fn next_sequence(ctx: &Ctx<'_>, payment_id: &str) -> Result<i64, ApiError> {

@@ -22,10 +22,11 @@ fn bucket(op: Op, access: Access, call: &Call<'_>) -> Option<(LimitBucket, Strin
     match (op, access) {
         (Op::Confirm, _) => Some((LimitBucket::Confirm, hashed(call.param("token")))),
         (_, Access::Token) => Some((LimitBucket::Payer, hashed(call.param("token")))),
-        (_, Access::Secret) => {
+        // API-only payment routes (#15) spend the budget of the key that calls them, secret or publishable.
+        (_, Access::Secret | Access::Client | Access::Publishable) => {
             let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
-            let bucket =
-                if key.starts_with("sk_live_") { LimitBucket::SecretKeyLive } else { LimitBucket::SecretKeyTest };
+            let live = key.starts_with("sk_live_") || key.starts_with("pk_live_");
+            let bucket = if live { LimitBucket::SecretKeyLive } else { LimitBucket::SecretKeyTest };
             Some((bucket, hashed(key)))
         }
         _ => None,
@@ -120,7 +121,8 @@ pub fn record_decline(ctx: &Ctx<'_>, payment: &PaymentRow, charge_id: &str) -> O
         charge_id,
         payment.merchant_id.as_str(),
         fingerprint,
-        payment.checkout_session_id.as_str(),
+        // API-only payments count declines under the payment itself.
+        payment.checkout_session_id.as_deref().unwrap_or(&payment.id),
         ctx.now_ms()
     ))
 }

@@ -39,7 +39,7 @@ pub async fn charges(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<ChargeRow>, 
 }
 
 /// Every request that changed the payment, oldest first (for matching webhooks to logs).
-async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, ApiError> {
+pub async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, ApiError> {
     #[derive(serde::Deserialize)]
     struct R {
         request_id: Option<String>,
@@ -70,18 +70,33 @@ pub async fn api_object_with(
     session: &SessionRow,
     charges: &[ChargeRow],
 ) -> Result<Payment, ApiError> {
+    api_object_with_metadata(ctx, payment, &session.metadata, charges).await
+}
+
+/// Same, for any owner's metadata (an API-only payment has no session, #15).
+pub async fn api_object_with_metadata(
+    ctx: &Ctx<'_>,
+    payment: &PaymentRow,
+    metadata: &hsrc_shared::api::Metadata,
+    charges: &[ChargeRow],
+) -> Result<Payment, ApiError> {
     let mut ids = request_ids(ctx, &payment.id).await?;
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
     // No refund fields here: this builds the object of a transition into (or before) SUCCEEDED, when a payment
     // has no refunds yet; the refunds service fills them for its own events (payment.refunded).
-    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
+    Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, metadata.clone()))
 }
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
-    let session = sessions::load(ctx, merchant_id, &payment.checkout_session_id).await?;
+    let Some(session_id) = payment.checkout_session_id.clone() else {
+        // An API-only payment (#15): reconciled and shaped without a session.
+        crate::services::engine::reconcile::reconcile_payment_if_waiting(ctx, payment).await?;
+        return crate::services::api_payments::retrieve(ctx, merchant_id, id).await;
+    };
+    let session = sessions::load(ctx, merchant_id, &session_id).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
     let payment = load_row(ctx, id).await?;
     let charges = charges(ctx, id).await?;

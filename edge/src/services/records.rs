@@ -136,7 +136,9 @@ impl SessionRow {
     }
 }
 
-pub const PAYMENT_COLUMNS: &str = "p.id, p.merchant_id, p.checkout_session_id, p.status, p.version, p.amount, \
+// An API-only payment stores its own id as its session (migration 0011): read back as NULL.
+pub const PAYMENT_COLUMNS: &str =
+    "p.id, p.merchant_id, NULLIF(p.checkout_session_id, p.id) AS checkout_session_id, p.status, p.version, p.amount, \
      p.amount_captured, p.currency, p.capture_method, p.card, p.next_action, p.last_error, p.livemode, p.created_at, \
      p.updated_at, p.cancellation_reason";
 
@@ -144,7 +146,8 @@ pub const PAYMENT_COLUMNS: &str = "p.id, p.merchant_id, p.checkout_session_id, p
 pub struct PaymentRow {
     pub id: String,
     pub merchant_id: String,
-    pub checkout_session_id: String,
+    /// `None` for an API-only payment.
+    pub checkout_session_id: Option<String>,
     #[serde(deserialize_with = "payment_status")]
     pub status: PaymentStatus,
     #[serde(deserialize_with = "int")]
@@ -197,6 +200,7 @@ impl PaymentRow {
             currency: self.currency.clone(),
             capture_method: self.capture_method,
             checkout_session_id: self.checkout_session_id.clone(),
+            description: None,
             card: self.card.clone(),
             next_action: self.next_action.clone(),
             last_error: self.last_error.clone(),

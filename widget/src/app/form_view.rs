@@ -182,7 +182,7 @@ fn custom_field(def: CustomFieldDef) -> AnyView {
 }
 
 /// Card number (formatted as typed, brand shown), expiry and CVC.
-fn card_fields(ctx: Ctx) -> AnyView {
+pub(super) fn card_fields(ctx: Ctx) -> AnyView {
     let brand = move || ctx.form.with(|f| f.brand());
     let badge = el("span")
         .class("brand")

@@ -1,6 +1,8 @@
 //! The Leptos UI. [`Ctx`] holds the checkout's signals and drives the flow (load, confirm, poll, cancel, expiry);
 //! components in the submodules render one piece each and call back into it.
 
+#[cfg(feature = "card-element")]
+mod card_page;
 mod challenge;
 #[cfg(feature = "challenge")]
 mod challenge_page;
@@ -32,7 +34,10 @@ use wasm_bindgen::JsCast;
 
 /// Mounts the app into `#app` (replacing the shell's loading placeholder), or the body when there is none.
 pub fn mount() {
-    let mode = Mode::detect(&browser::pathname(), browser::query_param("token"), browser::query_param("origin"));
+    let path = browser::pathname();
+    // The card element names its merchant by publishable key (`key`), the checkout by session token.
+    let id_param = if path.starts_with("/elements/") { "key" } else { "token" };
+    let mode = Mode::detect(&path, browser::query_param(id_param), browser::query_param("origin"));
     browser::set_root_attr("data-mode", mode.css_name());
     let root = document().get_element_by_id("app").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
     match root {
@@ -49,10 +54,12 @@ pub fn mount() {
 fn app(mode: Mode) -> AnyView {
     let lang_override = browser::query_param("locale").and_then(|l| Lang::parse(&l));
     match mode {
-        #[cfg(not(feature = "challenge"))]
+        #[cfg(not(any(feature = "challenge", feature = "card-element")))]
         Mode::Embed { token, parent_origin } => checkout_page(token, parent_origin, false, lang_override),
-        #[cfg(not(feature = "challenge"))]
+        #[cfg(not(any(feature = "challenge", feature = "card-element")))]
         Mode::Hosted { token } => checkout_page(token, None, true, lang_override),
+        #[cfg(feature = "card-element")]
+        Mode::CardElement { key, parent_origin } => card_page::card_page(key, parent_origin, lang_override),
         #[cfg(feature = "challenge")]
         Mode::Challenge { id } => challenge_page::challenge_page(id, lang_override),
         _ => {

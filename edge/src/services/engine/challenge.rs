@@ -3,18 +3,18 @@
 //! leaves a pending attempt the reconciler looks up. A fail or abandon marks the challenge and records the decline
 //! in one batch.
 
+use super::owner::Owner;
 use super::route::{route, Routed};
 use super::settle::settle;
 use super::Verdict;
 use crate::auth::{self, Merchant};
 use crate::platform::{query_one, Ctx, SqlValue, Stmt};
 use crate::providers::{sandbox, Instrument};
+use crate::services::payments;
 use crate::services::records::{ChargeRow, PaymentRow};
 use crate::services::transitions::{cas, timeline, Target};
-use crate::services::{payments, sessions};
 use crate::stmt;
 use crate::store;
-use hsrc_shared::api::CaptureMethod;
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentEvent};
 use hsrc_shared::{codes, ApiError};
 use serde::{Deserialize, Serialize};
@@ -39,15 +39,18 @@ pub struct ChallengeRow {
     pub status: String,
     #[serde(deserialize_with = "crate::store::int")]
     pub expires_at: i64,
+    /// The acquirer's token for the card, when it was vaulted before the challenge (a `pm_…`, #15); else the card
+    /// was vaulted under the challenge id.
+    pub vault_token: Option<String>,
 }
 
+const CHALLENGE_COLUMNS: &str = "id, payment_id, charge_id, status, expires_at, vault_token";
+
 async fn load_challenge(ctx: &Ctx<'_>, id: &str) -> Result<ChallengeRow, ApiError> {
-    let row: Option<ChallengeRow> = query_one(
-        ctx.db,
-        stmt!("SELECT id, payment_id, charge_id, status, expires_at FROM challenges WHERE id = ?1", id),
-    )
-    .await
-    .map_err(store::internal)?;
+    let row: Option<ChallengeRow> =
+        query_one(ctx.db, stmt!(format!("SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE id = ?1"), id))
+            .await
+            .map_err(store::internal)?;
     row.ok_or_else(|| ApiError::not_found("3DS challenge", id))
 }
 
@@ -103,7 +106,7 @@ pub async fn complete_challenge(ctx: &Ctx<'_>, id: &str, passed: bool) -> Result
 pub async fn expired_challenge(ctx: &Ctx<'_>, payment_id: &str) -> Result<Option<ChallengeRow>, ApiError> {
     query_one(
         ctx.db,
-        stmt!("SELECT id, payment_id, charge_id, status, expires_at FROM challenges WHERE payment_id = ?1 AND status = 'pending' AND expires_at <= ?2", payment_id, ctx.now_ms()),
+        stmt!(format!("SELECT {CHALLENGE_COLUMNS} FROM challenges WHERE payment_id = ?1 AND status = 'pending' AND expires_at <= ?2"), payment_id, ctx.now_ms()),
     )
     .await
     .map_err(store::internal)
@@ -112,7 +115,7 @@ pub async fn expired_challenge(ctx: &Ctx<'_>, payment_id: &str) -> Result<Option
 /// Applies `outcome` (`passed`, `failed`, `abandoned`) to a pending challenge.
 pub async fn resolve_challenge(ctx: &Ctx<'_>, challenge: ChallengeRow, outcome: &str) -> Result<(), ApiError> {
     let payment = payments::load_row(ctx, &challenge.payment_id).await?;
-    let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
+    let owner = Owner::of(ctx, &payment).await?;
     let charge = payments::charges(ctx, &payment.id)
         .await?
         .into_iter()
@@ -133,21 +136,19 @@ pub async fn resolve_challenge(ctx: &Ctx<'_>, challenge: ChallengeRow, outcome: 
             code: "authentication_failed".into(),
             message: sandbox::decline_message("authentication_failed").into(),
         };
-        settle(ctx, session, payment, &charge, verdict, mark).await?;
+        settle(ctx, owner, payment, &charge, verdict, mark).await?;
         return Ok(());
     }
     let (payment, charge) = pass(ctx, &payment, &charge, mark).await?;
     let merchant = auth::merchant_by_id(ctx, &payment.merchant_id).await?.ok_or_else(ApiError::internal)?;
-    let capture = session.capture_method == CaptureMethod::Automatic;
+    let capture = owner.captures(&payment);
     let providers = providers_of(&merchant);
-    match route(ctx, &session, &providers, charge, &Instrument::Vaulted(&challenge.id), capture).await? {
+    let token = challenge.vault_token.as_deref().unwrap_or(&challenge.id);
+    match route(ctx, &owner, &providers, charge, &Instrument::Vaulted(token), capture).await? {
         Routed::Answered { charge, verdict } => {
-            settle(ctx, session, payment, &charge, verdict, vec![]).await?;
+            settle(ctx, owner, payment, &charge, verdict, vec![]).await?;
         }
-        Routed::Waiting { .. } => ctx.background.after_response(crate::platform::AfterResponse::Reconcile {
-            merchant_id: session.merchant_id.clone(),
-            session_id: session.id.clone(),
-        }),
+        Routed::Waiting { .. } => ctx.background.after_response(owner.reconcile_job()),
     }
     Ok(())
 }

@@ -16,6 +16,7 @@
 pub mod challenge;
 pub mod cursor;
 pub mod operations;
+pub mod owner;
 pub mod reconcile;
 pub mod route;
 pub mod settle;
@@ -164,6 +165,16 @@ pub async fn run_after_response(ctx: &Ctx<'_>, job: crate::platform::AfterRespon
             .await;
             if let Err(e) = result {
                 crate::log::error("after_response", &format!("{session_id}: {}", e.code));
+            }
+        }
+        crate::platform::AfterResponse::ReconcilePayment { payment_id } => {
+            let result = async {
+                let payment = crate::services::payments::load_row(ctx, &payment_id).await?;
+                reconcile::reconcile_payment_if_waiting(ctx, payment).await
+            }
+            .await;
+            if let Err(e) = result {
+                crate::log::error("after_response", &format!("{payment_id}: {}", e.code));
             }
         }
     }

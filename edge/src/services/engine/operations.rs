@@ -4,14 +4,12 @@
 //! Also here: voiding authorizations past their expiry, and voiding late approvals of attempts we wrote off.
 
 use super::cursor::{self, Position};
-use super::event;
 use super::route::reference_of;
 use crate::platform::{query_as, Ctx, DbError, SqlValue, Stmt};
 use crate::providers::{self, operation_reference, Approval, Lookup, OpOutcome, Operation, Outcome};
 use crate::services::events::{types, Outbox};
 use crate::services::payments;
 use crate::services::records::{ChargeRow, PaymentRow, CHARGE_COLUMNS};
-use crate::services::sessions;
 use crate::services::transitions::{cas, timeline, Target};
 use crate::stmt;
 use crate::store;
@@ -165,7 +163,7 @@ async fn finish(ctx: &Ctx<'_>, op: &OpRow, outcome: &OpOutcome) -> Result<(), Ap
             ));
         } else {
             let payment = payments::load_row(ctx, &op.payment_id).await?;
-            let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
+            let owner = super::owner::Owner::of(ctx, &payment).await?;
             let (to, sets, kind): (PaymentStatus, Vec<crate::services::transitions::Set>, &'static str) =
                 if op.kind == "capture" {
                     (PaymentStatus::Succeeded, vec![("amount_captured", op.amount.into())], types::PAYMENT_SUCCEEDED)
@@ -204,8 +202,8 @@ async fn finish(ctx: &Ctx<'_>, op: &OpRow, outcome: &OpOutcome) -> Result<(), Ap
                     c.status = charge_to;
                     c.version += 1;
                 }
-                let object = payments::api_object_with(ctx, &after, &session, &charges).await?;
-                outbox.push(ctx, event(kind, &session, serde_json::to_value(&object).unwrap_or_default()));
+                let object = owner.payment_object(ctx, &after, &charges).await?;
+                outbox.push(ctx, owner.event(kind, object));
             }
         }
     }

@@ -5,6 +5,7 @@
 
 use super::challenge::{expired_challenge, resolve_challenge};
 use super::cursor::{self, Position};
+use super::owner::Owner;
 use super::route::reference_of;
 use super::settle::settle;
 use super::Verdict;
@@ -24,22 +25,37 @@ pub async fn reconcile_if_waiting(ctx: &Ctx<'_>, session: SessionRow) -> Result<
         return Ok(session);
     }
     let payment = payments::load_row(ctx, &session.payment_id).await?;
-    let outcome = match payment.status {
-        PaymentStatus::Processing => reconcile_pending_charge(ctx, &session, &payment).await,
-        PaymentStatus::RequiresAction => match expired_challenge(ctx, &payment.id).await? {
-            Some(c) => resolve_challenge(ctx, c, "abandoned").await,
-            None => Ok(()),
-        },
-        _ => Ok(()),
-    };
-    match outcome {
+    match reconcile_payment(ctx, Owner::Session(session.clone()), &payment).await {
         // Another reader settled it first: fine, read the result.
         Ok(()) | Err(ApiError { status: 409, .. }) => sessions::load(ctx, &session.merchant_id, &session.id).await,
         Err(e) => Err(e),
     }
 }
 
-async fn reconcile_pending_charge(ctx: &Ctx<'_>, session: &SessionRow, payment: &PaymentRow) -> Result<(), ApiError> {
+/// The same for an API-only payment (#15, no session); returns the payment as stored after.
+pub async fn reconcile_payment_if_waiting(ctx: &Ctx<'_>, payment: PaymentRow) -> Result<PaymentRow, ApiError> {
+    if !matches!(payment.status, PaymentStatus::Processing | PaymentStatus::RequiresAction) {
+        return Ok(payment);
+    }
+    let owner = Owner::of(ctx, &payment).await?;
+    match reconcile_payment(ctx, owner, &payment).await {
+        Ok(()) | Err(ApiError { status: 409, .. }) => payments::load_row(ctx, &payment.id).await,
+        Err(e) => Err(e),
+    }
+}
+
+async fn reconcile_payment(ctx: &Ctx<'_>, owner: Owner, payment: &PaymentRow) -> Result<(), ApiError> {
+    match payment.status {
+        PaymentStatus::Processing => reconcile_pending_charge(ctx, owner, payment).await,
+        PaymentStatus::RequiresAction => match expired_challenge(ctx, &payment.id).await? {
+            Some(c) => resolve_challenge(ctx, c, "abandoned").await,
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+async fn reconcile_pending_charge(ctx: &Ctx<'_>, owner: Owner, payment: &PaymentRow) -> Result<(), ApiError> {
     let charges = payments::charges(ctx, &payment.id).await?;
     // A `requires_action` charge on a PROCESSING payment is what a 3DS pass that stopped mid-way left before #12
     // (the pass batch now sets the charge pending itself): it is looked up like a pending one.
@@ -50,7 +66,7 @@ async fn reconcile_pending_charge(ctx: &Ctx<'_>, session: &SessionRow, payment: 
         Verdict::Failed { .. } => ChargeRow { written_off_at: Some(ctx.now_ms()), ..charge },
         _ => charge,
     };
-    settle(ctx, session.clone(), payment.clone(), &charge, verdict, vec![]).await?;
+    settle(ctx, owner, payment.clone(), &charge, verdict, vec![]).await?;
     Ok(())
 }
 
@@ -83,15 +99,17 @@ pub async fn reconcile_due(ctx: &Ctx<'_>, limit: u32) -> Result<Pass, ApiError> 
         #[serde(deserialize_with = "crate::store::int")]
         created_at: i64,
         id: String,
-        session_id: String,
+        /// None for an API-only payment (#15).
+        session_id: Option<String>,
+        payment_id: String,
         merchant_id: String,
     }
     let from = cursor::load(ctx, "charges").await.map_err(store::internal)?;
     let waiting: Vec<Waiting> = query_as(
         ctx.db,
         stmt!(
-            "SELECT c.created_at, c.id, s.id AS session_id, s.merchant_id FROM charges c \
-             JOIN payments p ON p.id = c.payment_id JOIN checkout_sessions s ON s.id = p.checkout_session_id \
+            "SELECT c.created_at, c.id, NULLIF(p.checkout_session_id, p.id) AS session_id, p.id AS payment_id, p.merchant_id FROM charges c \
+             JOIN payments p ON p.id = c.payment_id \
              WHERE c.status IN ('pending', 'requires_action') AND (c.created_at > ?1 OR (c.created_at = ?1 AND c.id > ?2)) \
              ORDER BY c.created_at, c.id LIMIT ?3",
             from.created_at,
@@ -108,14 +126,23 @@ pub async fn reconcile_due(ctx: &Ctx<'_>, limit: u32) -> Result<Pass, ApiError> 
         pass.visited += 1;
         last = Some(Position { created_at: w.created_at, id: w.id.clone() });
         let result = async {
-            let session = sessions::load(ctx, &w.merchant_id, &w.session_id).await?;
-            reconcile_if_waiting(ctx, session).await
+            match &w.session_id {
+                Some(session_id) => {
+                    let session = sessions::load(ctx, &w.merchant_id, session_id).await?;
+                    Ok(reconcile_if_waiting(ctx, session).await?.status != SessionStatus::Processing)
+                }
+                None => {
+                    let payment = payments::load_row(ctx, &w.payment_id).await?;
+                    let after = reconcile_payment_if_waiting(ctx, payment).await?;
+                    Ok(!matches!(after.status, PaymentStatus::Processing | PaymentStatus::RequiresAction))
+                }
+            }
         }
         .await;
         match result {
-            Ok(after) if after.status != SessionStatus::Processing => pass.settled += 1,
-            Ok(_) => {}
-            Err(e) => pass.errors.push(format!("{}: {}", w.id, e.code)),
+            Ok(true) => pass.settled += 1,
+            Ok(false) => {}
+            Err::<_, ApiError>(e) => pass.errors.push(format!("{}: {}", w.id, e.code)),
         }
     }
     cursor::save(ctx, "charges", if full { last } else { None }).await.map_err(store::internal)?;

@@ -2,11 +2,12 @@
 //! next provider of the merchant's list as a new attempt. It knows providers by name only (through
 //! [`crate::providers::acquirer`]), never which one is which.
 
+use super::owner::Owner;
 use super::{insert_charge, resolved, update_charge, Verdict};
 use crate::platform::Ctx;
 use crate::providers::{self, attempt_reference, Authorize, Instrument, Outcome};
 use crate::services::events::{types, Outbox};
-use crate::services::records::{ChargeRow, SessionRow};
+use crate::services::records::ChargeRow;
 use crate::store;
 use hsrc_shared::lifecycle::ChargeStatus;
 use hsrc_shared::ApiError;
@@ -49,7 +50,7 @@ pub fn reference_of(charge: &ChargeRow) -> &str {
 /// Sends the stored pending attempt `first` and its fallbacks. `providers` is the merchant's list.
 pub async fn route(
     ctx: &Ctx<'_>,
-    session: &SessionRow,
+    owner: &Owner,
     providers: &[String],
     first: ChargeRow,
     instrument: &Instrument<'_>,
@@ -63,7 +64,7 @@ pub async fn route(
                     reference: reference_of(&charge),
                     instrument: *instrument,
                     amount: charge.amount,
-                    currency: &session.currency,
+                    currency: owner.currency(),
                     capture,
                     deadline_ms: ctx.now_ms() + ctx.config.provider_deadline_ms,
                 };
@@ -74,7 +75,7 @@ pub async fn route(
         let Some(verdict) = Verdict::of(&outcome) else { return Ok(Routed::Waiting { charge }) };
         let next = providers.iter().skip_while(|p| **p != charge.provider).nth(1);
         match (outcome.may_try_next_provider(), next) {
-            (true, Some(provider)) => charge = fall_back(ctx, session, &charge, &verdict, provider).await?,
+            (true, Some(provider)) => charge = fall_back(ctx, owner, &charge, &verdict, provider).await?,
             _ => return Ok(Routed::Answered { charge, verdict }),
         }
     }
@@ -83,7 +84,7 @@ pub async fn route(
 /// Records the failed attempt and writes the fallback's pending row in one guarded batch, before calling it.
 async fn fall_back(
     ctx: &Ctx<'_>,
-    session: &SessionRow,
+    owner: &Owner,
     failed: &ChargeRow,
     verdict: &Verdict,
     provider: &str,
@@ -93,10 +94,7 @@ async fn fall_back(
     let mut statements = update_charge(ctx, &done, ChargeStatus::Pending);
     statements.extend(insert_charge(ctx, &next));
     let mut outbox = Outbox::default();
-    outbox.push(
-        ctx,
-        super::event(types::CHARGE_FAILED, session, serde_json::to_value(done.to_api()).unwrap_or_default()),
-    );
+    outbox.push(ctx, owner.event(types::CHARGE_FAILED, serde_json::to_value(done.to_api()).unwrap_or_default()));
     statements.append(&mut outbox.statements);
     ctx.db
         .batch(statements)

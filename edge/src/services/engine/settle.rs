@@ -1,6 +1,7 @@
 //! Settling: writes what an attempt came to onto the charge, the payment and the session, with their events, in one
 //! batch guarded by compare-and-set on all three (so of two settlers of the same attempt exactly one wins).
 
+use super::owner::Owner;
 use super::{event, resolved, update_charge, Verdict};
 use crate::platform::{Ctx, SqlValue, Stmt};
 use crate::services::events::{types, Outbox};
@@ -16,12 +17,12 @@ use hsrc_shared::{codes, ApiError};
 /// challenge mark of a failed 3DS, so the mark and the decline commit together). Returns the new session, payment.
 pub async fn settle(
     ctx: &Ctx<'_>,
-    session: SessionRow,
+    owner: Owner,
     payment: PaymentRow,
     charge: &ChargeRow,
     verdict: Verdict,
     prefix: Vec<Stmt>,
-) -> Result<(SessionRow, PaymentRow), ApiError> {
+) -> Result<(Owner, PaymentRow), ApiError> {
     let done = resolved(ctx, charge, &verdict);
     let mut statements = prefix;
     statements.extend(update_charge(ctx, &done, charge.status));
@@ -55,13 +56,23 @@ pub async fn settle(
         ),
     };
     let mut payment_to = payment.status.next(payment_event)?;
-    let session_event = match payment_to {
-        PaymentStatus::Succeeded | PaymentStatus::Authorized => SessionEvent::PaymentSucceeded,
-        _ => SessionEvent::PaymentNeedsNewMethod { attempts_remain: session.attempts < session.max_attempts },
+    // The session follows the payment; an API-only payment fails by itself once its attempts are used up (#15).
+    let session_to = match &owner {
+        Owner::Session(session) => {
+            let session_event = match payment_to {
+                PaymentStatus::Succeeded | PaymentStatus::Authorized => SessionEvent::PaymentSucceeded,
+                _ => SessionEvent::PaymentNeedsNewMethod { attempts_remain: owner.attempts_remain() },
+            };
+            Some(session.status.next(session_event)?)
+        }
+        Owner::Api(_) => None,
     };
-    let session_to = session.status.next(session_event)?;
+    let out_of_attempts = match session_to {
+        Some(to) => to == SessionStatus::Failed,
+        None => payment_to == PaymentStatus::RequiresPaymentMethod && !owner.attempts_remain(),
+    };
     let mut payment_steps = vec![payment_to];
-    if session_to == SessionStatus::Failed {
+    if out_of_attempts {
         payment_to = payment_to.next(PaymentEvent::Fail)?;
         payment_steps.push(payment_to);
     }
@@ -82,9 +93,13 @@ pub async fn settle(
         version += 1;
         from = *step;
     }
-    statements.extend(cas(ctx, Target::session(&session), session_to.as_str(), vec![]));
-    let session_after =
-        SessionRow { status: session_to, version: session.version + 1, updated_at: ctx.now_ms(), ..session };
+    let owner_after = match (owner, session_to) {
+        (Owner::Session(session), Some(to)) => {
+            statements.extend(cas(ctx, Target::session(&session), to.as_str(), vec![]));
+            Owner::Session(SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session })
+        }
+        (owner, _) => owner,
+    };
     let payment_after = PaymentRow {
         status: payment_to,
         version,
@@ -101,21 +116,26 @@ pub async fn settle(
         ChargeStatus::Declined => types::CHARGE_DECLINED,
         _ => types::CHARGE_FAILED,
     };
-    outbox.push(ctx, event(charge_kind, &session_after, serde_json::to_value(done.to_api()).unwrap_or_default()));
-    let payment_object =
-        serde_json::to_value(payments::api_object_with(ctx, &payment_after, &session_after, &all_charges).await?)
-            .unwrap_or_default();
-    let session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
-    match payment_to {
-        PaymentStatus::Succeeded => outbox.push(ctx, event(types::PAYMENT_SUCCEEDED, &session_after, payment_object)),
-        PaymentStatus::Authorized => outbox.push(ctx, event(types::PAYMENT_AUTHORIZED, &session_after, payment_object)),
-        PaymentStatus::Failed => outbox.push(ctx, event(types::PAYMENT_FAILED, &session_after, payment_object)),
-        _ => {}
+    outbox.push(ctx, owner_after.event(charge_kind, serde_json::to_value(done.to_api()).unwrap_or_default()));
+    let payment_object = owner_after.payment_object(ctx, &payment_after, &all_charges).await?;
+    let payment_kind = match payment_to {
+        PaymentStatus::Succeeded => Some(types::PAYMENT_SUCCEEDED),
+        PaymentStatus::Authorized => Some(types::PAYMENT_AUTHORIZED),
+        PaymentStatus::Failed => Some(types::PAYMENT_FAILED),
+        _ => None,
+    };
+    if let Some(kind) = payment_kind {
+        outbox.push(ctx, owner_after.event(kind, payment_object));
     }
-    match session_to {
-        SessionStatus::Completed => outbox.push(ctx, event(types::SESSION_COMPLETED, &session_after, session_object)),
-        SessionStatus::Failed => outbox.push(ctx, event(types::SESSION_FAILED, &session_after, session_object)),
-        _ => {}
+    if let Owner::Session(session_after) = &owner_after {
+        let session_object = serde_json::to_value(session_after.to_api(None)).unwrap_or_default();
+        match session_after.status {
+            SessionStatus::Completed => {
+                outbox.push(ctx, event(types::SESSION_COMPLETED, session_after, session_object))
+            }
+            SessionStatus::Failed => outbox.push(ctx, event(types::SESSION_FAILED, session_after, session_object)),
+            _ => {}
+        }
     }
     statements.append(&mut outbox.statements);
     ctx.db
@@ -123,5 +143,5 @@ pub async fn settle(
         .await
         .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
     outbox.publish(ctx).await;
-    Ok((session_after, payment_after))
+    Ok((owner_after, payment_after))
 }

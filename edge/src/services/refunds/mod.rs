@@ -134,7 +134,7 @@ pub async fn create(ctx: &Ctx<'_>, merchant_id: &str, req: CreateRefundRequest) 
             merchant_id,
             livemode: payment.livemode,
             payment_id: Some(&payment.id),
-            checkout_session_id: Some(&payment.checkout_session_id),
+            checkout_session_id: payment.checkout_session_id.as_deref(),
             object: serde_json::to_value(refund.to_api(std::slice::from_ref(&attempt))).unwrap_or_default(),
         },
         Some(&refund.id),

@@ -143,7 +143,7 @@ async fn settle_once(
         merchant_id: &payment.merchant_id,
         livemode: payment.livemode,
         payment_id: Some(&payment.id),
-        checkout_session_id: Some(&payment.checkout_session_id),
+        checkout_session_id: payment.checkout_session_id.as_deref(),
         object,
     };
     outbox.push_about_refund(ctx, new_event(kind, serde_json::to_value(&object).unwrap_or_default()), Some(&after.id));
@@ -153,8 +153,11 @@ async fn settle_once(
             updated_at: ctx.now_ms(),
             ..payment.clone()
         };
-        let session = crate::services::sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
-        let mut payment_object = payments::api_object(ctx, &row_after, &session).await?;
+        // The owner's metadata: a checkout session's, or the API-only payment's own (#15).
+        let owner = crate::services::engine::owner::Owner::of(ctx, &payment).await?;
+        let charges = payments::charges(ctx, &payment.id).await?;
+        let mut payment_object =
+            payments::api_object_with_metadata(ctx, &row_after, owner.metadata(), &charges).await?;
         // The stored refunds are the state before this batch: show the one it commits.
         super::fill(&mut payment_object, &siblings, &attempts);
         let value = serde_json::to_value(&payment_object).unwrap_or_default();
