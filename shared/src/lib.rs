@@ -4,9 +4,11 @@
 //! signing. The edge validates with the same code the form uses, so browser and server can never disagree.
 
 pub mod api;
+pub mod bin;
 pub mod card;
 pub mod crypto;
 pub mod error;
+pub mod installments;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;
