@@ -304,6 +304,20 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             SECRET_ERRORS,
         ),
         Op::OpsSession => c(None, json_ok(s.out::<hsrc_shared::ops::OpsSessionEnvelope>()), &[], SECRET_ERRORS),
+        // Installments (#16).
+        Op::BinLookup => c(None, json_ok(s.out::<hsrc_shared::bin::BinInfo>()), &[], &[400, 401, 404, 429]),
+        Op::PayerInstallments => c(
+            None,
+            json_ok(s.out::<hsrc_shared::installments::InstallmentOptions>()),
+            &[("bin", "The card number's first 6–8 digits (never more).")],
+            TOKEN_ERRORS,
+        ),
+        Op::GetInstallmentSettings | Op::UpdateInstallmentSettings => {
+            use hsrc_shared::installments::InstallmentSettings;
+            let body = (op == Op::UpdateInstallmentSettings).then(|| s.input::<InstallmentSettings>());
+            let settings = s.out::<InstallmentSettings>();
+            c(body, json_ok(s.envelope("InstallmentSettingsEnvelope", "installment_settings", settings)), &[], SECRET_ERRORS)
+        }
     }
 }
 
@@ -377,6 +391,7 @@ pub fn document() -> Value {
         }
         op["security"] = match r.access {
             Access::Secret => json!([{ "secretKey": [] }]),
+            Access::Publishable => json!([{ "publishableKey": [] }]),
             _ => json!([]),
         };
         let path = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
@@ -400,7 +415,8 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." }
+                "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." },
+                "publishableKey": { "type": "http", "scheme": "bearer", "description": "A publishable key (pk_test_…/pk_live_…), a secret key, or an open checkout session's token (cst_…)." }
             },
             "headers": {
                 "RequestId": { "description": "Identifies the request for support and in events.", "required": true, "schema": { "type": "string" } },
@@ -433,6 +449,7 @@ fn tag(access: Access) -> &'static str {
         Access::Secret => "merchant",
         Access::Token | Access::Challenge => "payer",
         Access::Demo => "demo",
+        Access::Publishable => "payer",
     }
 }
 

@@ -150,6 +150,9 @@ pub struct OpsPayment {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub charges: Vec<OpsCharge>,
+    /// The installment plan (null: single payment); `amount` is its total, `base_amount` the order amount.
+    #[serde(default)]
+    pub installments: Option<crate::installments::PaymentInstallments>,
 }
 
 /// One status change, from the `transitions` table.

@@ -139,3 +139,12 @@ pub async fn complete_challenge(id: &str, result: &'static str, key: String) -> 
     let body = serde_json::to_string(&CompleteChallenge { result }).map_err(|_| FetchError::Unexpected(0))?;
     read(post(format!("/v1/3ds/{id}/complete"), body, key).await, json::challenge_envelope)
 }
+
+/// The installment plans for a card's BIN (6–8 digits, never more) on this session.
+pub async fn installments(
+    token: &str,
+    bin: &str,
+) -> Result<Vec<hsrc_shared::installments::InstallmentPlan>, FetchError> {
+    let path = token_path(token, &["/installments?bin=", bin].concat());
+    read(request("GET", path, None, None).await, crate::installments::read_plans)
+}

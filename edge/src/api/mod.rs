@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod events;
+pub mod installments;
 pub mod keys;
 pub mod ops;
 pub mod pages;

@@ -42,6 +42,11 @@ pub const TEST_CARDS: &[(&str, Scenario)] = &[
     ("4000000000000218", Scenario::TimeoutThenDecline),
     ("4000000000008013", Scenario::PrimaryUnavailable),
     ("4000000000003014", Scenario::AllUnavailable),
+    // Installments (#16): approve like 4242; their BIN facts (family, country, debit) are in `hsrc_shared::bin`.
+    ("5400610000000001", Scenario::Approve),
+    ("5549600000000004", Scenario::Approve),
+    ("4132260000000003", Scenario::Approve),
+    ("9792000000000003", Scenario::Approve),
 ];
 
 /// The scenario of a test card number, or `None` for any other number (refused in test mode).
@@ -213,7 +218,8 @@ mod tests {
 
     #[test]
     fn every_design_card_has_a_scenario_and_others_have_none() {
-        assert_eq!(TEST_CARDS.len(), 11, "the eleven numbers of DESIGN.md's table");
+        // DESIGN.md's first table (eleven numbers) and the four installment cards of #16 (4242 is in both).
+        assert_eq!(TEST_CARDS.len(), 11 + 4, "every number of DESIGN.md's card tables");
         for (n, s) in TEST_CARDS {
             assert_eq!(scenario(n).as_ref(), Some(s), "{n}");
             assert!(hsrc_shared::card::luhn_valid(n), "{n} passes the form's Luhn check");

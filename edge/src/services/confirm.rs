@@ -10,7 +10,7 @@ use crate::providers::{sandbox, Instrument, ProviderResult};
 use crate::services::events::{types, NewEvent, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::services::transitions::{cas, timeline, Target};
-use crate::services::{payments, sessions};
+use crate::services::{installments, payments, sessions};
 use crate::stmt;
 use crate::store::{self, to_json_text};
 use hsrc_shared::api::{
@@ -40,6 +40,9 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     let payer = sessions::merge_payer(session.payer.clone(), req.payer.unwrap_or_default());
     let payer = validate::payer_details(&payer, &session.custom_fields)?;
     validate::payer_complete(&payer, &session.collect, &session.custom_fields)?;
+    // Installments (#16): the payer's plan, checked against the card's BIN; its total is what gets charged.
+    let plan = installments::for_confirm(ctx, &session, &card.digits, req.payment_method.installments).await?;
+    let charged = plan.as_ref().map_or(session.amount, |p| p.total_amount);
 
     let merchant = auth::merchant_by_id(ctx, &session.merchant_id).await?.ok_or_else(ApiError::internal)?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
@@ -70,7 +73,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         sequence,
         provider: first_provider,
         status: if needs_challenge { ChargeStatus::RequiresAction } else { ChargeStatus::Pending },
-        amount: payment.amount,
+        amount: charged,
         decline_code: None,
         message: None,
         latency_ms: None,
@@ -78,6 +81,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         request_id: Some(ctx.request_id.clone()),
         created_at: ctx.now_ms(),
         resolved_at: None,
+        installments: plan.clone(),
     };
 
     // Batch 1: claim the session and the payment. Losers of a race stop here with nothing written.
@@ -95,6 +99,8 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
             ("card", to_json_text(&card_details).into()),
             ("next_action", crate::platform::SqlValue::Null),
             ("last_error", crate::platform::SqlValue::Null),
+            ("amount", charged.into()),
+            ("installments", plan.as_ref().map(to_json_text).into()),
         ],
     ));
     statements.push(insert_charge(&charge));
@@ -112,6 +118,8 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         card: Some(card_details),
         next_action: None,
         last_error: None,
+        amount: charged,
+        installments: plan,
         ..payment
     };
 
@@ -202,8 +210,8 @@ async fn next_sequence(ctx: &Ctx<'_>, payment_id: &str) -> Result<i64, ApiError>
 
 fn insert_charge(c: &ChargeRow) -> Stmt {
     stmt!(
-        "INSERT INTO charges (id, payment_id, sequence, provider, status, amount, decline_code, message, latency_ms, provider_reference, request_id, created_at, resolved_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO charges (id, payment_id, sequence, provider, status, amount, decline_code, message, latency_ms, provider_reference, request_id, created_at, resolved_at, installments) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         c.id.as_str(),
         c.payment_id.as_str(),
         c.sequence,
@@ -216,7 +224,8 @@ fn insert_charge(c: &ChargeRow) -> Stmt {
         c.provider_reference.clone(),
         c.request_id.clone(),
         c.created_at,
-        c.resolved_at
+        c.resolved_at,
+        c.installments.as_ref().map(to_json_text)
     )
 }
 

@@ -22,6 +22,10 @@ fn bucket(op: Op, access: Access, call: &Call<'_>) -> Option<(LimitBucket, Strin
     match (op, access) {
         (Op::Confirm, _) => Some((LimitBucket::Confirm, hashed(call.param("token")))),
         (_, Access::Token) => Some((LimitBucket::Payer, hashed(call.param("token")))),
+        (_, Access::Publishable) => {
+            let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
+            Some((LimitBucket::Payer, hashed(key)))
+        }
         (_, Access::Secret) => {
             let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
             let bucket =

@@ -563,6 +563,7 @@ fn ops_payment(payment: &PaymentRow, charges: &[ChargeRow]) -> OpsPayment {
                 resolved_at_ms: c.resolved_at,
             })
             .collect(),
+        installments: payment.installments.clone(),
     }
 }
 

@@ -6,6 +6,7 @@ use hsrc_shared::api::{
     CaptureMethod, CardDetails, Charge, CheckoutSession, CollectField, CustomFieldDef, Customer, Locale, Metadata,
     NextAction, PayerDetails, Payment, PaymentError, PaymentSummary,
 };
+use hsrc_shared::installments::{PaymentInstallments, SessionInstallments};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
 use serde::{Deserialize, Deserializer};
 
@@ -28,7 +29,7 @@ pub const SESSION_COLUMNS: &str =
     "s.id, s.merchant_id, s.status, s.version, s.amount, s.currency, s.url, s.return_url, \
      s.cancel_url, s.expires_at, s.customer, s.collect, s.custom_fields, s.metadata, s.public_metadata_keys, \
      s.secure_mode, s.capture_method, s.locale, s.payer, s.attempts, s.max_attempts, s.livemode, s.payment_id, \
-     s.created_at, s.updated_at";
+     s.created_at, s.updated_at, s.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SessionRow {
@@ -75,6 +76,8 @@ pub struct SessionRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int")]
     pub updated_at: i64,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<SessionInstallments>,
 }
 
 /// Enums stored by their wire name without quotes (`manual`, `tr`).
@@ -131,13 +134,14 @@ impl SessionRow {
             livemode: self.livemode,
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
+            installments: self.installments,
         }
     }
 }
 
 pub const PAYMENT_COLUMNS: &str = "p.id, p.merchant_id, p.checkout_session_id, p.status, p.version, p.amount, \
      p.amount_captured, p.currency, p.capture_method, p.card, p.next_action, p.last_error, p.livemode, p.created_at, \
-     p.updated_at";
+     p.updated_at, p.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentRow {
@@ -167,6 +171,8 @@ pub struct PaymentRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int")]
     pub updated_at: i64,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 impl PaymentRow {
@@ -180,6 +186,7 @@ impl PaymentRow {
             card: self.card.clone().map(|c| CardDetails { fingerprint: None, ..c }),
             next_action: self.next_action.clone(),
             last_error: self.last_error.clone(),
+            installments: self.installments.clone(),
         }
     }
 
@@ -197,6 +204,7 @@ impl PaymentRow {
             next_action: self.next_action.clone(),
             last_error: self.last_error.clone(),
             charges,
+            installments: self.installments.clone(),
             request_ids,
             metadata,
             livemode: self.livemode,
@@ -207,7 +215,7 @@ impl PaymentRow {
 }
 
 pub const CHARGE_COLUMNS: &str = "c.id, c.payment_id, c.sequence, c.provider, c.status, c.amount, c.decline_code, \
-     c.message, c.latency_ms, c.provider_reference, c.request_id, c.created_at, c.resolved_at";
+     c.message, c.latency_ms, c.provider_reference, c.request_id, c.created_at, c.resolved_at, c.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChargeRow {
@@ -230,6 +238,8 @@ pub struct ChargeRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int_opt")]
     pub resolved_at: Option<i64>,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 impl ChargeRow {
@@ -247,6 +257,7 @@ impl ChargeRow {
             request_id: self.request_id.clone(),
             created_at: self.created_at.div_euclid(1000),
             resolved_at: self.resolved_at.map(|t| t.div_euclid(1000)),
+            installments: self.installments.clone(),
         }
     }
 }
