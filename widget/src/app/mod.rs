@@ -511,6 +511,7 @@ impl Ctx {
     pub fn try_another_card(&self) {
         self.page.interacted.store(true, Relaxed);
         self.form.update(FormState::clear_card);
+        plans_view::card_changed(*self);
         self.errors.set(FieldErrors::new());
         self.show(Screen::Form);
         request_animation_frame(|| browser::focus_id(&Field::CardNumber.id()));

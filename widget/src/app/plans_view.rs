@@ -16,10 +16,14 @@ fn offered(ctx: Ctx) -> bool {
     ctx.session.with_untracked(|s| s.as_ref().and_then(|s| s.installments).is_some_and(|i| i.enabled))
 }
 
-/// Asks for the plans whenever the card field reaches another BIN (6, then 8 digits).
-fn follow_card(ctx: Ctx) {
-    Effect::new(move |_| {
-        let key = ctx.form.with(|f| bin_key(&f.card_number));
+/// Called whenever the card field changes (typed, pasted, cleared): asks for the plans when it reaches another BIN
+/// (6, then 8 digits). A plain call from the input handler rather than an `Effect`, which costs wasm per closure.
+pub fn card_changed(ctx: Ctx) {
+    if !offered(ctx) {
+        return;
+    }
+    {
+        let key = ctx.form.with_untracked(|f| bin_key(&f.card_number));
         if ctx.plans.with_untracked(|p| p.bin == key.as_deref().unwrap_or_default()) {
             return;
         }
@@ -37,7 +41,7 @@ fn follow_card(ctx: Ctx) {
                 }
             }
         });
-    });
+    }
 }
 
 /// The radio group (nothing while there is no choice to make).
@@ -45,7 +49,6 @@ pub fn installment_choice(ctx: Ctx) -> AnyView {
     if !offered(ctx) {
         return nothing();
     }
-    follow_card(ctx);
     dyn_view(move || {
         let Some(plans) = ctx.plans.with(|p| p.has_choice().then(|| p.plans.clone())) else {
             return nothing();
