@@ -24,6 +24,9 @@ pub struct Merchant {
     pub allowed_origins: Vec<String>,
     #[serde(deserialize_with = "crate::store::json_text")]
     pub providers: Vec<String>,
+    /// Installment settings (#16); `None` until the merchant saves its own (the defaults apply).
+    #[serde(default, deserialize_with = "crate::store::json_text_opt")]
+    pub installments: Option<hsrc_shared::installments::InstallmentSettings>,
 }
 
 /// The authenticated caller of a merchant API route.
@@ -33,7 +36,8 @@ pub struct Caller {
     pub key_kind: KeyKind,
 }
 
-const MERCHANT_COLUMNS: &str = "m.id, m.name, m.livemode, m.allowed_hosts, m.allowed_origins, m.providers";
+const MERCHANT_COLUMNS: &str =
+    "m.id, m.name, m.livemode, m.allowed_hosts, m.allowed_origins, m.providers, m.installments";
 
 /// Resolves `Authorization: Bearer <key>`. The hash lookup is an index probe on a value derived from the whole key,
 /// and the stored hash is compared again in constant time, so timing says nothing about a near-miss.

@@ -26,7 +26,8 @@ pub fn redact_path(path: &str) -> String {
     let mut redact_next = false;
     for segment in path.split('/') {
         out.push(if redact_next && !segment.is_empty() { "[redacted]" } else { segment });
-        redact_next = matches!(segment, "token" | "3ds");
+        // `bins`: a BIN route never accepts more than 8 digits, but a caller could still send a whole number.
+        redact_next = matches!(segment, "token" | "3ds" | "bins");
     }
     out.join("/")
 }

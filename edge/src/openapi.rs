@@ -338,6 +338,20 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             let body = s.named("DemoApiOrder", object(json!({ "secure_mode": { "type": "boolean" }, "capture_method": { "enum": ["automatic", "manual"] } }), &[]));
             c(Some(body), json_ok(s.out::<hsrc_shared::api_payments::PaymentCreated>()), &[], &[400, 404])
         }
+        // Installments (#16).
+        Op::BinLookup => c(None, json_ok(s.out::<hsrc_shared::bin::BinInfo>()), &[], &[400, 401, 404, 429]),
+        Op::PayerInstallments => c(
+            None,
+            json_ok(s.out::<hsrc_shared::installments::InstallmentOptions>()),
+            &[("bin", "The card number's first 6–8 digits (never more).")],
+            TOKEN_ERRORS,
+        ),
+        Op::GetInstallmentSettings | Op::UpdateInstallmentSettings => {
+            use hsrc_shared::installments::InstallmentSettings;
+            let body = (op == Op::UpdateInstallmentSettings).then(|| s.input::<InstallmentSettings>());
+            let settings = s.out::<InstallmentSettings>();
+            c(body, json_ok(s.envelope("InstallmentSettingsEnvelope", "installment_settings", settings)), &[], SECRET_ERRORS)
+        }
         Op::CreateRefund | Op::ListRefunds | Op::GetRefund | Op::CancelRefund => refund_contract(op, s),
     }
 }
@@ -444,6 +458,7 @@ pub fn document() -> Value {
         op["security"] = match r.access {
             Access::Secret => json!([{ "secretKey": [] }]),
             Access::Client => json!([{ "secretKey": [] }, { "publishableKey": [] }]),
+            Access::KeyOrToken => json!([{ "publishableKey": [] }, { "secretKey": [] }, { "sessionToken": [] }]),
             Access::Publishable => json!([{ "publishableKey": [] }]),
             _ => json!([]),
         };
@@ -469,7 +484,8 @@ pub fn document() -> Value {
         "components": {
             "securitySchemes": {
                 "secretKey": { "type": "http", "scheme": "bearer", "description": "A secret key, sk_test_… or sk_live_…, from the merchant's server only." },
-                "publishableKey": { "type": "http", "scheme": "bearer", "description": "A publishable key, pk_test_… or pk_live_…, from the merchant's page: with an API-only payment's client_secret, or inside our card element." }
+                "publishableKey": { "type": "http", "scheme": "bearer", "description": "A publishable key, pk_test_… or pk_live_…, from the merchant's page: with an API-only payment's client_secret, or inside our card element." },
+                "sessionToken": { "type": "http", "scheme": "bearer", "description": "An open checkout session's token (cst_…), from the payer's page (BIN lookup)." }
             },
             "headers": {
                 "RequestId": { "description": "Identifies the request for support and in events.", "required": true, "schema": { "type": "string" } },
@@ -503,6 +519,7 @@ fn tag(access: Access) -> &'static str {
         Access::Token | Access::Challenge => "payer",
         Access::Demo => "demo",
         Access::Client | Access::Publishable => "api-only payments",
+        Access::KeyOrToken => "payer",
     }
 }
 

@@ -28,6 +28,10 @@ pub enum Access {
     Client,
     /// The merchant's publishable key only (our card element's iframe).
     Publishable,
+    // Installments (#16) ↓
+    /// The payer's browser or the merchant: a publishable or secret key, or an open session's token, as the
+    /// `Authorization: Bearer` value (BIN lookup).
+    KeyOrToken,
 }
 
 /// Every operation of the API.
@@ -87,6 +91,11 @@ pub enum Op {
     CreatePaymentMethod,
     DemoCreateApiPayment,
     DemoConfirmApiPayment,
+    // Installments (#16).
+    BinLookup,
+    PayerInstallments,
+    GetInstallmentSettings,
+    UpdateInstallmentSettings,
 }
 
 #[derive(Debug)]
@@ -123,6 +132,29 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/v1/checkout-sessions/token/{token}/payer", Token, Op::PayerDetails, "Save payer details."),
     route(Post, "/v1/checkout-sessions/token/{token}/confirm", Token, Op::Confirm, "Confirm the payment with a card."),
     route(Post, "/v1/checkout-sessions/token/{token}/cancel", Token, Op::PayerCancel, "The payer cancels the session."),
+    // Installments (#16).
+    route(
+        Get,
+        "/v1/checkout-sessions/token/{token}/installments",
+        Token,
+        Op::PayerInstallments,
+        "The installment plans of a card (by its 6–8 digit BIN) on this session, single payment first.",
+    ),
+    route(
+        Get,
+        "/v1/bins/{bin}",
+        KeyOrToken,
+        Op::BinLookup,
+        "BIN lookup: card type, brand, family, country, commercial.",
+    ),
+    route(Get, "/v1/settings/installments", Secret, Op::GetInstallmentSettings, "The merchant's installment settings."),
+    route(
+        Post,
+        "/v1/settings/installments",
+        Secret,
+        Op::UpdateInstallmentSettings,
+        "Replace the merchant's installment settings.",
+    ),
     route(Get, "/v1/3ds/{challenge_id}", Challenge, Op::GetChallenge, "A sandbox 3DS challenge."),
     route(
         Post,
@@ -388,6 +420,10 @@ async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiErr
             Some(caller)
         }
         Demo if !ctx.config.demo_enabled => return Err(ApiError::not_found("page", &req.path)),
+        KeyOrToken => {
+            publishable_or_token(ctx, req).await?;
+            None
+        }
         _ => None,
     };
     let call = Call { req, params, caller };
@@ -409,6 +445,14 @@ async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiErr
             }
         }
         _ => run(ctx, route.op, &call).await,
+    }
+}
+
+/// `KeyOrToken` routes: any valid API key of the merchant, or the token of a session still open for the payer.
+async fn publishable_or_token(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<(), ApiError> {
+    match auth::bearer(req.header("authorization")) {
+        Some(token) if token.starts_with("cst_") => sessions::open_session_for_payer(ctx, token).await.map(|_| ()),
+        _ => auth::authenticate(ctx, req.header("authorization")).await.map(|_| ()),
     }
 }
 
@@ -470,6 +514,10 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::CreatePaymentMethod => api::api_payments::create_payment_method(ctx, call).await,
         Op::DemoCreateApiPayment => api::demo_custom::create_payment(ctx, call).await,
         Op::DemoConfirmApiPayment => api::demo_custom::confirm_payment(ctx, call).await,
+        Op::BinLookup => api::installments::bin_lookup(ctx, call).await,
+        Op::PayerInstallments => api::installments::plans(ctx, call).await,
+        Op::GetInstallmentSettings => api::installments::get_settings(ctx, call).await,
+        Op::UpdateInstallmentSettings => api::installments::update_settings(ctx, call).await,
     }
 }
 

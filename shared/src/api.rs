@@ -2,6 +2,7 @@
 //! where it shows them). Shared by the edge (which serves them) and the widget (which reads them), so the two can
 //! never disagree. Timestamps are Unix seconds; amounts are integers in the currency's minor unit.
 
+use crate::installments::{InstallmentChoice, PaymentInstallments, SessionInstallments};
 use crate::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -150,6 +151,10 @@ pub struct CreateSessionRequest {
     /// How many confirms the payer gets before the session fails (1–10, default 3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<u32>,
+    /// Installments for this session; by default on (up to the merchant's caps) for TRY amounts from the
+    /// merchant's `min_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installments: Option<SessionInstallments>,
 }
 
 /// A checkout session as the merchant sees it.
@@ -185,6 +190,8 @@ pub struct CheckoutSession {
     /// Increments on every change: a receiver keeps the highest it has seen and drops events with a lower one.
     #[serde(default)]
     pub version: i64,
+    #[serde(default)]
+    pub installments: Option<SessionInstallments>,
 }
 
 /// What the payer's page may know about the merchant.
@@ -232,6 +239,10 @@ pub struct PaymentSummary {
     pub next_action: Option<NextAction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<PaymentError>,
+    /// The installment plan paid with (null: single payment). With `interest_paid_by: payer`, `amount` is the
+    /// plan's total and `installments.base_amount` the order amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 /// `GET /v1/checkout-sessions/token/:token`: only what the payer's page needs.
@@ -258,6 +269,9 @@ pub struct PayerSessionView {
     pub payer: Option<PayerDetails>,
     pub attempts_remaining: u32,
     pub payment: PaymentSummary,
+    /// Whether the form should offer installment plans (then `GET …/installments?bin=` lists them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installments: Option<SessionInstallments>,
 }
 
 /// Card data as it arrives from the form. Lives only in memory for the provider call.
@@ -297,6 +311,9 @@ pub struct PaymentMethodInput {
     #[serde(rename = "type")]
     pub kind: PaymentMethodType,
     pub card: CardInput,
+    /// The payer's installment choice; absent or `{"count": 1}` is a single payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installments: Option<InstallmentChoice>,
 }
 
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
@@ -363,6 +380,9 @@ pub struct Charge {
     /// An uncaptured authorization is voided at this time (Unix seconds) unless captured first.
     #[serde(default)]
     pub authorization_expires_at: Option<i64>,
+    /// The plan this attempt charged (null: single payment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 /// A payment as the merchant sees it, with every charge.
@@ -392,6 +412,10 @@ pub struct Payment {
     #[serde(default)]
     pub cancellation_reason: Option<String>,
     pub charges: Vec<Charge>,
+    /// The installment plan (null: single payment). With `interest_paid_by: payer`, `amount` is the plan's total
+    /// and `installments.base_amount` the order amount.
+    #[serde(default)]
+    pub installments: Option<PaymentInstallments>,
     /// Every request that changed this payment, oldest first.
     pub request_ids: Vec<String>,
     pub metadata: Metadata,

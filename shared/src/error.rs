@@ -72,6 +72,8 @@ pub mod codes {
     pub const IDEMPOTENCY_KEY_INVALID: &str = "idempotency_key_invalid";
     pub const CARD_DECLINED: &str = "card_declined";
     pub const CARD_INVALID: &str = "card_invalid";
+    /// The chosen installment count is not offered for this card or session.
+    pub const INSTALLMENTS_UNAVAILABLE: &str = "installments_unavailable";
     pub const LIVE_CARD_IN_TEST_MODE: &str = "live_card_in_test_mode";
     pub const PROCESSING_ERROR: &str = "processing_error";
     pub const RATE_LIMITED: &str = "rate_limited";

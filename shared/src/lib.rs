@@ -5,9 +5,11 @@
 
 pub mod api;
 pub mod api_payments;
+pub mod bin;
 pub mod card;
 pub mod crypto;
 pub mod error;
+pub mod installments;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;

@@ -160,6 +160,9 @@ pub struct OpsPayment {
     pub refund_status: crate::refund::PaymentRefundStatus,
     #[serde(default)]
     pub refunds: Vec<crate::refund_api::Refund>,
+    /// The installment plan (null: single payment); `amount` is its total, `base_amount` the order amount.
+    #[serde(default)]
+    pub installments: Option<crate::installments::PaymentInstallments>,
 }
 
 /// One status change, from the `transitions` table.

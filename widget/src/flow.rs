@@ -180,7 +180,9 @@ mod tests {
                 card: None,
                 next_action: None,
                 last_error: None,
+                installments: None,
             },
+            installments: None,
         }
     }
 

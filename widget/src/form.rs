@@ -510,7 +510,11 @@ impl FormState {
     /// The confirm body; `None` while the card is unreadable (validate first).
     pub fn confirm_request(&self, req: &Requirements) -> Option<ConfirmRequest> {
         Some(ConfirmRequest {
-            payment_method: PaymentMethodInput { kind: PaymentMethodType::Card, card: self.card_input()? },
+            payment_method: PaymentMethodInput {
+                kind: PaymentMethodType::Card,
+                card: self.card_input()?,
+                installments: None,
+            },
             payer: Some(self.payer_details(req)),
         })
     }

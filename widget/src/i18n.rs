@@ -138,6 +138,15 @@ catalogue! {
     /// First entry of a dropdown.
     ChooseOne => "Choose…", "Seçin…";
     CardSection => "Card", "Kart bilgileri";
+    // Installments (#16).
+    /// Legend of the installment radio group.
+    InstallmentsLegend => "Installments", "Taksit seçenekleri";
+    /// The single-payment radio: `{total}`.
+    SinglePaymentAmount => "Single payment — {total}", "Tek çekim — {total}";
+    /// An installment radio: `{n}` × `{each}`, `{total}` in all.
+    PlanLabel => "{n} × {each} — total {total}", "{n} × {each} — toplam {total}";
+    /// The receipt line of a payment in installments.
+    ReceiptInstallments => "{n} installments of {each} — total {total} (order {order})", "{n} taksit × {each} — toplam {total} (sipariş tutarı {order})";
     CardNumber => "Card number", "Kart numarası";
     Expiry => "Expiry (MM / YY)", "Son kullanma (AA / YY)";
     Cvc => "Security code (CVC)", "Güvenlik kodu (CVC)";

@@ -216,12 +216,12 @@ pub trait FromJson: Sized {
 }
 
 /// A required field.
-fn req<T: FromJson>(j: &Json, key: &str) -> Option<T> {
+pub(crate) fn req<T: FromJson>(j: &Json, key: &str) -> Option<T> {
     T::from_json(j.get(key)?)
 }
 
 /// An optional field: missing and `null` are `None`; a present value must read.
-fn opt<T: FromJson>(j: &Json, key: &str) -> Option<Option<T>> {
+pub(crate) fn opt<T: FromJson>(j: &Json, key: &str) -> Option<Option<T>> {
     match j.get(key) {
         None | Some(Json::Null) => Some(None),
         Some(v) => T::from_json(v).map(Some),
@@ -418,6 +418,7 @@ impl FromJson for PaymentSummary {
             card: opt(j, "card")?,
             next_action: opt(j, "next_action")?,
             last_error: opt(j, "last_error")?,
+            installments: opt(j, "installments")?,
         })
     }
 }
@@ -444,6 +445,7 @@ impl FromJson for PayerSessionView {
             payer: opt(j, "payer")?,
             attempts_remaining: req(j, "attempts_remaining")?,
             payment: req(j, "payment")?,
+            installments: opt(j, "installments")?,
         })
     }
 }
@@ -575,7 +577,19 @@ mod tests {
                     decline_code: Some("insufficient_funds".into()),
                     message: "Declined.".into(),
                 }),
+                installments: Some(hsrc_shared::installments::PaymentInstallments {
+                    count: 3,
+                    installment_amount: 4354,
+                    last_installment_amount: 4353,
+                    total_amount: 13061,
+                    base_amount: 12500,
+                    interest_amount: 561,
+                    interest_rate: "4.49".into(),
+                    interest_paid_by: hsrc_shared::installments::InterestPaidBy::Payer,
+                    family: hsrc_shared::bin::CardFamily::Bonus,
+                }),
             },
+            installments: Some(hsrc_shared::installments::SessionInstallments { enabled: true, max_count: Some(6) }),
         }
     }
 
@@ -590,6 +604,8 @@ mod tests {
         v.payment.card = None;
         v.payment.next_action = None;
         v.payment.last_error = None;
+        v.payment.installments = None;
+        v.installments = None;
         v
     }
 

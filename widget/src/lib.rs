@@ -11,6 +11,7 @@ pub mod challenge;
 pub mod flow;
 pub mod form;
 pub mod i18n;
+pub mod installments;
 pub mod json;
 pub mod mode;
 pub mod small_map;

@@ -165,3 +165,12 @@ pub async fn create_payment_method(
         crate::card_element::created_method,
     )
 }
+
+/// The installment plans for a card's BIN (6–8 digits, never more) on this session.
+pub async fn installments(
+    token: &str,
+    bin: &str,
+) -> Result<Vec<hsrc_shared::installments::InstallmentPlan>, FetchError> {
+    let path = token_path(token, &["/installments?bin=", bin].concat());
+    read(request("GET", path, None, None).await, crate::installments::read_plans)
+}

@@ -4,6 +4,7 @@ pub mod api_payments;
 pub mod demo;
 pub mod demo_custom;
 pub mod events;
+pub mod installments;
 pub mod keys;
 pub mod ops;
 pub mod pages;

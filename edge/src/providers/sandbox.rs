@@ -63,6 +63,11 @@ pub const TEST_CARDS: &[(&str, Scenario)] = &[
     ("4000000000007106", Scenario::HoldReleasedEarly),
     ("4000000000007056", Scenario::ApproveRefundDeclines),
     ("4000000000007064", Scenario::ApproveRefundAsync),
+    // Installments (#16): approve like 4242; their BIN facts (family, country, debit) are in `hsrc_shared::bin`.
+    ("5400610000000001", Scenario::Approve),
+    ("5549600000000004", Scenario::Approve),
+    ("4132260000000003", Scenario::Approve),
+    ("9792000000000003", Scenario::Approve),
 ];
 
 /// The scenario of a test card number, or `None` for any other number (refused in test mode).
@@ -164,8 +169,8 @@ mod tests {
     fn every_design_card_has_a_scenario_and_others_have_none() {
         assert_eq!(
             TEST_CARDS.len(),
-            18,
-            "DESIGN.md's eleven cards, the five fault cards of #12 and the two refund cards of #13"
+            18 + 4,
+            "DESIGN.md's eleven cards, the five fault cards of #12, the two refund cards of #13 and the four installment cards of #16 (4242 is in both tables)"
         );
         for (n, s) in TEST_CARDS {
             assert_eq!(scenario(n).as_ref(), Some(s), "{n}");

@@ -48,6 +48,7 @@ pub async fn confirm(
                 card: pm.card_details(),
                 payable: Payable::Vaulted(&pm.provider_reference),
                 needs_challenge: pm.challenge_required,
+                plan: None,
             };
             confirm::run_confirm(ctx, merchant, owner, payment, attempt).await?
         }
@@ -90,6 +91,7 @@ pub async fn confirm(
                 card: details,
                 payable: Payable::Card(&valid),
                 needs_challenge: scenario.needs_challenge(),
+                plan: None,
             };
             let out = confirm::run_confirm(ctx, merchant, owner, payment, attempt).await?;
             drop(valid);

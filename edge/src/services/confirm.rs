@@ -14,7 +14,7 @@ use crate::services::engine::settle::settle;
 use crate::services::events::{types, Outbox};
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::services::transitions::{cas, Target};
-use crate::services::{payments, sessions};
+use crate::services::{installments, payments, sessions};
 use crate::stmt;
 use crate::store::{self, to_json_text};
 use hsrc_shared::api::{CardDetails, ConfirmRequest, ConfirmResponse, ConfirmResult, NextAction, RedirectToUrl};
@@ -45,6 +45,8 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     let payer = sessions::merge_payer(session.payer.clone(), req.payer.unwrap_or_default());
     let payer = validate::payer_details(&payer, &session.custom_fields)?;
     validate::payer_complete(&payer, &session.collect, &session.custom_fields)?;
+    // Installments (#16): the payer's plan, checked against the card's BIN; its total is what gets charged.
+    let plan = installments::for_confirm(ctx, &session, &card.digits, req.payment_method.installments).await?;
 
     let merchant = auth::merchant_by_id(ctx, &session.merchant_id).await?.ok_or_else(ApiError::internal)?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
@@ -77,6 +79,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         card: card_details,
         payable: Payable::Card(&card),
         needs_challenge: scenario.needs_challenge(),
+        plan,
     };
     let (owner, payment) = run_confirm(ctx, &merchant, Owner::Session(session), payment, attempt).await?;
     drop(card);
@@ -107,6 +110,8 @@ pub struct Attempt<'a> {
     pub payable: Payable<'a>,
     /// The issuer asks for 3DS for this card (secure mode adds to it).
     pub needs_challenge: bool,
+    /// The installment plan the payer chose (#16; None: single payment). Its total is what is charged.
+    pub plan: Option<hsrc_shared::installments::PaymentInstallments>,
 }
 
 /// The payments engine's confirm, for a payment with or without a session (#15). `owner` is the owner as it will be
@@ -118,7 +123,8 @@ pub async fn run_confirm(
     payment: PaymentRow,
     attempt: Attempt<'_>,
 ) -> Result<(Owner, PaymentRow), ApiError> {
-    let Attempt { claim, card: card_details, payable, needs_challenge } = attempt;
+    let Attempt { claim, card: card_details, payable, needs_challenge, plan } = attempt;
+    let charged = plan.as_ref().map_or(payment.amount, |p| p.total_amount);
     let payment_to = payment.status.next(PaymentEvent::Confirm)?;
     let sequence = next_sequence(ctx, &payment.id).await?;
     crate::services::limits::check_card_testing(
@@ -136,7 +142,7 @@ pub async fn run_confirm(
         sequence,
         provider: providers[0].clone(),
         status: if needs_challenge { ChargeStatus::RequiresAction } else { ChargeStatus::Pending },
-        amount: payment.amount,
+        amount: charged,
         decline_code: None,
         message: None,
         latency_ms: None,
@@ -148,6 +154,7 @@ pub async fn run_confirm(
         version: 1,
         authorization_expires_at: None,
         written_off_at: None,
+        installments: plan.clone(),
     };
     let challenge_id = needs_challenge.then(|| ctx.new_id("chl"));
     // A card vaulted already (a pm_) is authorized after the challenge by its own token.
@@ -174,6 +181,8 @@ pub async fn run_confirm(
             ("card", to_json_text(&card_details).into()),
             ("next_action", crate::platform::SqlValue::Null),
             ("last_error", crate::platform::SqlValue::Null),
+            ("amount", charged.into()),
+            ("installments", plan.as_ref().map(to_json_text).into()),
         ],
     ));
     statements.extend(insert_charge(ctx, &charge));
@@ -183,6 +192,8 @@ pub async fn run_confirm(
         card: Some(card_details),
         next_action: None,
         last_error: None,
+        amount: charged,
+        installments: plan,
         ..payment
     };
 

@@ -22,6 +22,10 @@ fn bucket(op: Op, access: Access, call: &Call<'_>) -> Option<(LimitBucket, Strin
     match (op, access) {
         (Op::Confirm, _) => Some((LimitBucket::Confirm, hashed(call.param("token")))),
         (_, Access::Token) => Some((LimitBucket::Payer, hashed(call.param("token")))),
+        (_, Access::KeyOrToken) => {
+            let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();
+            Some((LimitBucket::Payer, hashed(key)))
+        }
         // API-only payment routes (#15) spend the budget of the key that calls them, secret or publishable.
         (_, Access::Secret | Access::Client | Access::Publishable) => {
             let key = crate::auth::bearer(call.req.header("authorization")).unwrap_or_default();

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod engine;
 pub mod events;
 pub mod idempotency;
+pub mod installments;
 pub mod keys;
 pub mod limits;
 pub mod merchants;

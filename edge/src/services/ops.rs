@@ -573,6 +573,7 @@ fn ops_payment(payment: &PaymentRow, charges: &[ChargeRow]) -> OpsPayment {
         amount_refunded: 0,
         refund_status: Default::default(),
         refunds: Vec::new(),
+        installments: payment.installments.clone(),
     }
 }
 

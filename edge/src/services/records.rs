@@ -6,6 +6,7 @@ use hsrc_shared::api::{
     CaptureMethod, CardDetails, Charge, CheckoutSession, CollectField, CustomFieldDef, Customer, Locale, Metadata,
     NextAction, PayerDetails, Payment, PaymentError, PaymentSummary,
 };
+use hsrc_shared::installments::{PaymentInstallments, SessionInstallments};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
 use serde::{Deserialize, Deserializer};
 
@@ -28,7 +29,7 @@ pub const SESSION_COLUMNS: &str =
     "s.id, s.merchant_id, s.status, s.version, s.amount, s.currency, s.url, s.return_url, \
      s.cancel_url, s.expires_at, s.customer, s.collect, s.custom_fields, s.metadata, s.public_metadata_keys, \
      s.secure_mode, s.capture_method, s.locale, s.payer, s.attempts, s.max_attempts, s.livemode, s.payment_id, \
-     s.created_at, s.updated_at";
+     s.created_at, s.updated_at, s.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SessionRow {
@@ -75,6 +76,8 @@ pub struct SessionRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int")]
     pub updated_at: i64,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<SessionInstallments>,
 }
 
 /// Enums stored by their wire name without quotes (`manual`, `tr`).
@@ -132,6 +135,7 @@ impl SessionRow {
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
             version: self.version,
+            installments: self.installments,
         }
     }
 }
@@ -140,7 +144,7 @@ impl SessionRow {
 pub const PAYMENT_COLUMNS: &str =
     "p.id, p.merchant_id, NULLIF(p.checkout_session_id, p.id) AS checkout_session_id, p.status, p.version, p.amount, \
      p.amount_captured, p.currency, p.capture_method, p.card, p.next_action, p.last_error, p.livemode, p.created_at, \
-     p.updated_at, p.cancellation_reason";
+     p.updated_at, p.cancellation_reason, p.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentRow {
@@ -174,6 +178,8 @@ pub struct PaymentRow {
     /// Why a CANCELLED payment was cancelled (`voided`, `expired`, …).
     #[serde(default)]
     pub cancellation_reason: Option<String>,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 impl PaymentRow {
@@ -187,6 +193,7 @@ impl PaymentRow {
             card: self.card.clone().map(|c| CardDetails { fingerprint: None, ..c }),
             next_action: self.next_action.clone(),
             last_error: self.last_error.clone(),
+            installments: self.installments.clone(),
         }
     }
 
@@ -207,6 +214,7 @@ impl PaymentRow {
             version: self.version,
             cancellation_reason: self.cancellation_reason.clone(),
             charges,
+            installments: self.installments.clone(),
             request_ids,
             metadata,
             livemode: self.livemode,
@@ -222,7 +230,7 @@ impl PaymentRow {
 
 pub const CHARGE_COLUMNS: &str = "c.id, c.payment_id, c.sequence, c.provider, c.status, c.amount, c.decline_code, \
      c.message, c.latency_ms, c.provider_reference, c.request_id, c.created_at, c.resolved_at, c.version, \
-     c.authorization_expires_at, c.written_off_at";
+     c.authorization_expires_at, c.written_off_at, c.installments";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChargeRow {
@@ -251,6 +259,8 @@ pub struct ChargeRow {
     pub authorization_expires_at: Option<i64>,
     #[serde(default, deserialize_with = "int_opt")]
     pub written_off_at: Option<i64>,
+    #[serde(default, deserialize_with = "json_text_opt")]
+    pub installments: Option<PaymentInstallments>,
 }
 
 fn first_version() -> i64 {
@@ -275,6 +285,7 @@ impl ChargeRow {
             version: self.version,
             provider_reference: self.provider_reference.clone(),
             authorization_expires_at: self.authorization_expires_at.map(|t| t.div_euclid(1000)),
+            installments: self.installments.clone(),
         }
     }
 }

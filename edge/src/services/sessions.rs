@@ -97,6 +97,8 @@ pub async fn create(
     let mut collect = req.collect.clone();
     collect.sort();
     collect.dedup();
+    // Installments (#16): the create body's choice, else the merchant's default for this amount.
+    let installments = crate::services::installments::session_setting(merchant, &req, currency.code)?;
 
     let token = new_token(ctx);
     let row = SessionRow {
@@ -125,6 +127,7 @@ pub async fn create(
         payment_id: ctx.new_id("pay"),
         created_at: now_ms,
         updated_at: now_ms,
+        installments: Some(installments),
     };
     let statements = vec![
         stmt!(
@@ -169,6 +172,7 @@ pub async fn create(
         ),
         crate::services::transitions::timeline(ctx, "checkout_session", &row.id, None, SessionStatus::Pending.as_str()),
         crate::services::transitions::timeline(ctx, "payment", &row.payment_id, None, PaymentStatus::Created.as_str()),
+        stmt!("UPDATE checkout_sessions SET installments = ?1 WHERE id = ?2", to_json_text(&installments), row.id.as_str()),
     ];
     ctx.db.batch(statements).await.map_err(store::internal)?;
     Ok(row.to_api(Some(token)))
@@ -242,7 +246,7 @@ pub async fn load_with_payment_by_token(ctx: &Ctx<'_>, token: &str) -> Result<(S
          p.checkout_session_id, 'status', p.status, 'version', p.version, 'amount', p.amount, 'amount_captured', \
          p.amount_captured, 'currency', p.currency, 'capture_method', p.capture_method, 'card', p.card, 'next_action', \
          p.next_action, 'last_error', p.last_error, 'livemode', p.livemode, 'created_at', p.created_at, 'updated_at', \
-         p.updated_at, 'cancellation_reason', p.cancellation_reason) FROM payments p WHERE p.id = s.payment_id) AS payment_json \
+         p.updated_at, 'cancellation_reason', p.cancellation_reason, 'installments', p.installments) FROM payments p WHERE p.id = s.payment_id) AS payment_json \
          FROM checkout_sessions s WHERE s.token_hash = ?1"
     );
     let row: Option<Joined> = query_one(ctx.db, stmt!(sql, token_hash(token))).await.map_err(store::internal)?;
@@ -438,6 +442,7 @@ pub fn view_of(session: &SessionRow, payment: &PaymentRow, merchant_name: &str) 
         payer: session.payer.clone(),
         attempts_remaining: session.attempts_remaining(),
         payment: payment.summary(),
+        installments: session.installments,
     }
 }
 

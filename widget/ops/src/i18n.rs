@@ -150,6 +150,12 @@ catalogue! {
     FieldStatus => "Status", "Durum";
     FieldAmount => "Amount", "Tutar";
     FieldCaptured => "Captured", "Tahsil edilen";
+    FieldInstallments => "Installments", "Taksit";
+    SinglePayment => "Single payment", "Tek çekim";
+    InstallmentTotal => "total", "toplam";
+    InstallmentOrder => "order", "sipariş";
+    InterestByPayer => "interest paid by the payer", "vade farkını alıcı öder";
+    InterestByMerchant => "interest paid by the merchant", "vade farkını satıcı öder";
     FieldCaptureMethod => "Capture", "Tahsilat";
     CaptureAutomatic => "automatic", "otomatik";
     CaptureManual => "manual", "manuel";

@@ -195,6 +195,9 @@ pub fn text_field(spec: FieldSpec, kind: InputKind, adornment: Option<AnyView>) 
                 }
             }
             ctx.form.update(|f| f.set(&field, formatted));
+            if kind == InputKind::CardNumber {
+                super::plans_view::card_changed(ctx);
+            }
             if ctx.errors.with_untracked(|e| e.contains_key(&field)) {
                 recheck(ctx, &field);
             }

@@ -68,7 +68,7 @@ pub fn payment_form() -> AnyView {
         }
         body = body.kid(group);
     }
-    body = body.child(card_fields(ctx));
+    body = body.child(card_fields(ctx)).child(super::plans_view::installment_choice(ctx));
     el("form")
         .class("pay-form")
         .flag("novalidate", true)
@@ -103,7 +103,7 @@ pub fn payment_form() -> AnyView {
                     if ctx.submitting.get() {
                         ctx.t(Msg::Paying).to_string()
                     } else {
-                        fill(ctx.t(Msg::PayAmount), &[("amount", &ctx.amount_text())])
+                        fill(ctx.t(Msg::PayAmount), &[("amount", &super::plans_view::pay_amount_text(ctx))])
                     }
                 })),
         )

@@ -9,6 +9,7 @@ mod challenge_page;
 mod dom;
 mod fields;
 mod form_view;
+mod plans_view;
 mod screens;
 mod slot;
 
@@ -127,6 +128,9 @@ pub(crate) struct Ctx {
     pub banner: Slot<String>,
     /// Text of the polite live region.
     pub announce: Slot<String>,
+    /// Installment plans for the card being typed, and the payer's chosen count (#16).
+    pub plans: Slot<crate::installments::PlanState>,
+    pub plan_choice: Slot<u32>,
 }
 
 /// The checkout context of the current component tree.
@@ -157,6 +161,8 @@ impl Ctx {
             gave_up: Slot::new(false),
             banner: Slot::new(String::new()),
             announce: Slot::new(String::new()),
+            plans: Slot::new(Default::default()),
+            plan_choice: Slot::new(1),
         }
     }
 
@@ -172,11 +178,19 @@ impl Ctx {
 
     /// The session amount in its currency, formatted for the language (`₺125,00`).
     pub fn amount_text(&self) -> String {
+        match self.session.with_untracked(|s| s.as_ref().map(|s| s.amount)) {
+            Some(amount) => self.amount_text_of(amount),
+            None => String::new(),
+        }
+    }
+
+    /// An amount in the session's currency, formatted for the language.
+    pub fn amount_text_of(&self, amount: i64) -> String {
         let lang = self.lang.get_untracked();
         self.session.with_untracked(|s| match s {
             Some(s) => match money::currency(&s.currency) {
-                Some(c) => money::format_amount(s.amount, &c, lang.locale()),
-                None => format!("{} {}", s.amount, s.currency),
+                Some(c) => money::format_amount(amount, &c, lang.locale()),
+                None => format!("{} {}", amount, s.currency),
             },
             None => String::new(),
         })
@@ -313,9 +327,11 @@ impl Ctx {
             return;
         }
         self.errors.set(FieldErrors::new());
-        let Some(body) = self.form.with_untracked(|f| f.confirm_request(&req)) else {
+        let Some(mut body) = self.form.with_untracked(|f| f.confirm_request(&req)) else {
             return;
         };
+        body.payment_method.installments =
+            plans_view::confirm_choice(*self).map(|count| hsrc_shared::installments::InstallmentChoice { count });
         self.submitting.set(true);
         self.announce.set(self.t(Msg::Paying).into());
         let ctx = *self;
@@ -502,6 +518,7 @@ impl Ctx {
     pub fn try_another_card(&self) {
         self.page.interacted.store(true, Relaxed);
         self.form.update(FormState::clear_card);
+        plans_view::card_changed(*self);
         self.errors.set(FieldErrors::new());
         self.show(Screen::Form);
         request_animation_frame(|| browser::focus_id(&Field::CardNumber.id()));

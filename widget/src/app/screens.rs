@@ -154,8 +154,19 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
                 .line(fill(ctx.t(Msg::AttemptsLeft), &[("n", &attempts_remaining.to_string())]), true)
         },
         Phase::Show(Screen::Completed) => {
-            let mut p =
-                Panel::new(Tone::Success, Some(t(Msg::CompletedTitle))).line(ctx.say(Msg::CompletedBody), false);
+            let mut p = Panel::new(Tone::Success, Some(t(Msg::CompletedTitle))).line(paid_text(ctx), false);
+            // The receipt of a payment in installments: count × installment, the total charged, the order amount.
+            let plan = ctx.session.with_untracked(|s| {
+                let s = s.as_ref()?;
+                crate::installments::receipt_line(
+                    s.payment.installments.as_ref()?,
+                    &s.currency,
+                    ctx.lang.get_untracked(),
+                )
+            });
+            if let Some(line) = plan {
+                p = p.line(line, false);
+            }
             if let Some((href, _)) = ctx.hosted_exit(&Screen::Completed) {
                 p = p.line(ctx.say(Msg::Redirecting), true);
                 p.link = Some((ctx.say(Msg::BackToMerchant), href));
@@ -175,6 +186,13 @@ pub fn phase_view(ctx: Ctx, phase: Phase) -> AnyView {
         }
     };
     panel(ctx, p)
+}
+
+/// "You paid …": the payment's amount, which is the plan's total when the payer paid installment interest.
+fn paid_text(ctx: Ctx) -> String {
+    let paid = ctx.session.with_untracked(|s| s.as_ref().map(|s| s.payment.amount));
+    let amount = paid.map(|a| ctx.amount_text_of(a)).unwrap_or_default();
+    fill(ctx.t(Msg::CompletedBody), &[("amount", &amount), ("merchant", &ctx.merchant())])
 }
 
 /// The panel of an invalid link.

@@ -98,8 +98,8 @@ pub fn resolved(ctx: &Ctx<'_>, charge: &ChargeRow, verdict: &Verdict) -> ChargeR
 pub fn insert_charge(ctx: &Ctx<'_>, c: &ChargeRow) -> Vec<Stmt> {
     vec![
         stmt!(
-            "INSERT INTO charges (id, payment_id, sequence, provider, status, amount, decline_code, message, latency_ms, provider_reference, request_id, created_at, resolved_at, version) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            "INSERT INTO charges (id, payment_id, sequence, provider, status, amount, decline_code, message, latency_ms, provider_reference, request_id, created_at, resolved_at, version, installments) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             c.id.as_str(),
             c.payment_id.as_str(),
             c.sequence,
@@ -113,7 +113,8 @@ pub fn insert_charge(ctx: &Ctx<'_>, c: &ChargeRow) -> Vec<Stmt> {
             c.request_id.clone(),
             c.created_at,
             c.resolved_at,
-            c.version
+            c.version,
+            c.installments.as_ref().map(crate::store::to_json_text)
         ),
         timeline(ctx, "charge", &c.id, None, c.status.as_str()),
     ]

@@ -9,6 +9,7 @@ use crate::browser;
 use crate::i18n::{Kind, Lang, Msg};
 use crate::present::{self, fmt_amount, fmt_clock, fmt_latency, fmt_offset, Route};
 use hsrc_shared::api::CaptureMethod;
+use hsrc_shared::installments::InterestPaidBy;
 use hsrc_shared::ops::{NotifiedVerdict, OpsEndpoint, OpsEvent, OpsSessionDetail, PaidVerdict, TimelineEntry};
 use leptos::prelude::*;
 
@@ -210,6 +211,27 @@ fn PaymentCard(d: OpsSessionDetail) -> impl IntoView {
     let amount = fmt_amount(p.amount, &p.currency, lang);
     let captured = fmt_amount(p.amount_captured, &p.currency, lang);
     let updated = time_text(p.updated_at_ms, lang);
+    // Installments (#16): count × installment, the charged total, the order amount and who paid the interest.
+    let installments = match &p.installments {
+        Some(i) => {
+            let by = if i.interest_paid_by == InterestPaidBy::Payer {
+                Msg::InterestByPayer
+            } else {
+                Msg::InterestByMerchant
+            };
+            format!(
+                "{} × {} · {} {} · {} {} · {}",
+                i.count,
+                fmt_amount(i.installment_amount, &p.currency, lang),
+                c.t(Msg::InstallmentTotal),
+                fmt_amount(i.total_amount, &p.currency, lang),
+                c.t(Msg::InstallmentOrder),
+                fmt_amount(i.base_amount, &p.currency, lang),
+                c.t(by)
+            )
+        }
+        None => c.t(Msg::SinglePayment).to_string(),
+    };
     view! {
         <section class="panel card" aria-labelledby="payment-card-title" id="payment-card">
             <h2 id="payment-card-title">{c.t(Msg::PaymentSection)}</h2>
@@ -219,6 +241,7 @@ fn PaymentCard(d: OpsSessionDetail) -> impl IntoView {
                 <Field label=Msg::FieldAmount>{amount}</Field>
                 <Field label=Msg::FieldCaptured>{captured}</Field>
                 <Field label=Msg::FieldRefunded><span id="payment-refunded">{fmt_amount(p.amount_refunded, &p.currency, lang)}</span></Field>
+                <Field label=Msg::FieldInstallments><span id="payment-installments">{installments}</span></Field>
                 <Field label=Msg::FieldCard>{card}</Field>
                 <Field label=Msg::FieldLastError>{error}</Field>
                 <Field label=Msg::FieldUpdated>{updated}</Field>
