@@ -230,7 +230,13 @@ pub struct Config {
     pub rate_limits: bool,
     /// Seals secrets kept in D1 (webhook signing secrets, idempotency replays). A Worker secret in production.
     pub data_key: String,
+    /// Events (with their webhook deliveries and attempts) older than this are purged by the cron once every
+    /// delivery is final (`EVENT_RETENTION_DAYS`, default 30 like Stripe's event retention).
+    pub event_retention_ms: i64,
 }
+
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -245,6 +251,7 @@ impl Default for Config {
             webhook_retry_speedup: 1,
             rate_limits: true,
             data_key: "local-development-data-key".into(),
+            event_retention_ms: 30 * DAY_MS,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod merchants;
 pub mod ops;
 pub mod payments;
 pub mod records;
+pub mod retention;
 pub mod scheduled;
 pub mod sessions;
 pub mod transitions;
