@@ -15,7 +15,8 @@
 # BENCH_WARMUP (s, 2), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_LOADS (browser loads, 20),
 # BENCH_SCALE_SIZES ("1000 10000 100000"), BENCH_SCALE_DURATION (s, 5), BENCH_OUT_DIR (where the report goes:
 # the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build), BENCH_RAW_DIR (keep the raw
-# results there; `python3 bench/report.py RAW OUT …` re-renders the report from them).
+# results there; `python3 bench/report.py RAW OUT …` re-renders the report from them), BENCH_TWIGGY=0 (skip the
+# names-kept build and twiggy), BENCH_GROWTH_SESSIONS (10000; 0 skips), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16 32").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -32,8 +33,9 @@ SCALE_DURATION="${BENCH_SCALE_DURATION:-5}"
 SWEEP_CONNECTIONS="${BENCH_SWEEP_CONNECTIONS:-1 2 4 8 16 32}"
 SWEEP_DURATION="${BENCH_SWEEP_DURATION:-4}"
 SWEEP_SESSIONS=$(( $(echo $SWEEP_CONNECTIONS | wc -w) * SWEEP_DURATION * 300 ))
-# D1 growth per paid session (edge/examples/d1_growth.rs): sessions through the real request path, natively.
-GROWTH_SESSIONS="${BENCH_GROWTH_SESSIONS:-100000}"
+# D1 growth per paid session (edge/examples/d1_growth.rs): sessions through the real request path, natively
+# (0: skip; the example can also run on its own and its JSON be dropped into BENCH_RAW_DIR before re-rendering).
+GROWTH_SESSIONS="${BENCH_GROWTH_SESSIONS:-10000}"
 TWO_CONNECTIONS="${BENCH_TWO_CONNECTIONS:-32}"
 OUT_DIR="${BENCH_OUT_DIR:-$ROOT}"
 TWIGGY_VERSION=0.8.0
@@ -254,7 +256,7 @@ done
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 TWIGGY_OK=0
-if [ -n "$WIDGET_WASM" ] && ensure_twiggy; then
+if [ -n "$WIDGET_WASM" ] && [ "${BENCH_TWIGGY:-1}" = 1 ] && ensure_twiggy; then
   # The same steps as scripts/lib/wasm-bundle.sh (wasm-bindgen, drop the unused wasm-streams exports, wasm-opt -Oz),
   # plus -g so function names survive: the code twiggy attributes is the code we ship (the name section itself is
   # left out of the percentages).
@@ -495,11 +497,13 @@ python3 bench/index_check.py edge/migrations "$RUN_DIR/index-check.json"
 
 # ---- 6b. D1 growth per paid session, natively ---------------------------------------------------------------------------
 
+if [ "$GROWTH_SESSIONS" -gt 0 ]; then
 step "D1 growth: $GROWTH_SESSIONS paid sessions through the request path on SQLite (edge/examples/d1_growth.rs)"
 # Optimised but not LTO'd, in its own target directory so the Worker's release settings stay untouched.
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench-native" CARGO_PROFILE_RELEASE_LTO=false \
   CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
   cargo run --quiet --release -p hsrc-edge --example d1_growth -- "$GROWTH_SESSIONS" $(( GROWTH_SESSIONS / 10 )) "$RUN_DIR/growth.json"
+fi
 
 step "simulation: confirm traffic over one and several D1 databases (bench/scale_sim.py)"
 python3 bench/scale_sim.py "$RUN_DIR/scale-sim.json"

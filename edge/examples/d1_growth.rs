@@ -48,6 +48,11 @@ fn snapshot(h: &Harness, sessions: u64) -> Value {
     })
 }
 
+/// A job's context (queue consumer, cron), like the Worker's.
+fn job<'a>(h: &'a Harness, request_id: &str) -> Ctx<'a> {
+    Ctx { request_id: request_id.into(), ..h.ctx() }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let n: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -68,7 +73,6 @@ fn main() {
         "payer": { "name": "Ayse Yilmaz", "email": "ayse@example.com" }
     });
     let create = json!({ "amount": 12500, "currency": "TRY", "return_url": "https://merchant.example/thanks", "metadata": { "order_id": "growth-1001" } });
-    let job = |h: &Harness| Ctx { request_id: "dlv_growth".into(), ..h.ctx() };
 
     let mut snapshots = vec![snapshot(&h, 0)];
     let started = Instant::now();
@@ -87,7 +91,7 @@ fn main() {
                 .with_json(&confirm),
         );
         for id in std::mem::take(&mut *h.queue.sent.borrow_mut()) {
-            block(webhooks::delivery::deliver_one(&job(&h), &id)).unwrap();
+            block(webhooks::delivery::deliver_one(&job(&h, "dlv_growth"), &id)).unwrap();
         }
         h.http.requests.borrow_mut().clear();
         // A second apart, like real traffic: timestamps (and idempotency expiry) spread out.
