@@ -15,7 +15,8 @@
 # BENCH_WARMUP (s, 2), BENCH_THREADS (2), BENCH_CONNECTIONS (16), BENCH_LOADS (browser loads, 20),
 # BENCH_SCALE_SIZES ("1000 10000 100000"), BENCH_SCALE_DURATION (s, 5), BENCH_OUT_DIR (where the report goes:
 # the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build), BENCH_RAW_DIR (keep the raw
-# results there; `python3 bench/report.py RAW OUT …` re-renders the report from them).
+# results there; `python3 bench/report.py RAW OUT …` re-renders the report from them), BENCH_TWIGGY=0 (skip the
+# names-kept build and twiggy), BENCH_GROWTH_SESSIONS (10000; 0 skips), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16 32").
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -28,6 +29,14 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 LOADS="${BENCH_LOADS:-20}"
 SCALE_SIZES="${BENCH_SCALE_SIZES:-1000 10000 100000}"
 SCALE_DURATION="${BENCH_SCALE_DURATION:-5}"
+# Write ceiling of one D1 database: confirm at rising concurrency (docs/SCALING.md), then the same load over two.
+SWEEP_CONNECTIONS="${BENCH_SWEEP_CONNECTIONS:-1 2 4 8 16 32}"
+SWEEP_DURATION="${BENCH_SWEEP_DURATION:-4}"
+SWEEP_SESSIONS=$(( $(echo $SWEEP_CONNECTIONS | wc -w) * SWEEP_DURATION * 300 ))
+# D1 growth per paid session (edge/examples/d1_growth.rs): sessions through the real request path, natively
+# (0: skip; the example can also run on its own and its JSON be dropped into BENCH_RAW_DIR before re-rendering).
+GROWTH_SESSIONS="${BENCH_GROWTH_SESSIONS:-10000}"
+TWO_CONNECTIONS="${BENCH_TWO_CONNECTIONS:-32}"
 OUT_DIR="${BENCH_OUT_DIR:-$ROOT}"
 TWIGGY_VERSION=0.8.0
 BROTLI_PY_VERSION=1.2.1
@@ -45,8 +54,11 @@ WORKER_LOG="$RUN_DIR/worker.log"
 WRANGLER_PID=""
 PORT=""
 BASE=""
+TWO_PIDS=()
 cleanup() {
+  rm -f "$ROOT/dist/assets/bench-baseline.html"
   stop_worker
+  for pid in "${TWO_PIDS[@]}"; do WRANGLER_PID="$pid"; stop_worker; done
   rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -90,7 +102,7 @@ start_worker() {
   BASE="http://127.0.0.1:$PORT"
   set -m
   HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$state" \
-    --var "PUBLIC_ORIGIN:$BASE" --var "RATE_LIMITS:off" --log-level warn --show-interactive-dev-session=false \
+    --var "PUBLIC_ORIGIN:$BASE" --var "RATE_LIMITS:off" --log-level warn --show-interactive-dev-session=false --test-scheduled \
     >> "$WORKER_LOG" 2>&1 &
   WRANGLER_PID=$!
   set +m
@@ -244,7 +256,7 @@ done
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 TWIGGY_OK=0
-if [ -n "$WIDGET_WASM" ] && ensure_twiggy; then
+if [ -n "$WIDGET_WASM" ] && [ "${BENCH_TWIGGY:-1}" = 1 ] && ensure_twiggy; then
   # The same steps as scripts/lib/wasm-bundle.sh (wasm-bindgen, drop the unused wasm-streams exports, wasm-opt -Oz),
   # plus -g so function names survive: the code twiggy attributes is the code we ship (the name section itself is
   # left out of the percentages).
@@ -273,17 +285,27 @@ fi
 
 # ---- 3. the local Worker with sessions to confirm -----------------------------------------------------------------------
 
+# The browser baseline (bench/baseline-form.html): served by the same Worker for this run only.
+cp bench/baseline-form.html dist/assets/bench-baseline.html
 step "starting the local Worker (fresh database)"
 bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
 set -a; source "$RUN_DIR/keys.env"; set +a
-# Every confirm needs an open session of its own: enough for the warm-up and the measured run at well above the
-# rate this machine reaches (the report flags a run that ran out).
-CONFIRM_SESSIONS="${BENCH_CONFIRM_SESSIONS:-$(( (DURATION + WARMUP) * 400 ))}"
+# Every confirm needs an open session of its own: enough for the warm-up, the measured runs (with and without an
+# Idempotency-Key) and the write-ceiling sweep at well above the rate this machine reaches (the report flags a run
+# that ran out).
+CONFIRM_SESSIONS="${BENCH_CONFIRM_SESSIONS:-$(( WARMUP * 400 + 2 * DURATION * 400 + SWEEP_SESSIONS ))}"
 python3 bench/sql.py confirm "$CONFIRM_SESSIONS" "http://127.0.0.1" "$RUN_DIR/confirm.sql" "$RUN_DIR/confirm-tokens.txt"
 d1 "$RUN_DIR/state" --file "$RUN_DIR/confirm.sql" >/dev/null
-head -n "$(( WARMUP * 400 ))" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-warmup.txt"
-tail -n +"$(( WARMUP * 400 + 1 ))" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-main.txt"
-note "$CONFIRM_SESSIONS open sessions inserted for the confirm scenario"
+TOKENS_USED=0
+take_tokens() { # take_tokens COUNT NAME → $RUN_DIR/confirm-NAME.txt, the next COUNT unused tokens
+  sed -n "$(( TOKENS_USED + 1 )),$(( TOKENS_USED + $1 ))p" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-$2.txt"
+  TOKENS_USED=$(( TOKENS_USED + $1 ))
+}
+take_tokens $(( WARMUP * 400 )) warmup
+take_tokens $(( DURATION * 400 )) main
+take_tokens $(( DURATION * 400 )) nokey
+for c in $SWEEP_CONNECTIONS; do take_tokens $(( SWEEP_DURATION * 300 )) "sweep-$c"; done
+note "$CONFIRM_SESSIONS open sessions inserted for the confirm scenarios"
 start_worker "$RUN_DIR/state"
 note "Worker on $BASE"
 
@@ -295,7 +317,7 @@ printf '%s' '{"payment_method":{"type":"card","card":{"number":"4242424242424242
 
 settle
 step "browser timing: $LOADS cold loads of the demo merchant page (headless Chromium)"
-HSRC_BASE_URL="$BASE" BENCH_LOADS="$LOADS" BENCH_OUT="$RUN_DIR/browser.json" \
+HSRC_BASE_URL="$BASE" BENCH_LOADS="$LOADS" BENCH_OUT="$RUN_DIR/browser.json" BENCH_BASELINE_PATH=/assets/bench-baseline.html \
   timeout $(( 120 + LOADS * 30 )) node bench/browser-timing.mjs || die "browser timing failed"
 
 # ---- 5. API throughput ----------------------------------------------------------------------------------------------
@@ -313,9 +335,89 @@ run_wrk confirm-warmup "$WARMUP" "/v1/checkout-sessions/token/{token}/confirm" B
   BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-warmup.txt" BENCH_IDEMPOTENT=1
 run_wrk confirm "$DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
   BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-main.txt" BENCH_IDEMPOTENT=1
+# The same without a key (an API client that does not send one).
+run_wrk confirm_nokey "$DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
+  BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-nokey.txt"
+# Write ceiling: confirms/s and latency as concurrency rises; the knee is where throughput stops growing and only
+# latency does (docs/SCALING.md).
+for c in $SWEEP_CONNECTIONS; do
+  t=$THREADS; [ "$c" -lt "$t" ] && t=$c
+  THREADS=$t CONNECTIONS=$c run_wrk "sweep-$c" "$SWEEP_DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
+    BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-sweep-$c.txt" BENCH_IDEMPOTENT=1
+done
 # The no-op route again: how much the machine drifted while the scenarios ran.
 run_wrk health_end "$DURATION" "/v1/health"
 stop_worker
+
+# ---- 5a. retention on local D1 ------------------------------------------------------------------------------------------
+
+# Everything the runs above wrote, aged past both retention windows (events 31 days, idempotency keys 2 days), then
+# the cron fired until it has nothing left: rows purged per second of cron time on local workerd + D1.
+step "retention job on local D1 (the rows the API runs wrote, aged past the windows)"
+retention_rows() {
+  # Rows due: events past 30 days with their deliveries and attempts, keys past their expiry.
+  local now="CAST(strftime('%s', 'now') AS INTEGER) * 1000" old="SELECT id FROM events WHERE created_at < CAST(strftime('%s', 'now') AS INTEGER) * 1000 - 30 * 86400000"
+  d1 "$RUN_DIR/state" --json --command "SELECT (SELECT COUNT(*) FROM events WHERE id IN ($old)) + (SELECT COUNT(*) FROM idempotency_keys WHERE expires_at <= $now) + (SELECT COUNT(*) FROM webhook_deliveries WHERE event_id IN ($old)) + (SELECT COUNT(*) FROM delivery_attempts WHERE event_id IN ($old)) AS n" 2>/dev/null |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["results"][0]["n"])'
+}
+d1 "$RUN_DIR/state" --command "UPDATE events SET created_at = created_at - 31 * 86400000; UPDATE idempotency_keys SET expires_at = expires_at - 2 * 86400000, locked_at = locked_at - 2 * 86400000" >/dev/null
+RET_BEFORE="$(retention_rows)"
+start_worker "$RUN_DIR/state"
+RET_CALLS=$(( RET_BEFORE / 5000 + 3 ))
+[ "$RET_CALLS" -gt 60 ] && RET_CALLS=60
+RET_MS=0
+RET_TIMES=""
+for _ in $(seq 1 "$RET_CALLS"); do
+  t0=$(date +%s%N)
+  curl -sf --max-time 60 "$BASE/__scheduled?cron=*+*+*+*+*" >/dev/null || die "the cron did not run"
+  dt=$(( ($(date +%s%N) - t0) / 1000000 ))
+  RET_MS=$(( RET_MS + dt )); RET_TIMES="$RET_TIMES${RET_TIMES:+,}$dt"
+done
+stop_worker
+RET_AFTER="$(retention_rows)"
+printf '{"rows_before": %s, "rows_after": %s, "cron_runs": %s, "cron_ms_total": %s, "cron_ms_each": [%s]}\n' \
+  "$RET_BEFORE" "$RET_AFTER" "$RET_CALLS" "$RET_MS" "$RET_TIMES" > "$RUN_DIR/retention-d1.json"
+note "purged $(( RET_BEFORE - RET_AFTER )) of $RET_BEFORE rows in $RET_CALLS cron runs, ${RET_MS} ms of cron time"
+
+# ---- 5b. two D1 databases ----------------------------------------------------------------------------------------------
+
+# The scale-out unit of docs/SCALING.md: a second database. Two Workers, each with its own local D1, take the same
+# confirm load at the same time (half the connections each); compared with one Worker at the full concurrency above.
+# On this 2-core machine both share the CPUs, so this shows what a second database buys when the database is the
+# limit and what it cannot buy when the CPU is; the simulation (bench/scale_sim.py) carries it to production.
+step "two D1 databases: confirm over two Workers at once, $(( TWO_CONNECTIONS / 2 )) connections each"
+TWO_PIDS=()
+for db in a b; do
+  bash scripts/seed.sh "$RUN_DIR/two-$db" "$RUN_DIR/keys.env"
+  python3 bench/sql.py confirm $(( SWEEP_DURATION * 300 )) "http://127.0.0.1" "$RUN_DIR/two-$db.sql" "$RUN_DIR/two-$db-tokens.txt"
+  d1 "$RUN_DIR/two-$db" --file "$RUN_DIR/two-$db.sql" >/dev/null
+  start_worker "$RUN_DIR/two-$db"
+  eval "TWO_BASE_$db=\$BASE"
+  TWO_PIDS+=("$WRANGLER_PID")
+  WRANGLER_PID=""
+done
+half=$(( TWO_CONNECTIONS / 2 ))
+LOAD_BEFORE_TWO="$(load_now)"
+WRK_PIDS=()
+for db in a b; do
+  base_var="TWO_BASE_$db"
+  env BENCH_OUT="$RUN_DIR/wrk-two-$db.json" BENCH_THREADS=1 BENCH_PATH="/v1/checkout-sessions/token/{token}/confirm" \
+    BENCH_METHOD=POST BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/two-$db-tokens.txt" BENCH_IDEMPOTENT=1 \
+    timeout $(( SWEEP_DURATION + 60 )) wrk -t1 -c"$half" -d"${SWEEP_DURATION}s" --timeout 5s -s "$ROOT/bench/wrk.lua" \
+    "${!base_var}/v1/checkout-sessions/token/{token}/confirm" > "$RUN_DIR/wrk-two-$db.txt" 2>&1 &
+  WRK_PIDS+=("$!")
+done
+for pid in "${WRK_PIDS[@]}"; do wait "$pid" || die "wrk over two databases failed: $(cat "$RUN_DIR"/wrk-two-*.txt)"; done
+python3 - "$RUN_DIR" "$LOAD_BEFORE_TWO" "$half" <<'PY' >&2
+import json, sys
+run, load, half = sys.argv[1], sys.argv[2], int(sys.argv[3])
+a, b = (json.load(open(f"{run}/wrk-two-{x}.json")) for x in "ab")
+out = {"connections_each": half, "load_average_before": load, "a": a, "b": b, "rps": a["rps"] + b["rps"],
+       "non_2xx": a["non_2xx"] + b["non_2xx"], "errors": {k: a["errors"][k] + b["errors"][k] for k in a["errors"]}}
+json.dump(out, open(f"{run}/two-dbs.json", "w"), indent=2)
+print(f"   two databases: {a['rps']:.1f} + {b['rps']:.1f} = {out['rps']:.1f} confirms/s, non-2xx {out['non_2xx']}")
+PY
+for pid in "${TWO_PIDS[@]}"; do WRANGLER_PID="$pid"; stop_worker; done
 
 # ---- 6. scaling -------------------------------------------------------------------------------------------------------
 
@@ -392,6 +494,19 @@ json.dump(plans, open(sys.argv[2], "w"), indent=2)
 PY
 
 python3 bench/index_check.py edge/migrations "$RUN_DIR/index-check.json"
+
+# ---- 6b. D1 growth per paid session, natively ---------------------------------------------------------------------------
+
+if [ "$GROWTH_SESSIONS" -gt 0 ]; then
+step "D1 growth: $GROWTH_SESSIONS paid sessions through the request path on SQLite (edge/examples/d1_growth.rs)"
+# Optimised but not LTO'd, in its own target directory so the Worker's release settings stay untouched.
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/bench-native" CARGO_PROFILE_RELEASE_LTO=false \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=2 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
+  cargo run --quiet --release -p hsrc-edge --example d1_growth -- "$GROWTH_SESSIONS" $(( GROWTH_SESSIONS / 10 )) "$RUN_DIR/growth.json"
+fi
+
+step "simulation: confirm traffic over one and several D1 databases (bench/scale_sim.py)"
+python3 bench/scale_sim.py "$RUN_DIR/scale-sim.json"
 
 # ---- 7. report ----------------------------------------------------------------------------------------------------------
 

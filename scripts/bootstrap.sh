@@ -29,6 +29,21 @@ ensure_wasm_target() {
   rustup target add wasm32-unknown-unknown
 }
 
+# The payer's widget builds on the image's nightly when it is the pinned one (scripts/lib/wasm-bundle.sh): it needs
+# rust-src (build-std) and the wasm32 target there too. No nightly, or another one: nothing to do (stable fallback).
+ensure_nightly_widget_parts() {
+  source "$ROOT/scripts/lib/nightly.env"
+  rustup run nightly rustc -vV 2>/dev/null | grep -qx "commit-hash: $WIDGET_NIGHTLY_COMMIT" || return 0
+  rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src' || {
+    log "rustup: adding rust-src to nightly (widget build-std)"
+    rustup component add rust-src --toolchain nightly || log "rust-src unavailable: the widget builds on stable"
+  }
+  rustup target list --installed --toolchain nightly 2>/dev/null | grep -qx wasm32-unknown-unknown || {
+    log "rustup: adding wasm32-unknown-unknown to nightly"
+    rustup target add wasm32-unknown-unknown --toolchain nightly || log "nightly wasm32 unavailable: the widget builds on stable"
+  }
+}
+
 ensure_cargo_tool() { # binary crate version [--locked]
   local bin="$1" crate="$2" version="$3" locked="${4:-}"
   if command -v "$bin" >/dev/null 2>&1 && "$bin" --version 2>/dev/null | grep -qw -- "$version"; then return; fi
@@ -49,6 +64,7 @@ ensure_npm() {
 export PATH="$HOME/.cargo/bin:$PATH"
 ensure_apt chromium chromium-driver wrk ca-certificates
 ensure_wasm_target
+ensure_nightly_widget_parts
 ensure_npm
 ensure_cargo_tool worker-build worker-build "$WORKER_BUILD_VERSION" --locked
 ensure_cargo_tool wasm-bindgen wasm-bindgen-cli "$(wasm_bindgen_version)"

@@ -18,19 +18,18 @@ source "$ROOT/scripts/lib/wasm-bundle.sh"
 
 OUT="$ROOT/dist/assets"
 PKG="$OUT/pkg"
-WASM="$WASM_TARGET_DIR/wasm32-unknown-unknown/release/hsrc_widget.wasm"
-
 mkdir -p "$PKG" "$WASM_TARGET_DIR/bundles"
 # Builds one bundle: `bundle <name> [cargo flags]` → $PKG/<name>.js and $PKG/<name>_bg.wasm. Both bundles are the
 # one crate, so cargo writes the same hsrc_widget.wasm for each: copy it out before the next build.
 bundle() {
   local name="$1"; shift
   log "cargo build $name (wasm32, release)"
-  wasm_cargo_build -p hsrc-widget "$@"
-  cp "$WASM" "$WASM_TARGET_DIR/bundles/$name.wasm"
+  local out
+  out="$(widget_cargo_build -p hsrc-widget "$@")"
+  cp "$out/hsrc_widget.wasm" "$WASM_TARGET_DIR/bundles/$name.wasm"
   wasm_package "$name" "$WASM_TARGET_DIR/bundles/$name.wasm" "$PKG"
 }
-# The form last, so target/widget/…/hsrc_widget.wasm is the form's (twiggy and the size notes read it there).
+# The form last, so target/widget{-nightly,}/…/hsrc_widget.wasm is the form's (twiggy and the size notes read it).
 bundle hsrc_challenge --features challenge
 bundle hsrc_card --features card-element
 bundle hsrc_widget

@@ -198,6 +198,11 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
             .unwrap_or(defaults.write_off_after_ms),
         authorization_ttl_ms: defaults.authorization_ttl_ms,
         sandbox_hold_ms: var(env, "SANDBOX_HOLD_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.sandbox_hold_ms),
+        // Whole days, at least one: a fractional or zero window would purge events merchants still read.
+        event_retention_ms: var(env, "EVENT_RETENTION_DAYS")
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|d| (1..=3650).contains(d))
+            .map_or(defaults.event_retention_ms, |d| d * crate::platform::DAY_MS),
     }
 }
 
@@ -320,6 +325,9 @@ async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worke
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     if let Some(path) = asset {
+        if !resp.body.is_empty() {
+            return serve_with_inline_view(env, origin, &path, &headers, &resp.body).await;
+        }
         return serve_static(env, origin, &path, &headers).await;
     }
     let out = Headers::new();
@@ -349,6 +357,25 @@ async fn serve_static(env: &Env, origin: &str, path: &str, headers: &[(&str, &st
         worker::ResponseBody::Empty => worker::ResponseBody::Empty,
     };
     Ok(Response::from_body(body)?.with_status(status).with_headers(out))
+}
+
+/// The checkout shell (about 1 KB, so buffered) with the payer view inlined (`api::pages::with_inline_view`).
+async fn serve_with_inline_view(
+    env: &Env,
+    origin: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    view_json: &[u8],
+) -> worker::Result<Response> {
+    let mut resp = env.assets("ASSETS")?.fetch(format!("{origin}{path}"), None).await?;
+    let status = resp.status_code();
+    let html = crate::api::pages::with_inline_view(&resp.text().await?, view_json);
+    let out = Headers::new();
+    for (k, v) in headers {
+        out.set(k, v)?;
+    }
+    out.set("x-content-type-options", "nosniff")?;
+    Ok(Response::ok(html)?.with_status(status).with_headers(out))
 }
 
 #[event(scheduled)]

@@ -256,7 +256,13 @@ pub struct Config {
     pub authorization_ttl_ms: i64,
     /// How soon the sandbox issuer releases the hold of card 7106.
     pub sandbox_hold_ms: i64,
+    /// Events (with their webhook deliveries and attempts) older than this are purged by the cron once every
+    /// delivery is final (`EVENT_RETENTION_DAYS`, default 30 like Stripe's event retention).
+    pub event_retention_ms: i64,
 }
+
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -275,6 +281,7 @@ impl Default for Config {
             write_off_after_ms: 60_000,
             authorization_ttl_ms: 7 * 24 * 3600 * 1000,
             sandbox_hold_ms: 10_000,
+            event_retention_ms: 30 * DAY_MS,
         }
     }
 }

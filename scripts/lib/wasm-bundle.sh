@@ -28,11 +28,44 @@ wasm_cargo_build() {
   RUSTFLAGS="$WASM_RUSTFLAGS" CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo build --lib --target wasm32-unknown-unknown --release "$@"
 }
 
+# The payer's widget on the pinned nightly (scripts/lib/nightly.env, TOOLCHAIN.md "Nightly for the widget"): std
+# rebuilt for size (`-Zbuild-std`, std's `optimize_for_size` feature: smaller sort/fmt/string code) with panics that
+# abort at once (no panic message or formatting machinery),
+# no panic locations and no `Debug` output (the widget prints `Debug` nowhere; only its native tests do).
+# ≈ 16 KB gzipped less than stable. Falls back to the stable build when that nightly, its rust-src or its wasm32
+# target is missing, or when HSRC_WIDGET_TOOLCHAIN=stable. Its own target directory, so the stable builds (ops
+# console, fallback) keep theirs warm.
+source "$ROOT/scripts/lib/nightly.env"
+WIDGET_NIGHTLY_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/widget-nightly"
+widget_toolchain() {
+  [ "${HSRC_WIDGET_TOOLCHAIN:-nightly}" = "stable" ] && { echo stable; return; }
+  rustup run nightly rustc -vV 2>/dev/null | grep -qx "commit-hash: $WIDGET_NIGHTLY_COMMIT" || { echo stable; return; }
+  rustup component list --installed --toolchain nightly 2>/dev/null | grep -q '^rust-src' || { echo stable; return; }
+  rustup target list --installed --toolchain nightly 2>/dev/null | grep -qx wasm32-unknown-unknown || { echo stable; return; }
+  echo nightly
+}
+# → the raw wasm's directory (…/wasm32-unknown-unknown/release) of the build it ran.
+widget_cargo_build() {
+  if [ "$(widget_toolchain)" = nightly ]; then
+    local sysroot
+    sysroot="$(rustup run nightly rustc --print sysroot)"
+    log "toolchain: nightly $WIDGET_NIGHTLY_COMMIT (build-std, immediate-abort panics)" >&2
+    RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components -Cpanic=immediate-abort -Zunstable-options -Zlocation-detail=none -Zfmt-debug=none --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/index.crates.io-1949cf8c6b5b557f=c --remap-path-prefix=$sysroot/lib/rustlib/src/rust=r" \
+      CARGO_TARGET_DIR="$WIDGET_NIGHTLY_TARGET_DIR" rustup run nightly cargo build --lib --target wasm32-unknown-unknown \
+      --release -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@" >&2
+    echo "$WIDGET_NIGHTLY_TARGET_DIR/wasm32-unknown-unknown/release"
+  else
+    log "toolchain: stable (fallback: the pinned nightly, its rust-src or wasm32 target is missing)" >&2
+    wasm_cargo_build "$@" >&2
+    echo "$WASM_TARGET_DIR/wasm32-unknown-unknown/release"
+  fi
+}
+
 wasm_package() {
   local name="$1" raw="$2" pkg="$3"
   mkdir -p "$pkg"
   local stamp="$pkg/.stamp-$name" want_stamp
-  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$WASM_BINDGEN_CLI $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version) strip-wasm-streams"
+  want_stamp="$(sha256sum "$raw" | cut -d' ' -f1) wasm-bindgen-$WASM_BINDGEN_CLI $(wasm-opt --version | tr -d '\n') ${WASM_OPT_FEATURES[*]} esbuild-$(esbuild --version) strip-wasm-streams-glue"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want_stamp" ] && [ -f "$pkg/$name.js" ] && [ -f "$pkg/${name}_bg.wasm" ]; then
     log "$name wasm unchanged: keeping $pkg/$name*"
     return
@@ -51,6 +84,20 @@ wasm_package() {
   wasm-as "${WASM_OPT_FEATURES[@]}" "$tmp/stripped.wat" -o "$tmp/${name}_bg.wasm"
   log "$name: wasm-opt -Oz"
   wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" "$tmp/${name}_bg.wasm" -o "$tmp/${name}_bg.opt.wasm"
+  # Their JS classes go too (never constructed: nothing can create one without the exports), with their
+  # finalizers and dispose hooks; if anything of them survives the cut, the glue stays as wasm-bindgen wrote it.
+  awk '
+    /^export class IntoUnderlying/ { skip = 1 }
+    skip { if ($0 ~ /^}/) skip = 0; next }
+    /^if \(Symbol\.dispose\) IntoUnderlying/ { next }
+    /^const IntoUnderlying[A-Za-z]*Finalization = / { fin = 1 }
+    fin { if ($0 ~ /;[[:space:]]*$/) fin = 0; next }
+    { print }' "$tmp/$name.js" > "$tmp/$name.cut.js"
+  if grep -q IntoUnderlying "$tmp/$name.cut.js"; then
+    log "$name: wasm-streams glue not recognised, kept"
+  else
+    mv "$tmp/$name.cut.js" "$tmp/$name.js"
+  fi
   # The JS glue is downloaded too: minified (still an ES module, exports and import.meta.url kept).
   log "$name: esbuild --minify (JS glue)"
   esbuild "$tmp/$name.js" --minify --format=esm --log-level=warning --outfile="$tmp/$name.min.js"

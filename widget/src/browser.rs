@@ -122,6 +122,14 @@ pub fn set_root_attr(name: &str, value: &str) {
     }
 }
 
+/// The text of the element with this id, which is removed (a data block the server put into the page, read once).
+pub fn take_text(id: &str) -> Option<String> {
+    let el = window().document()?.get_element_by_id(id)?;
+    let text = el.text_content();
+    el.remove();
+    text
+}
+
 /// Sets the document title.
 pub fn set_title(title: &str) {
     if let Some(doc) = window().document() {

@@ -5,29 +5,53 @@ use crate::http::ApiResponse;
 use crate::platform::Ctx;
 use crate::router::{Call, Op};
 use crate::services::sessions;
+use hsrc_shared::api::{PayerSessionEnvelope, PayerSessionView};
 use hsrc_shared::ApiError;
 
 /// Header that tells the glue which asset to serve with this response's headers.
 pub const ASSET_HEADER: &str = "x-hsrc-asset";
 
+/// Where the glue puts the payer view into the checkout shell (`static/checkout.html`), when the response to an
+/// asset carries one as its body: the form starts without fetching the session (one round trip less).
+pub const VIEW_MARKER: &str = "<!--hsrc:view-->";
+
 pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let mut inline = Vec::new();
     let (path, ancestors) = match op {
         Op::Loader => {
             return Ok(asset("/checkout.js", "text/javascript; charset=utf-8")
                 .with_header("cache-control", "public, max-age=300")
                 .with_header("access-control-allow-origin", "*"));
         }
-        Op::EmbedPage => ("/checkout.html", embed_ancestors(ctx, call).await),
+        Op::EmbedPage => {
+            let (ancestors, view) = embed_ancestors(ctx, call).await;
+            if let Some(view) = view {
+                inline = serde_json::to_vec(&PayerSessionEnvelope { checkout_session: view }).unwrap_or_default();
+            }
+            ("/checkout.html", ancestors)
+        }
         Op::HostedPage => ("/checkout.html", "'none'".to_string()),
         Op::ChallengePage => ("/checkout.html", challenge_ancestors(ctx, call).await),
         Op::DemoPage => ("/demo.html", "'none'".to_string()),
         Op::OpsPage => ("/ops.html", "'none'".to_string()),
         _ => return Err(ApiError::internal()),
     };
-    Ok(asset(path, "text/html; charset=utf-8")
+    let mut resp = asset(path, "text/html; charset=utf-8")
         .with_header("content-security-policy", csp(&ancestors))
         .with_header("cache-control", "no-store")
-        .with_header("referrer-policy", "no-referrer"))
+        .with_header("referrer-policy", "no-referrer");
+    resp.body = inline;
+    Ok(resp)
+}
+
+/// The shell with the payer view (the same JSON as `GET /v1/checkout-sessions/token/:token`) in a data block the
+/// widget reads at start. Not a script (CSP allows no inline code; `application/json` never runs), and escaped so
+/// nothing in the view (a merchant name with `</script>`) can close the block: `<`, `>`, `&` only occur inside JSON
+/// strings, where their `\u` escapes mean the same.
+pub fn with_inline_view(html: &str, view_json: &[u8]) -> String {
+    let json =
+        String::from_utf8_lossy(view_json).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    html.replacen(VIEW_MARKER, &format!(r#"<script type="application/json" id="hsrc-view">{json}</script>"#), 1)
 }
 
 pub fn asset(path: &str, content_type: &str) -> ApiResponse {
@@ -63,17 +87,19 @@ async fn challenge_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> String {
     }
 }
 
-async fn embed_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> String {
+/// `frame-ancestors` for the embed, and the payer view to inline when the page may be framed there.
+async fn embed_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> (String, Option<PayerSessionView>) {
+    let none = || ("'none'".to_string(), None);
     let (Some(token), Some(origin)) = (call.req.query_param("token"), call.req.query_param("origin")) else {
-        return "'none'".into();
+        return none();
     };
     let Ok((view, allowed)) = sessions::payer_view(ctx, token).await else {
-        return "'none'".into();
+        return none();
     };
     if origin_allowed(origin, &allowed, view.livemode, &ctx.config.public_origin) {
-        origin.to_string()
+        (origin.to_string(), Some(view))
     } else {
-        "'none'".into()
+        none()
     }
 }
 
@@ -115,5 +141,18 @@ mod tests {
         assert!(!origin_allowed("http://127.0.0.1:5173", &allowed, true, "https://edge.example"));
         assert!(!origin_allowed("https://shop.example; script-src *", &allowed, false, "https://edge.example"));
         assert!(!origin_allowed("https://shop.example/path", &allowed, false, "https://edge.example"));
+    }
+
+    #[test]
+    fn the_inlined_view_cannot_close_its_block() {
+        let shell = format!("<head>{VIEW_MARKER}</head>");
+        let view = br#"{"checkout_session":{"merchant":{"name":"</script><script>alert(1)</script> & <!--"}}}"#;
+        let html = with_inline_view(&shell, view);
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        assert!(!html.contains("<!--") && !html.contains(" & "), "{html}");
+        let inner = html.split_once("id=\"hsrc-view\">").unwrap().1.split_once("</script>").unwrap().0;
+        let back: serde_json::Value = serde_json::from_str(inner).unwrap();
+        assert_eq!(back["checkout_session"]["merchant"]["name"], "</script><script>alert(1)</script> & <!--");
+        assert_eq!(with_inline_view("<head></head>", view), "<head></head>", "no marker, no change");
     }
 }

@@ -148,12 +148,3 @@ pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, response: &ApiRespons
         crate::log::error("idempotency", &e.to_string());
     }
 }
-
-/// Drops expired keys (scheduled job).
-pub async fn purge_expired(ctx: &Ctx<'_>) -> Result<(), ApiError> {
-    ctx.db
-        .batch(vec![stmt!("DELETE FROM idempotency_keys WHERE expires_at <= ?1", ctx.now_ms())])
-        .await
-        .map_err(store::internal)?;
-    Ok(())
-}

@@ -16,6 +16,7 @@ pub mod payment_methods;
 pub mod payments;
 pub mod records;
 pub mod refunds;
+pub mod retention;
 pub mod scheduled;
 pub mod sessions;
 pub mod transitions;

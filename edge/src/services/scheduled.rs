@@ -2,7 +2,7 @@
 //! bounded per run and independent, so one failing step never starves the others.
 
 use crate::platform::Ctx;
-use crate::services::{confirm, idempotency, sessions, webhooks};
+use crate::services::{confirm, retention, sessions, webhooks};
 
 const BATCH: u32 = 100;
 
@@ -13,6 +13,7 @@ pub struct RunReport {
     pub operations_settled: usize,
     pub webhooks_enqueued: usize,
     pub refunds_settled: usize,
+    pub purged: retention::Purged,
     pub errors: Vec<String>,
 }
 
@@ -53,8 +54,10 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         Ok(n) => report.webhooks_enqueued = n,
         Err(e) => report.errors.push(e.code),
     }
-    if let Err(e) = idempotency::purge_expired(ctx).await {
-        report.errors.push(e.code);
+    // Retention last and bounded (services/retention.rs): it never holds the single D1 writer for long.
+    match retention::run(ctx, retention::Limits::default()).await {
+        Ok(purged) => report.purged = purged,
+        Err(e) => report.errors.push(e.code),
     }
     crate::log::info("scheduled", &serde_json::to_string(&report).unwrap_or_default());
     report
