@@ -98,7 +98,7 @@ struct Page {
 enum Sessions {
     Create {
         /// Minor units (12500 TRY = 125.00).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true)]
         amount: i64,
         #[arg(long, default_value = "TRY")]
         currency: String,

@@ -218,16 +218,28 @@ fn listen_forwards_signed_events_and_resumes_with_since_without_losing_or_repeat
             delivered(&e.id).then_some(())
         });
     }
-    let (clean, _) = listen.stop();
+    let (clean, rest) = listen.stop();
     assert!(clean);
-
-    // Every event of the log in the window arrived, accepted exactly once, signed with the local secret.
-    let expected: Vec<String> = events_after(&api, &start)
+    let stopped: Value = rest
         .iter()
-        .map(|e| e["id"].as_str().unwrap().to_string())
-        .take_while(|id| *id != last.id)
-        .chain([last.id.clone()])
-        .collect();
+        .rev()
+        .find_map(|l| serde_json::from_str::<Value>(l).ok().filter(|v| v["stopped"] == true))
+        .expect("a stopped line");
+    let end = stopped["cursor"].as_str().expect("a cursor").to_string();
+
+    // Every event of the log from the first start to the last stop arrived, accepted exactly once, signed with the
+    // local secret (other tests make events meanwhile: they are part of the window too).
+    let mut expected = Vec::new();
+    for e in events_after(&api, &start) {
+        let id = e["id"].as_str().unwrap().to_string();
+        let at_end = id == end;
+        expected.push(id);
+        if at_end {
+            break;
+        }
+    }
+    assert_eq!(expected.last(), Some(&end), "the stop cursor is in the log");
+    assert!(expected.contains(&last.id) && expected.contains(&first.id));
     let arrivals = receiver.arrivals();
     let mut accepted: HashMap<String, usize> = HashMap::new();
     for a in &arrivals {
