@@ -41,7 +41,7 @@ bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
 set -a; source "$RUN_DIR/keys.env"; set +a
 set -m
 HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$RUN_DIR/state" --test-scheduled \
-  --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" \
+  --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" --var "SANDBOX_HOLD_MS:3000" \
   --var "WEBHOOK_RETRY_SPEEDUP:1000" --var "WEBHOOK_TIMEOUT_MS:$WEBHOOK_TIMEOUT_MS" --show-interactive-dev-session=false \
   > "$WORKER_LOG" 2>&1 &
 WRANGLER_PID=$!

@@ -7,6 +7,8 @@ use hsrc_shared::api::{
     CaptureMethod, CardInput, ConfirmRequest, CreateSessionRequest, Event, PayerDetails, PaymentMethodInput,
     PaymentMethodType,
 };
+use hsrc_shared::refund::RefundStatus;
+use hsrc_shared::refund_api::CreateRefundRequest;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -21,6 +23,7 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     ("payment.requires_action", "session + confirm with the 3DS card 4000 0000 0000 3220 (challenge left open)"),
     ("checkout_session.expired", "session with expires_in 3 s, read after it passes"),
     ("checkout_session.cancelled", "session, then POST /v1/checkout-sessions/:id/cancel"),
+    ("refund.succeeded", "succeeded payment (4242 4242 4242 4242), then a full POST /v1/refunds"),
 ];
 
 const SUCCESS_CARD: &str = "4242424242424242";
@@ -114,7 +117,7 @@ fn drive(client: &Client, event: &str, bar: &ProgressBar) -> Result<String, Erro
     let created = client.create_session(&body)?;
     let token = created.token.clone().unwrap_or_default();
     let number = match event {
-        "payment.succeeded" | "payment.authorized" => Some(SUCCESS_CARD),
+        "payment.succeeded" | "payment.authorized" | "refund.succeeded" => Some(SUCCESS_CARD),
         "payment.failed" | "charge.declined" => Some(DECLINED_CARD),
         "payment.requires_action" => Some(THREE_DS_CARD),
         _ => None,
@@ -127,6 +130,24 @@ fn drive(client: &Client, event: &str, bar: &ProgressBar) -> Result<String, Erro
         "checkout_session.cancelled" => {
             bar.set_message(format!("cancelling {}", created.id));
             client.cancel_session(&created.id)?;
+        }
+        "refund.succeeded" => {
+            bar.set_message(format!("refunding {}", created.payment_id));
+            let body = CreateRefundRequest {
+                payment_id: created.payment_id.clone(),
+                amount: None,
+                reason: None,
+                metadata: BTreeMap::new(),
+            };
+            let mut refund = client.create_refund(&body)?;
+            // A refund the provider has not answered yet settles on a later read (or the cron job).
+            let start = Instant::now();
+            while refund.status == RefundStatus::Pending
+                && start.elapsed() < WAIT
+                && stop::sleep(Duration::from_millis(500))
+            {
+                refund = client.get_refund(&refund.id)?;
+            }
         }
         "checkout_session.expired" => {
             // Expiry is applied by the cron job or by the next read after `expires_at`: read until it shows.

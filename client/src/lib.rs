@@ -22,6 +22,7 @@ use hsrc_shared::api::{
     PayerSessionEnvelope, PayerSessionView, Payment, PaymentEnvelope, SessionEnvelope,
 };
 use hsrc_shared::error::ErrorBody;
+use hsrc_shared::refund_api::{CreateRefundRequest, Refund, RefundEnvelope};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -119,6 +120,17 @@ impl Client {
     pub fn void_payment(&self, id: &str) -> Result<Payment> {
         let path = format!("/v1/payments/{}/void", seg(id));
         Ok(self.post::<PaymentEnvelope>(&path, &json!({}), true)?.payment)
+    }
+
+    // --- refunds ---
+
+    /// Refunds all (`amount: None`) or part of a `SUCCEEDED` payment.
+    pub fn create_refund(&self, body: &CreateRefundRequest) -> Result<Refund> {
+        Ok(self.post::<RefundEnvelope>("/v1/refunds", &to_value(body), true)?.refund)
+    }
+
+    pub fn get_refund(&self, id: &str) -> Result<Refund> {
+        Ok(self.get::<RefundEnvelope>(&format!("/v1/refunds/{}", seg(id)))?.refund)
     }
 
     // --- events ---

@@ -190,6 +190,14 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
         data_key: var(env, "DATA_KEY").unwrap_or(defaults.data_key),
         rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off")
             && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
+        // Payments engine (#12): the sandbox's hold and the write-off are tunable so end-to-end tests stay fast.
+        provider_deadline_ms: defaults.provider_deadline_ms,
+        write_off_after_ms: var(env, "WRITE_OFF_AFTER_MS")
+            .and_then(|v| v.parse().ok())
+            .filter(|ms| *ms > defaults.provider_deadline_ms)
+            .unwrap_or(defaults.write_off_after_ms),
+        authorization_ttl_ms: defaults.authorization_ttl_ms,
+        sandbox_hold_ms: var(env, "SANDBOX_HOLD_MS").and_then(|v| v.parse().ok()).unwrap_or(defaults.sandbox_hold_ms),
     }
 }
 
@@ -200,6 +208,33 @@ struct Bindings {
     queue: Queue,
     limiters: Limiters,
     config: Config,
+    deferred: Deferred,
+}
+
+/// Jobs raised during a request, handed to `ctx.wait_until` once the response is built (#12).
+#[derive(Default)]
+struct Deferred(std::cell::RefCell<Vec<crate::platform::AfterResponse>>);
+
+impl crate::platform::Background for Deferred {
+    fn after_response(&self, job: crate::platform::AfterResponse) {
+        self.0.borrow_mut().push(job);
+    }
+}
+
+/// Runs the request's after-response jobs under `wait_until`, with bindings of their own (the request's are gone).
+fn run_deferred(env: &Env, worker_ctx: &Context, bindings: &Bindings) {
+    let jobs = std::mem::take(&mut *bindings.deferred.0.borrow_mut());
+    if jobs.is_empty() {
+        return;
+    }
+    let env = env.clone();
+    worker_ctx.wait_until(async move {
+        let Ok(bindings) = Bindings::new(&env, None) else { return };
+        let ctx = bindings.ctx(new_request_id("job"));
+        for job in jobs {
+            crate::services::engine::run_after_response(&ctx, job).await;
+        }
+    });
 }
 
 impl Bindings {
@@ -210,6 +245,7 @@ impl Bindings {
             queue: Queue(env.queue("WEBHOOKS").ok()),
             limiters: limiters(env),
             config: config(env, request_origin),
+            deferred: Deferred::default(),
         })
     }
 
@@ -222,6 +258,7 @@ impl Bindings {
             runtime: &WorkerRuntime,
             limiter: &self.limiters,
             config: &self.config,
+            background: &self.deferred,
             request_id,
         }
     }
@@ -239,7 +276,7 @@ fn new_request_id(prefix: &str) -> String {
 }
 
 #[event(fetch)]
-async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(mut req: Request, env: Env, worker_ctx: Context) -> worker::Result<Response> {
     let url = req.url()?;
     let origin = url.origin().ascii_serialization();
     let path = url.path().to_string();
@@ -266,6 +303,7 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
         api_req.body = vec![b' '; crate::http::MAX_BODY_BYTES + 1];
     }
     let response = crate::router::handle(&ctx, api_req).await;
+    run_deferred(&env, &worker_ctx, &bindings);
     crate::log::info(
         "request",
         &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), crate::log::redact_path(&path), response.status),

@@ -18,6 +18,8 @@ pub mod services;
 pub mod store;
 
 #[cfg(not(target_arch = "wasm32"))]
+pub mod faults;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod native;
 
 #[cfg(target_arch = "wasm32")]

@@ -3,8 +3,8 @@
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::platform::{
-    Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row,
-    Runtime, SqlValue, Stmt,
+    AfterResponse, Background, Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome,
+    LimitBucket, RateLimiter, Row, Runtime, SqlValue, Stmt,
 };
 use async_trait::async_trait;
 use rusqlite::types::ValueRef;
@@ -173,6 +173,19 @@ impl RateLimiter for MemoryLimiter {
     }
 }
 
+/// After-response jobs wait here until the test runs them (`Harness::run_after_response`), as if the Worker's
+/// `wait_until` ran them after the payer got the response.
+#[derive(Default)]
+pub struct QueuedBackground {
+    pub jobs: RefCell<Vec<AfterResponse>>,
+}
+
+impl Background for QueuedBackground {
+    fn after_response(&self, job: AfterResponse) {
+        self.jobs.borrow_mut().push(job);
+    }
+}
+
 /// A clock that only moves when told to, and a seeded generator (tests only; the Worker uses Web Crypto).
 pub struct TestRuntime {
     pub now: Cell<i64>,
@@ -215,6 +228,7 @@ pub struct Harness {
     pub runtime: TestRuntime,
     pub limiter: MemoryLimiter,
     pub config: Config,
+    pub background: QueuedBackground,
     requests: Cell<u64>,
 }
 
@@ -242,6 +256,7 @@ impl Harness {
             runtime: TestRuntime::new(1_795_564_800_000, 7),
             limiter: MemoryLimiter::default(),
             config: Config { sandbox_async_delay_ms: 2_000, ..Config::default() },
+            background: QueuedBackground::default(),
             requests: Cell::new(0),
         }
     }
@@ -257,6 +272,7 @@ impl Harness {
             runtime: &self.runtime,
             limiter: &self.limiter,
             config: &self.config,
+            background: &self.background,
             request_id: format!("req_test{n:06}"),
         }
     }
@@ -264,6 +280,16 @@ impl Harness {
     pub fn request(&self, req: ApiRequest) -> ApiResponse {
         let ctx = self.ctx();
         futures_executor::block_on(crate::router::handle(&ctx, req))
+    }
+
+    /// Runs the after-response jobs raised so far (what `wait_until` does on the Worker); returns how many ran.
+    pub fn run_after_response(&self) -> usize {
+        let jobs = std::mem::take(&mut *self.background.jobs.borrow_mut());
+        let ctx = self.ctx();
+        for job in &jobs {
+            futures_executor::block_on(crate::services::engine::run_after_response(&ctx, job.clone()));
+        }
+        jobs.len()
     }
 
     /// Inserts a merchant with test keys, the way `scripts/seed.sh` does for the local Worker.

@@ -95,8 +95,14 @@ impl Schemas {
 }
 
 /// Request-body types whose serialize schema never appears in a response (kept open only by their own rules).
-const REQUEST_ONLY: &[&str] =
-    &["CreateSessionRequest", "ConfirmRequest", "CaptureRequest", "PaymentMethodInput", "CardInput"];
+const REQUEST_ONLY: &[&str] = &[
+    "CreateSessionRequest",
+    "ConfirmRequest",
+    "CaptureRequest",
+    "PaymentMethodInput",
+    "CardInput",
+    "CreateRefundRequest",
+];
 
 const REQUEST_MARK: &str = "x-hsrc-request-ref";
 
@@ -305,6 +311,38 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             SECRET_ERRORS,
         ),
         Op::OpsSession => c(None, json_ok(s.out::<hsrc_shared::ops::OpsSessionEnvelope>()), &[], SECRET_ERRORS),
+        Op::CreateRefund | Op::ListRefunds | Op::GetRefund | Op::CancelRefund => refund_contract(op, s),
+    }
+}
+
+/// Refunds (issue #13).
+fn refund_contract(op: Op, s: &mut Schemas) -> Contract {
+    use hsrc_shared::refund_api::{CreateRefundRequest, Refund, RefundEnvelope};
+    let c = |request, success, query, errors| Contract { request, request_example: None, success, query, errors };
+    match op {
+        Op::CreateRefund => {
+            let mut k =
+                c(Some(s.input::<CreateRefundRequest>()), Success::Json(s.out::<RefundEnvelope>()), &[], SECRET_ERRORS);
+            k.request_example = Some(
+                json!({ "payment_id": "pay_0123456789abcdef01234567", "amount": 5000, "reason": "requested_by_customer", "metadata": { "return_id": "ret_42" } }),
+            );
+            k
+        }
+        Op::ListRefunds => c(
+            None,
+            Success::Json(s.out::<List<Refund>>()),
+            &[
+                ("payment_id", "The payment whose refunds to list (required)."),
+                ("limit", "Page size, 1–100 (default 10)."),
+                ("starting_after", "The `next_cursor` of the previous page."),
+            ],
+            SECRET_ERRORS,
+        ),
+        Op::CancelRefund => {
+            let body = s.named("CancelRefundRequest", object(json!({}), &[]));
+            c(Some(body), Success::Json(s.out::<RefundEnvelope>()), &[], SECRET_ERRORS)
+        }
+        _ => c(None, Success::Json(s.out::<RefundEnvelope>()), &[], SECRET_ERRORS),
     }
 }
 

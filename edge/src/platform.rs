@@ -198,6 +198,20 @@ impl LimitBucket {
     }
 }
 
+/// Work that must finish after the response is sent (#12). The Worker hands it to `ctx.wait_until` with fresh
+/// bindings; natively it waits in a queue the test drives (`Harness::run_after_response`). Jobs are plain data so
+/// they outlive the request that raised them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterResponse {
+    /// Settle the session's waiting attempt by lookup: an outcome unknown at the deadline is often known a moment
+    /// later, so the payer need not wait for the next poll or the cron job.
+    Reconcile { merchant_id: String, session_id: String },
+}
+
+pub trait Background {
+    fn after_response(&self, job: AfterResponse);
+}
+
 /// Time and randomness: injected so tests can move the clock.
 pub trait Runtime {
     fn now_ms(&self) -> i64;
@@ -230,6 +244,16 @@ pub struct Config {
     pub rate_limits: bool,
     /// Seals secrets kept in D1 (webhook signing secrets, idempotency replays). A Worker secret in production.
     pub data_key: String,
+    // --- payments engine (#12) ---
+    /// Hard deadline for one provider call; past it the outcome is unknown and reconciled by lookup. Well below
+    /// [`Config::write_off_after_ms`] so no call is still in flight when an attempt is written off.
+    pub provider_deadline_ms: i64,
+    /// An attempt the provider has no record of is written off only this long after it was written.
+    pub write_off_after_ms: i64,
+    /// How long an uncaptured authorization is kept before the cron job voids it (7 days).
+    pub authorization_ttl_ms: i64,
+    /// How soon the sandbox issuer releases the hold of card 7106.
+    pub sandbox_hold_ms: i64,
 }
 
 impl Default for Config {
@@ -245,6 +269,10 @@ impl Default for Config {
             webhook_retry_speedup: 1,
             rate_limits: true,
             data_key: "local-development-data-key".into(),
+            provider_deadline_ms: 8_000,
+            write_off_after_ms: 60_000,
+            authorization_ttl_ms: 7 * 24 * 3600 * 1000,
+            sandbox_hold_ms: 10_000,
         }
     }
 }
@@ -258,6 +286,8 @@ pub struct Ctx<'a> {
     pub runtime: &'a dyn Runtime,
     pub limiter: &'a dyn RateLimiter,
     pub config: &'a Config,
+    /// Work to finish after the response (`ctx.wait_until` on the Worker).
+    pub background: &'a dyn Background,
     /// The request (or job run) that causes whatever this context writes.
     pub request_id: String,
 }

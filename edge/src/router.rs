@@ -65,6 +65,11 @@ pub enum Op {
     ResendEvent,
     OpsSearch,
     OpsSession,
+    // Refunds (issue #13).
+    CreateRefund,
+    ListRefunds,
+    GetRefund,
+    CancelRefund,
 }
 
 #[derive(Debug)]
@@ -189,6 +194,11 @@ pub const ROUTES: &[Route] = &[
         Op::OpsSession,
         "Operations console: a session with its payment, charges, timeline, 3DS, events and deliveries.",
     ),
+    // Refunds (issue #13).
+    route(Post, "/v1/refunds", Secret, Op::CreateRefund, "Refund all or part of a SUCCEEDED payment."),
+    route(Get, "/v1/refunds", Secret, Op::ListRefunds, "List a payment's refunds (payment_id), newest first."),
+    route(Get, "/v1/refunds/{id}", Secret, Op::GetRefund, "Retrieve a refund with its provider attempts."),
+    route(Post, "/v1/refunds/{id}/cancel", Secret, Op::CancelRefund, "Cancel a PENDING refund."),
 ];
 
 /// A matched request, as handlers see it.
@@ -350,6 +360,10 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::ResendEvent => api::events::resend(ctx, call).await,
         Op::OpsSearch => api::ops::search(ctx, call).await,
         Op::OpsSession => api::ops::session(ctx, call).await,
+        Op::CreateRefund => api::refunds::create(ctx, call).await,
+        Op::ListRefunds => api::refunds::list(ctx, call).await,
+        Op::GetRefund => api::refunds::retrieve(ctx, call).await,
+        Op::CancelRefund => api::refunds::cancel(ctx, call).await,
     }
 }
 

@@ -320,7 +320,11 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
         (d["session"]["return_url"].as_str(), d["session"]["cancel_url"].as_str()),
         (Some("https://merchant.example/return"), Some("https://merchant.example/cancel"))
     );
-    assert_eq!(d["actions"], json!({ "cancel_session": false, "capture_payment": false, "void_payment": false }));
+    // A paid payment can be refunded, all of it (issue #13).
+    assert_eq!(
+        d["actions"],
+        json!({ "cancel_session": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
+    );
 }
 
 #[test]
@@ -407,12 +411,18 @@ fn manual_capture_offers_capture_and_void_then_nothing() {
     w.confirm_ok(&token(&session), "4242424242424242");
     let d = w.detail(&s(&session["id"]));
     assert_eq!(d["verdict"]["paid"], "authorized");
-    assert_eq!(d["actions"], json!({ "cancel_session": false, "capture_payment": true, "void_payment": true }));
+    assert_eq!(
+        d["actions"],
+        json!({ "cancel_session": false, "capture_payment": true, "void_payment": true, "refund_payment": false, "refundable_amount": 0 })
+    );
     let resp = w.post(&format!("/v1/payments/{}/capture", s(&session["payment_id"])), json!({}));
     assert_eq!(resp.status, 200);
     let d = w.detail(&s(&session["id"]));
     assert_eq!((d["verdict"]["paid"].as_str(), d["payment"]["amount_captured"].as_i64()), (Some("paid"), Some(12500)));
-    assert_eq!(d["actions"], json!({ "cancel_session": false, "capture_payment": false, "void_payment": false }));
+    assert_eq!(
+        d["actions"],
+        json!({ "cancel_session": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
+    );
 }
 
 #[test]

@@ -182,6 +182,9 @@ pub struct CheckoutSession {
     pub livemode: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Increments on every change: a receiver keeps the highest it has seen and drops events with a lower one.
+    #[serde(default)]
+    pub version: i64,
 }
 
 /// What the payer's page may know about the merchant.
@@ -351,6 +354,15 @@ pub struct Charge {
     pub request_id: Option<String>,
     pub created_at: i64,
     pub resolved_at: Option<i64>,
+    /// Increments on every change of this charge.
+    #[serde(default)]
+    pub version: i64,
+    /// Our reference for this attempt at the provider (its idempotency key; what its ledger is keyed by).
+    #[serde(default)]
+    pub provider_reference: Option<String>,
+    /// An uncaptured authorization is voided at this time (Unix seconds) unless captured first.
+    #[serde(default)]
+    pub authorization_expires_at: Option<i64>,
 }
 
 /// A payment as the merchant sees it, with every charge.
@@ -368,6 +380,13 @@ pub struct Payment {
     pub card: Option<CardDetails>,
     pub next_action: Option<NextAction>,
     pub last_error: Option<PaymentError>,
+    /// Increments on every change: a receiver keeps the highest it has seen and drops events with a lower one.
+    #[serde(default)]
+    pub version: i64,
+    /// Why a `CANCELLED` payment was cancelled: `voided`, `expired`, `authorization_expired`,
+    /// `merchant_cancelled`, `payer_cancelled`.
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
     pub charges: Vec<Charge>,
     /// Every request that changed this payment, oldest first.
     pub request_ids: Vec<String>,
@@ -375,6 +394,14 @@ pub struct Payment {
     pub livemode: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Refunds: the sum of `SUCCEEDED` ones; `status` stays `SUCCEEDED` when money goes back.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    #[serde(default)]
+    pub refund_status: crate::refund::PaymentRefundStatus,
+    /// Every refund of this payment, newest first.
+    #[serde(default)]
+    pub refunds: Vec<crate::refund_api::Refund>,
 }
 
 /// `POST /v1/payments/:id/capture`.
@@ -402,6 +429,9 @@ pub struct Event {
     pub checkout_session_id: Option<String>,
     #[serde(rename = "requestId")]
     pub request_id: Option<String>,
+    /// The refund a `refund.*` or `payment.refunded` event is about.
+    #[serde(rename = "refundId", default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
     pub livemode: bool,
     pub data: EventData,
 }

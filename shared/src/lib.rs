@@ -10,6 +10,8 @@ pub mod error;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;
+pub mod refund;
+pub mod refund_api;
 pub mod urls;
 pub mod validate;
 pub mod webhook;

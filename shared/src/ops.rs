@@ -37,6 +37,8 @@ pub enum MatchedBy {
     OrderId,
     /// `key:value` against one metadata key.
     Metadata,
+    /// A refund id (`re_…`): the session of the refunded payment.
+    RefundId,
 }
 
 /// One line of a search result: a session and its payment, side by side.
@@ -150,13 +152,21 @@ pub struct OpsPayment {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     pub charges: Vec<OpsCharge>,
+    /// Refunds (issue #13): the sum of the succeeded ones, where the payment stands, and every refund newest first
+    /// with its provider attempts.
+    #[serde(default)]
+    pub amount_refunded: i64,
+    #[serde(default)]
+    pub refund_status: crate::refund::PaymentRefundStatus,
+    #[serde(default)]
+    pub refunds: Vec<crate::refund_api::Refund>,
 }
 
 /// One status change, from the `transitions` table.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// `checkout_session`, `payment` or `charge`.
+    /// `checkout_session`, `payment`, `charge`, `refund` or `refund_attempt`.
     pub entity: String,
     pub entity_id: String,
     /// None when the entity was created.
@@ -283,6 +293,13 @@ pub struct Verdict {
     pub redirect: Option<String>,
     /// Who cancelled, for a cancelled session: `payer` or `merchant`.
     pub cancelled_by: Option<String>,
+    /// Money given back: succeeded refunds, and refunds still pending at the provider (a paid order may be refunded).
+    #[serde(default)]
+    pub amount_refunded: i64,
+    #[serde(default)]
+    pub amount_refund_pending: i64,
+    #[serde(default)]
+    pub refund_status: crate::refund::PaymentRefundStatus,
 }
 
 /// Which merchant actions the current state allows (the console greys out the rest).
@@ -292,6 +309,11 @@ pub struct OpsActions {
     pub cancel_session: bool,
     pub capture_payment: bool,
     pub void_payment: bool,
+    /// A refund can be made, of at most `refundable_amount` (captured minus pending and succeeded refunds).
+    #[serde(default)]
+    pub refund_payment: bool,
+    #[serde(default)]
+    pub refundable_amount: i64,
 }
 
 /// `GET /v1/ops/sessions/:id`: the whole picture in one response.

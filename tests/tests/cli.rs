@@ -19,6 +19,7 @@ const TRIGGERS: &[&str] = &[
     "payment.requires_action",
     "checkout_session.expired",
     "checkout_session.cancelled",
+    "refund.succeeded",
 ];
 
 fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {

@@ -7,6 +7,7 @@ pub mod ops;
 pub mod pages;
 pub mod payer;
 pub mod payments;
+pub mod refunds;
 pub mod sessions;
 pub mod webhook_endpoints;
 

@@ -1,10 +1,10 @@
 //! The sandbox acquirer we ship: it behaves like a real provider for the test cards of DESIGN.md, and refuses
 //! every other number so production card data never enters a test flow.
 //!
-//! It plays an external system, so it keeps its own ledger (`sandbox_operations`): for a timed-out operation, how it
-//! will end; for a card vaulted during 3DS, how the issuer will answer once authenticated. Neither holds card data.
+//! This file is the card table and what each card means; `sandbox_acquirer` is the provider that acts on it, with
+//! its own ledger (`sandbox_ledger`). For a card vaulted during 3DS, `sandbox_operations` keeps how the issuer will
+//! answer once authenticated. Neither holds card data.
 
-use super::{Instrument, ProviderResult};
 use crate::platform::{query_one, Ctx};
 use crate::stmt;
 use crate::store;
@@ -27,6 +27,20 @@ pub enum Scenario {
     PrimaryUnavailable,
     /// Every provider is down.
     AllUnavailable,
+    /// The provider approves, but its response is lost (connection reset): we learn it only by lookup.
+    ApproveResponseLost,
+    /// The provider answers only after our deadline, and approves.
+    ApproveAfterDeadline,
+    /// The first provider is down; the fallback approves but its response is lost.
+    FallbackApproveResponseLost,
+    /// Issuer asks for a 3DS challenge; after a pass the authorization's response is lost.
+    ChallengeThenResponseLost,
+    /// Approves as an authorization hold that the issuer releases after `sandbox_hold_ms`.
+    HoldReleasedEarly,
+    /// Approves; a later refund of the charge is declined by the provider (`provider_declined`).
+    ApproveRefundDeclines,
+    /// Approves; a later refund stays pending at the provider and settles as succeeded after the async delay.
+    ApproveRefundAsync,
 }
 
 /// The sandbox card table of DESIGN.md: the one list the provider, the tests and the docs agree on.
@@ -42,6 +56,13 @@ pub const TEST_CARDS: &[(&str, Scenario)] = &[
     ("4000000000000218", Scenario::TimeoutThenDecline),
     ("4000000000008013", Scenario::PrimaryUnavailable),
     ("4000000000003014", Scenario::AllUnavailable),
+    ("4000000000007015", Scenario::ApproveResponseLost),
+    ("4000000000007023", Scenario::ApproveAfterDeadline),
+    ("4000000000007031", Scenario::FallbackApproveResponseLost),
+    ("4000000000007049", Scenario::ChallengeThenResponseLost),
+    ("4000000000007106", Scenario::HoldReleasedEarly),
+    ("4000000000007056", Scenario::ApproveRefundDeclines),
+    ("4000000000007064", Scenario::ApproveRefundAsync),
 ];
 
 /// The scenario of a test card number, or `None` for any other number (refused in test mode).
@@ -50,15 +71,21 @@ pub fn scenario(digits: &str) -> Option<Scenario> {
 }
 
 impl Scenario {
+    /// Whether the issuer asks for a 3DS challenge before authorizing.
+    pub fn needs_challenge(&self) -> bool {
+        matches!(self, Self::Challenge | Self::ChallengeThenResponseLost)
+    }
+
     /// After a passed challenge the issuer answers as the card normally would.
-    fn after_authentication(self) -> Self {
+    pub(crate) fn after_authentication(self) -> Self {
         match self {
             Self::Challenge => Self::Approve,
+            Self::ChallengeThenResponseLost => Self::ApproveResponseLost,
             other => other,
         }
     }
 
-    fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         match self {
             Self::Approve => "approve".into(),
             Self::Decline(code) => format!("decline:{code}"),
@@ -67,10 +94,17 @@ impl Scenario {
             Self::TimeoutThenDecline => "timeout_decline".into(),
             Self::PrimaryUnavailable => "primary_unavailable".into(),
             Self::AllUnavailable => "all_unavailable".into(),
+            Self::ApproveResponseLost => "approve_lost".into(),
+            Self::ApproveAfterDeadline => "approve_late".into(),
+            Self::FallbackApproveResponseLost => "fallback_approve_lost".into(),
+            Self::ChallengeThenResponseLost => "challenge_lost".into(),
+            Self::HoldReleasedEarly => "hold_released".into(),
+            Self::ApproveRefundDeclines => "approve_refund_declines".into(),
+            Self::ApproveRefundAsync => "approve_refund_async".into(),
         }
     }
 
-    fn decode(s: &str) -> Option<Self> {
+    pub(crate) fn decode(s: &str) -> Option<Self> {
         Some(match s {
             "approve" => Self::Approve,
             "challenge" => Self::Challenge,
@@ -78,12 +112,19 @@ impl Scenario {
             "timeout_decline" => Self::TimeoutThenDecline,
             "primary_unavailable" => Self::PrimaryUnavailable,
             "all_unavailable" => Self::AllUnavailable,
+            "approve_lost" => Self::ApproveResponseLost,
+            "approve_late" => Self::ApproveAfterDeadline,
+            "fallback_approve_lost" => Self::FallbackApproveResponseLost,
+            "challenge_lost" => Self::ChallengeThenResponseLost,
+            "hold_released" => Self::HoldReleasedEarly,
+            "approve_refund_declines" => Self::ApproveRefundDeclines,
+            "approve_refund_async" => Self::ApproveRefundAsync,
             other => Self::Decline(decline_code(other.strip_prefix("decline:")?)?),
         })
     }
 }
 
-fn decline_code(code: &str) -> Option<&'static str> {
+pub(crate) fn decline_code(code: &str) -> Option<&'static str> {
     ["card_declined", "insufficient_funds", "expired_card", "incorrect_cvc"].into_iter().find(|c| *c == code)
 }
 
@@ -96,21 +137,14 @@ pub fn decline_message(code: &str) -> &'static str {
         "incorrect_cvc" => "The card's security code is incorrect.",
         "authentication_failed" => "The 3D Secure authentication failed.",
         "processing_error" => "The payment could not be processed. Try again or use another card.",
+        "authorization_expired" => "The authorization has expired.",
+        "provider_declined" => "The provider declined the refund; the money stays with the merchant.",
+        "refund_cancelled" => "The refund was cancelled before it was paid out.",
         _ => "The payment was declined.",
     }
 }
 
-/// Keeps a card's scenario under `reference` while the payer authenticates (the provider's vault).
-pub fn vault_statement(ctx: &Ctx<'_>, reference: &str, scenario: &Scenario) -> crate::platform::Stmt {
-    stmt!(
-        "INSERT INTO sandbox_operations (reference, provider, outcome, resolve_at, created_at) VALUES (?1, 'vault', ?2, ?3, ?3)",
-        reference,
-        scenario.clone().after_authentication().encode(),
-        ctx.now_ms()
-    )
-}
-
-async fn vaulted(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, ApiError> {
+pub(crate) async fn vaulted(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, ApiError> {
     #[derive(serde::Deserialize)]
     struct Op {
         outcome: String,
@@ -122,98 +156,17 @@ async fn vaulted(ctx: &Ctx<'_>, reference: &str) -> Result<Option<Scenario>, Api
     Ok(op.and_then(|o| Scenario::decode(&o.outcome)))
 }
 
-/// One authorization attempt at the sandbox provider `provider`. `reference` identifies the attempt (our charge id)
-/// so a timed-out operation can be looked up later.
-pub async fn authorize(
-    ctx: &Ctx<'_>,
-    provider: &str,
-    reference: &str,
-    instrument: &Instrument<'_>,
-    is_primary: bool,
-    capture: bool,
-) -> Result<ProviderResult, ApiError> {
-    let scenario = match instrument {
-        Instrument::Card(card) => scenario(&card.digits),
-        Instrument::Vaulted(vault_ref) => vaulted(ctx, vault_ref).await?,
-    };
-    let Some(scenario) = scenario else {
-        return Ok(ProviderResult::Declined {
-            code: "card_declined".into(),
-            message: decline_message("card_declined").into(),
-        });
-    };
-    Ok(match scenario {
-        Scenario::Approve | Scenario::Challenge => ProviderResult::Approved { captured: capture },
-        Scenario::Decline(code) => {
-            ProviderResult::Declined { code: code.into(), message: decline_message(code).into() }
-        }
-        Scenario::PrimaryUnavailable if is_primary => {
-            ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") }
-        }
-        Scenario::PrimaryUnavailable => ProviderResult::Approved { captured: capture },
-        Scenario::AllUnavailable => {
-            ProviderResult::Unavailable { message: format!("{provider} is unavailable (HTTP 503).") }
-        }
-        Scenario::TimeoutThenApprove | Scenario::TimeoutThenDecline => {
-            let settles = if scenario == Scenario::TimeoutThenApprove {
-                if capture {
-                    "approve"
-                } else {
-                    "approve_hold"
-                }
-            } else {
-                "decline:card_declined"
-            };
-            ctx.db
-                .batch(vec![stmt!(
-                    "INSERT OR IGNORE INTO sandbox_operations (reference, provider, outcome, resolve_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    reference,
-                    provider,
-                    settles,
-                    ctx.now_ms() + ctx.config.sandbox_async_delay_ms,
-                    ctx.now_ms()
-                )])
-                .await
-                .map_err(store::internal)?;
-            ProviderResult::Pending
-        }
-    })
-}
-
-/// Asks the provider how a pending operation ended: `Pending` until it has settled.
-pub async fn lookup(ctx: &Ctx<'_>, reference: &str) -> Result<ProviderResult, ApiError> {
-    #[derive(serde::Deserialize)]
-    struct Op {
-        outcome: String,
-        #[serde(deserialize_with = "crate::store::int")]
-        resolve_at: i64,
-    }
-    let op: Option<Op> =
-        query_one(ctx.db, stmt!("SELECT outcome, resolve_at FROM sandbox_operations WHERE reference = ?1", reference))
-            .await
-            .map_err(store::internal)?;
-    Ok(match op {
-        // The provider never received the attempt (we stopped before the call): nothing was charged.
-        None => ProviderResult::Unavailable { message: "The provider has no record of this attempt.".into() },
-        Some(op) if ctx.now_ms() < op.resolve_at => ProviderResult::Pending,
-        Some(op) => match op.outcome.as_str() {
-            "approve" => ProviderResult::Approved { captured: true },
-            "approve_hold" => ProviderResult::Approved { captured: false },
-            other => {
-                let code = other.strip_prefix("decline:").and_then(decline_code).unwrap_or("card_declined");
-                ProviderResult::Declined { code: code.into(), message: decline_message(code).into() }
-            }
-        },
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn every_design_card_has_a_scenario_and_others_have_none() {
-        assert_eq!(TEST_CARDS.len(), 11, "the eleven numbers of DESIGN.md's table");
+        assert_eq!(
+            TEST_CARDS.len(),
+            18,
+            "DESIGN.md's eleven cards, the five fault cards of #12 and the two refund cards of #13"
+        );
         for (n, s) in TEST_CARDS {
             assert_eq!(scenario(n).as_ref(), Some(s), "{n}");
             assert!(hsrc_shared::card::luhn_valid(n), "{n} passes the form's Luhn check");
@@ -229,6 +182,13 @@ mod tests {
             Scenario::TimeoutThenDecline,
             Scenario::PrimaryUnavailable,
             Scenario::AllUnavailable,
+            Scenario::ApproveResponseLost,
+            Scenario::ApproveAfterDeadline,
+            Scenario::FallbackApproveResponseLost,
+            Scenario::ChallengeThenResponseLost,
+            Scenario::HoldReleasedEarly,
+            Scenario::ApproveRefundDeclines,
+            Scenario::ApproveRefundAsync,
         ] {
             assert_eq!(Scenario::decode(&s.encode()), Some(s));
         }

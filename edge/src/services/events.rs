@@ -20,8 +20,13 @@ pub mod types {
     pub const SESSION_EXPIRED: &str = "checkout_session.expired";
     pub const SESSION_CANCELLED: &str = "checkout_session.cancelled";
     pub const SESSION_FAILED: &str = "checkout_session.failed";
+    pub const REFUND_CREATED: &str = "refund.created";
+    pub const REFUND_SUCCEEDED: &str = "refund.succeeded";
+    pub const REFUND_FAILED: &str = "refund.failed";
+    pub const REFUND_CANCELLED: &str = "refund.cancelled";
+    pub const PAYMENT_REFUNDED: &str = "payment.refunded";
 
-    pub const ALL: [&str; 12] = [
+    pub const ALL: [&str; 17] = [
         PAYMENT_REQUIRES_ACTION,
         PAYMENT_SUCCEEDED,
         PAYMENT_AUTHORIZED,
@@ -34,6 +39,11 @@ pub mod types {
         SESSION_EXPIRED,
         SESSION_CANCELLED,
         SESSION_FAILED,
+        REFUND_CREATED,
+        REFUND_SUCCEEDED,
+        REFUND_FAILED,
+        REFUND_CANCELLED,
+        PAYMENT_REFUNDED,
     ];
 }
 
@@ -56,6 +66,11 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn push(&mut self, ctx: &Ctx<'_>, new: NewEvent<'_>) {
+        self.push_about_refund(ctx, new, None);
+    }
+
+    /// Same, for an event about a refund (`refund.*`, `payment.refunded`): the envelope names it as `refundId`.
+    pub fn push_about_refund(&mut self, ctx: &Ctx<'_>, new: NewEvent<'_>, refund_id: Option<&str>) {
         let event = Event {
             id: ctx.new_id("evt"),
             object: "event".into(),
@@ -64,12 +79,13 @@ impl Outbox {
             payment_id: new.payment_id.map(str::to_string),
             checkout_session_id: new.checkout_session_id.map(str::to_string),
             request_id: Some(ctx.request_id.clone()),
+            refund_id: refund_id.map(str::to_string),
             livemode: new.livemode,
             data: EventData { object: new.object },
         };
         self.statements.push(stmt!(
-            "INSERT INTO events (id, merchant_id, type, payment_id, checkout_session_id, request_id, livemode, data, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO events (id, merchant_id, type, payment_id, checkout_session_id, request_id, livemode, data, created_at, refund_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             event.id.as_str(),
             new.merchant_id,
             new.kind,
@@ -78,7 +94,8 @@ impl Outbox {
             ctx.request_id.as_str(),
             new.livemode,
             serde_json::json!({ "object": event.data.object }).to_string(),
-            ctx.now_ms()
+            ctx.now_ms(),
+            refund_id
         ));
         self.statements.extend(crate::services::webhooks::fan_out(ctx, &event, new.merchant_id));
         self.events.push(event);

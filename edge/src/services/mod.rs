@@ -2,6 +2,7 @@
 //! `platform::Database`, so the same code runs on D1 in production and on SQLite under `cargo test`.
 
 pub mod confirm;
+pub mod engine;
 pub mod events;
 pub mod idempotency;
 pub mod keys;
@@ -10,6 +11,7 @@ pub mod merchants;
 pub mod ops;
 pub mod payments;
 pub mod records;
+pub mod refunds;
 pub mod scheduled;
 pub mod sessions;
 pub mod transitions;

@@ -45,6 +45,7 @@ pub enum Term {
         key: String,
         value: String,
     },
+    RefundId(String),
 }
 
 impl Term {
@@ -61,6 +62,7 @@ impl Term {
             Self::OrderIdOrLast4(_) => MatchedBy::OrderIdOrLast4,
             Self::OrderId(_) => MatchedBy::OrderId,
             Self::Metadata { .. } => MatchedBy::Metadata,
+            Self::RefundId(_) => MatchedBy::RefundId,
         }
     }
 }
@@ -98,6 +100,9 @@ pub fn classify(q: &str) -> Result<Term, ApiError> {
     }
     if prefixed("evt_") {
         return Ok(Term::EventId(owned));
+    }
+    if prefixed("re_") {
+        return Ok(Term::RefundId(owned));
     }
     if prefixed("dlv_") && q.len() >= 40 {
         // Delivery ids carry the event's and the endpoint's random parts; queue runs (`dlv_` + 24 hex) are shorter.
@@ -269,6 +274,7 @@ fn selection(term: &Term) -> Selection {
         Term::PaymentId(v) => ids("SELECT x.checkout_session_id AS id FROM payments x WHERE x.id = ?8", v),
         Term::ChargeId(v) => ids("SELECT x.checkout_session_id AS id FROM charges c JOIN payments x ON x.id = c.payment_id WHERE c.id = ?8", v),
         Term::EventId(v) => ids("SELECT e.checkout_session_id AS id FROM events e WHERE e.id = ?8", v),
+        Term::RefundId(v) => ids("SELECT x.checkout_session_id AS id FROM refunds r JOIN payments x ON x.id = r.payment_id WHERE r.id = ?8", v),
         Term::DeliveryId(v) => ids("SELECT e.checkout_session_id AS id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?8", v),
         Term::RequestId(v) => ids(
             "SELECT t.entity_id AS id FROM transitions t WHERE t.request_id = ?8 AND t.entity = 'checkout_session' \
@@ -563,6 +569,10 @@ fn ops_payment(payment: &PaymentRow, charges: &[ChargeRow]) -> OpsPayment {
                 resolved_at_ms: c.resolved_at,
             })
             .collect(),
+        // Filled in by the refunds view (services::refunds::ops_view).
+        amount_refunded: 0,
+        refund_status: Default::default(),
+        refunds: Vec::new(),
     }
 }
 
@@ -595,6 +605,7 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
     let session = sessions::load(ctx, merchant_id, id).await?;
     let session = sessions::expire_if_due(ctx, session).await?;
     let session = confirm::reconcile_if_waiting(ctx, session).await?;
+    let refunds = crate::services::refunds::ops_view::load(ctx, &session.payment_id).await?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let charges = payments::charges(ctx, &payment.id).await?;
 
@@ -721,30 +732,41 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
         delivered_at_ms,
         redirect,
         cancelled_by: cancelled_by.filter(|_| session.status == SessionStatus::Cancelled),
+        amount_refunded: refunds.refunded,
+        amount_refund_pending: refunds.pending,
+        refund_status: refunds.status(payment.amount_captured),
     };
     let actions = OpsActions {
         cancel_session: session.status.next(SessionEvent::Cancel).is_ok()
             && payment.status.next(PaymentEvent::Cancel).is_ok(),
         capture_payment: payment.status.next(PaymentEvent::Capture).is_ok(),
         void_payment: payment.status == PaymentStatus::Authorized,
+        refund_payment: refunds.refundable(&payment) > 0,
+        refundable_amount: refunds.refundable(&payment),
     };
+    let mut timeline: Vec<TimelineEntry> = transitions
+        .into_iter()
+        .map(|t| TimelineEntry {
+            entity: t.entity,
+            entity_id: t.entity_id,
+            from_status: t.from_status,
+            to_status: t.to_status,
+            request_id: t.request_id,
+            at_ms: t.created_at,
+        })
+        .collect();
+    timeline.extend(refunds.timeline());
+    // Refund entries come from their own tables: merge them in by time (stable, so same-time entries keep order).
+    timeline.sort_by_key(|t| t.at_ms);
+    let mut ops_payment_view = ops_payment(&payment, &charges);
+    refunds.fill(&mut ops_payment_view);
     Ok(OpsSessionDetail {
         object: "ops_session".into(),
         session: ops_session(&session),
-        payment: ops_payment(&payment, &charges),
+        payment: ops_payment_view,
         verdict,
         actions,
-        timeline: transitions
-            .into_iter()
-            .map(|t| TimelineEntry {
-                entity: t.entity,
-                entity_id: t.entity_id,
-                from_status: t.from_status,
-                to_status: t.to_status,
-                request_id: t.request_id,
-                at_ms: t.created_at,
-            })
-            .collect(),
+        timeline,
         challenges: challenges
             .into_iter()
             .map(|c| OpsChallenge {

@@ -1,10 +1,9 @@
 //! Payments: reads with their charges and request trail, and the merchant's capture and void of authorized money.
 
 use crate::platform::{query_as, query_one, Ctx};
-use crate::services::events::{types, NewEvent, Outbox};
+use crate::services::engine::operations;
 use crate::services::records::{ChargeRow, PaymentRow, SessionRow, CHARGE_COLUMNS, PAYMENT_COLUMNS};
 use crate::services::sessions;
-use crate::services::transitions::{cas, Target};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::api::{CaptureRequest, List, Payment};
@@ -75,6 +74,8 @@ pub async fn api_object_with(
     if !ids.contains(&ctx.request_id) {
         ids.push(ctx.request_id.clone());
     }
+    // No refund fields here: this builds the object of a transition into (or before) SUCCEEDED, when a payment
+    // has no refunds yet; the refunds service fills them for its own events (payment.refunded).
     Ok(payment.to_api(charges.iter().map(ChargeRow::to_api).collect(), ids, session.metadata.clone()))
 }
 
@@ -90,6 +91,11 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paym
         session.metadata.clone(),
     );
     object.request_ids.dedup();
+    // Refunds (issue #13); the next read settles asynchronous ones, which moves the payment's version.
+    if crate::services::refunds::attach_fresh(ctx, &mut object).await? {
+        let now = load_row(ctx, id).await?;
+        (object.version, object.updated_at) = (now.version, now.updated_at.div_euclid(1000));
+    }
     Ok(object)
 }
 
@@ -119,23 +125,21 @@ pub async fn list(
     )
     .await
     .map_err(store::internal)?;
-    let items = rows
+    let mut items: Vec<Payment> = rows
         .iter()
         .map(|row| {
             let charges = all_charges.iter().filter(|c| c.payment_id == row.id).map(ChargeRow::to_api).collect();
             row.to_api(charges, Vec::new(), Default::default())
         })
         .collect();
+    crate::services::refunds::attach(ctx, &mut items).await?;
     Ok(store::page(items, limit, |p| p.id.clone()))
 }
 
-/// Captures all or part of an authorized payment.
+/// Captures all or part of an authorized payment, at the provider (`engine::operations`).
 pub async fn capture(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: CaptureRequest) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
-    let to = payment
-        .status
-        .next(PaymentEvent::Capture)
-        .map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
+    payment.status.next(PaymentEvent::Capture).map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
     let amount = req.amount.unwrap_or(payment.amount);
     if amount <= 0 || amount > payment.amount {
         return Err(ApiError::invalid_code(
@@ -144,10 +148,13 @@ pub async fn capture(ctx: &Ctx<'_>, merchant_id: &str, id: &str, req: CaptureReq
             format!("The capture amount must be between 1 and the authorized {}.", payment.amount),
         ));
     }
-    finish_authorized(ctx, payment, to, vec![("amount_captured", amount.into())], types::PAYMENT_SUCCEEDED).await
+    let charge = operations::authorized_charge(ctx, &payment).await?;
+    // An unknown outcome leaves the payment AUTHORIZED with the capture pending; payment.succeeded follows.
+    operations::run(ctx, &payment, &charge, operations::Kind::Capture, amount, None).await?;
+    retrieve(ctx, &payment.merchant_id, &payment.id).await
 }
 
-/// Releases an authorized payment without moving money.
+/// Releases an authorized payment at the provider without moving money: `CANCELLED`, `cancellation_reason: voided`.
 pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
     let payment = load_for_merchant(ctx, merchant_id, id).await?;
     if payment.status != PaymentStatus::Authorized {
@@ -157,42 +164,7 @@ pub async fn void(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment,
             err.unwrap_or_else(|| format!("You cannot void this payment because its status is {}.", payment.status)),
         ));
     }
-    finish_authorized(ctx, payment, PaymentStatus::Cancelled, vec![], types::PAYMENT_CANCELED).await
-}
-
-async fn finish_authorized(
-    ctx: &Ctx<'_>,
-    payment: PaymentRow,
-    to: PaymentStatus,
-    sets: Vec<crate::services::transitions::Set>,
-    event: &'static str,
-) -> Result<Payment, ApiError> {
-    let session = sessions::load(ctx, &payment.merchant_id, &payment.checkout_session_id).await?;
-    let captured = sets.iter().find(|(c, _)| *c == "amount_captured").map(|(_, v)| v.clone());
-    let mut statements = cas(ctx, Target::payment(&payment), to.as_str(), sets);
-    let mut after =
-        PaymentRow { status: to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
-    if let Some(crate::platform::SqlValue::Int(amount)) = captured {
-        after.amount_captured = amount;
-    }
-    let object = api_object(ctx, &after, &session).await?;
-    let mut outbox = Outbox::default();
-    outbox.push(
-        ctx,
-        NewEvent {
-            kind: event,
-            merchant_id: &payment.merchant_id,
-            livemode: payment.livemode,
-            payment_id: Some(&payment.id),
-            checkout_session_id: Some(&session.id),
-            object: serde_json::to_value(&object).unwrap_or_default(),
-        },
-    );
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
-    outbox.publish(ctx).await;
+    let charge = operations::authorized_charge(ctx, &payment).await?;
+    operations::run(ctx, &payment, &charge, operations::Kind::Void, payment.amount, Some("voided")).await?;
     retrieve(ctx, &payment.merchant_id, &payment.id).await
 }

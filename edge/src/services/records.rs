@@ -131,13 +131,14 @@ impl SessionRow {
             livemode: self.livemode,
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
+            version: self.version,
         }
     }
 }
 
 pub const PAYMENT_COLUMNS: &str = "p.id, p.merchant_id, p.checkout_session_id, p.status, p.version, p.amount, \
      p.amount_captured, p.currency, p.capture_method, p.card, p.next_action, p.last_error, p.livemode, p.created_at, \
-     p.updated_at";
+     p.updated_at, p.cancellation_reason";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PaymentRow {
@@ -167,6 +168,9 @@ pub struct PaymentRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int")]
     pub updated_at: i64,
+    /// Why a CANCELLED payment was cancelled (`voided`, `expired`, …).
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
 }
 
 impl PaymentRow {
@@ -196,18 +200,25 @@ impl PaymentRow {
             card: self.card.clone(),
             next_action: self.next_action.clone(),
             last_error: self.last_error.clone(),
+            version: self.version,
+            cancellation_reason: self.cancellation_reason.clone(),
             charges,
             request_ids,
             metadata,
             livemode: self.livemode,
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
+            // Filled in by services::refunds::attach, which reads the refunds table.
+            amount_refunded: 0,
+            refund_status: Default::default(),
+            refunds: Vec::new(),
         }
     }
 }
 
 pub const CHARGE_COLUMNS: &str = "c.id, c.payment_id, c.sequence, c.provider, c.status, c.amount, c.decline_code, \
-     c.message, c.latency_ms, c.provider_reference, c.request_id, c.created_at, c.resolved_at";
+     c.message, c.latency_ms, c.provider_reference, c.request_id, c.created_at, c.resolved_at, c.version, \
+     c.authorization_expires_at, c.written_off_at";
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ChargeRow {
@@ -230,6 +241,16 @@ pub struct ChargeRow {
     pub created_at: i64,
     #[serde(deserialize_with = "int_opt")]
     pub resolved_at: Option<i64>,
+    #[serde(default = "first_version", deserialize_with = "int")]
+    pub version: i64,
+    #[serde(default, deserialize_with = "int_opt")]
+    pub authorization_expires_at: Option<i64>,
+    #[serde(default, deserialize_with = "int_opt")]
+    pub written_off_at: Option<i64>,
+}
+
+fn first_version() -> i64 {
+    1
 }
 
 impl ChargeRow {
@@ -247,6 +268,9 @@ impl ChargeRow {
             request_id: self.request_id.clone(),
             created_at: self.created_at.div_euclid(1000),
             resolved_at: self.resolved_at.map(|t| t.div_euclid(1000)),
+            version: self.version,
+            provider_reference: self.provider_reference.clone(),
+            authorization_expires_at: self.authorization_expires_at.map(|t| t.div_euclid(1000)),
         }
     }
 }

@@ -10,7 +10,9 @@ const BATCH: u32 = 100;
 pub struct RunReport {
     pub expired: usize,
     pub settled: usize,
+    pub operations_settled: usize,
     pub webhooks_enqueued: usize,
+    pub refunds_settled: usize,
     pub errors: Vec<String>,
 }
 
@@ -28,10 +30,25 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         }
         Err(e) => report.errors.push(e.code),
     }
+    // Payments engine (#12): waiting charges, then capture/void operations, expired and late authorizations.
     match confirm::reconcile_due(ctx, BATCH).await {
-        Ok(n) => report.settled = n,
+        Ok(pass) => {
+            report.settled = pass.settled;
+            report.errors.extend(pass.errors);
+        }
         Err(e) => report.errors.push(e.code),
     }
+    match crate::services::engine::operations::reconcile_operations(ctx, BATCH).await {
+        Ok(pass) => {
+            report.operations_settled = pass.settled;
+            report.errors.extend(pass.errors);
+        }
+        Err(e) => report.errors.push(e.code),
+    }
+    // Pending refunds: ask the provider again by each attempt's reference (issue #13).
+    let refunds = crate::services::refunds::settle::reconcile_due(ctx, BATCH, 5).await;
+    report.refunds_settled = refunds.settled;
+    report.errors.extend(refunds.errors);
     match webhooks::sweep(ctx, BATCH).await {
         Ok(n) => report.webhooks_enqueued = n,
         Err(e) => report.errors.push(e.code),

@@ -242,7 +242,7 @@ pub async fn load_with_payment_by_token(ctx: &Ctx<'_>, token: &str) -> Result<(S
          p.checkout_session_id, 'status', p.status, 'version', p.version, 'amount', p.amount, 'amount_captured', \
          p.amount_captured, 'currency', p.currency, 'capture_method', p.capture_method, 'card', p.card, 'next_action', \
          p.next_action, 'last_error', p.last_error, 'livemode', p.livemode, 'created_at', p.created_at, 'updated_at', \
-         p.updated_at) FROM payments p WHERE p.id = s.payment_id) AS payment_json \
+         p.updated_at, 'cancellation_reason', p.cancellation_reason) FROM payments p WHERE p.id = s.payment_id) AS payment_json \
          FROM checkout_sessions s WHERE s.token_hash = ?1"
     );
     let row: Option<Joined> = query_one(ctx.db, stmt!(sql, token_hash(token))).await.map_err(store::internal)?;
@@ -314,14 +314,30 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
     let to = session.status.next(event).map_err(|e| not_open(session, e.to_string()))?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let payment_to = payment.status.next(PaymentEvent::Cancel).map_err(|e| not_open(session, e.to_string()))?;
+    // payment.canceled says why (#12): the session's time ran out, or who cancelled it.
+    let reason = match (to, by) {
+        (SessionStatus::Expired, _) => "expired",
+        (_, CancelledBy::Payer) => "payer_cancelled",
+        (_, CancelledBy::Merchant) => "merchant_cancelled",
+    };
     let mut statements = cas(ctx, Target::session(session), to.as_str(), vec![]);
-    statements.extend(cas(ctx, Target::payment(&payment), payment_to.as_str(), vec![]));
+    statements.extend(cas(
+        ctx,
+        Target::payment(&payment),
+        payment_to.as_str(),
+        vec![("cancellation_reason", reason.into())],
+    ));
 
     let mut outbox = Outbox::default();
     let session_after =
         SessionRow { status: to, version: session.version + 1, updated_at: ctx.now_ms(), ..session.clone() };
-    let payment_after =
-        PaymentRow { status: payment_to, version: payment.version + 1, updated_at: ctx.now_ms(), ..payment.clone() };
+    let payment_after = PaymentRow {
+        status: payment_to,
+        version: payment.version + 1,
+        updated_at: ctx.now_ms(),
+        cancellation_reason: Some(reason.into()),
+        ..payment.clone()
+    };
     let kind = if to == SessionStatus::Expired { types::SESSION_EXPIRED } else { types::SESSION_CANCELLED };
     let payment_object = payments::api_object(ctx, &payment_after, &session_after).await?;
     outbox.push(

@@ -197,6 +197,19 @@ catalogue! {
     ConfirmVoid => "Release the authorization of {amount}? No money will move.", "{amount} tutarındaki provizyon bırakılsın mı? Para hareketi olmaz.";
     ConfirmResend => "Send event {event} to {endpoint} again? The receiver sees the same webhook-id.", "{event} olayı {endpoint} adresine yeniden gönderilsin mi? Alıcı aynı webhook-id'yi görür.";
     ConfirmReenable => "Re-enable {endpoint}? Deliveries waiting for it become due now.", "{endpoint} yeniden etkinleştirilsin mi? Bekleyen teslimatlar hemen gönderilir.";
+    ConfirmRefund => "Refund {amount} to the payer's card? Money that went back cannot be taken again.", "{amount} ödeyenin kartına iade edilsin mi? İade edilen para geri alınamaz.";
+    RefundPayment => "Refund", "İade et";
+    RefundAmount => "Amount to refund", "İade tutarı";
+    RefundAmountInvalid => "Enter an amount greater than zero and at most what is left to refund ({amount}).", "Sıfırdan büyük ve iade edilebilecek tutarı ({amount}) aşmayan bir tutar girin.";
+    RefundsSection => "Refunds", "İadeler";
+    NoRefunds => "No refunds.", "İade yok.";
+    ColRefund => "Refund", "İade";
+    ColReason => "Reason", "Neden";
+    ColAttempts => "Provider attempts", "Sağlayıcı denemeleri";
+    FieldRefunded => "Refunded", "İade edilen";
+    VerdictRefunded => "refunded", "iade edildi";
+    VerdictRefundPending => "refund pending", "iade bekliyor";
+    RefundAttemptEntity => "Refund attempt", "İade denemesi";
     ConfirmYes => "Yes, do it", "Evet, uygula";
     ConfirmNo => "Go back", "Vazgeç";
     Working => "Working…", "Uygulanıyor…";
@@ -217,6 +230,8 @@ pub enum Kind {
     Attempt,
     Challenge,
     Endpoint,
+    /// A refund (`PENDING`…) or one of its provider attempts (`pending`…).
+    Refund,
 }
 
 /// The word for a status in `lang`; unknown values are shown as they are.
@@ -251,6 +266,10 @@ pub fn status_label(kind: Kind, status: &str, lang: Lang) -> String {
         (Kind::Challenge, "passed") => Some(("Passed", "Geçti")),
         (Kind::Challenge, "failed") => Some(("Failed", "Başarısız")),
         (Kind::Challenge, "abandoned") => Some(("Abandoned", "Yarıda bırakıldı")),
+        (Kind::Refund, "PENDING") | (Kind::Refund, "pending") => Some(("Waiting for provider", "Sağlayıcı bekleniyor")),
+        (Kind::Refund, "SUCCEEDED") | (Kind::Refund, "succeeded") => Some(("Refunded", "İade edildi")),
+        (Kind::Refund, "FAILED") | (Kind::Refund, "failed") => Some(("Refused by provider", "Sağlayıcı reddetti")),
+        (Kind::Refund, "CANCELLED") | (Kind::Refund, "cancelled") => Some(("Cancelled", "İptal edildi")),
         (Kind::Endpoint, "enabled") => Some(("Enabled", "Etkin")),
         (Kind::Endpoint, "disabled") => Some(("Disabled", "Devre dışı")),
         (Kind::Endpoint, "deleted") => Some(("Deleted", "Silindi")),
@@ -298,6 +317,12 @@ mod tests {
             }
             for s in ["pending", "sending", "succeeded", "failed", "cancelled"] {
                 assert_ne!(status_label(Kind::Delivery, s, lang), s);
+            }
+            for s in hsrc_shared::refund::RefundStatus::ALL {
+                assert_ne!(status_label(Kind::Refund, s.as_str(), lang), s.as_str(), "{s:?}");
+            }
+            for s in hsrc_shared::refund_api::RefundAttemptStatus::ALL {
+                assert_ne!(status_label(Kind::Refund, s.as_str(), lang), s.as_str(), "{s:?}");
             }
         }
         assert_eq!(status_label(Kind::Session, "COMPLETED", Lang::Tr), "Tamamlandı");

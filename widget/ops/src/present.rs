@@ -69,6 +69,10 @@ pub fn tone(kind: Kind, status: &str) -> Tone {
         (Kind::Delivery, _) | (Kind::Attempt, _) | (Kind::Challenge, _) => Tone::Bad,
         (Kind::Endpoint, "disabled") => Tone::Bad,
         (Kind::Endpoint, _) => Tone::Neutral,
+        (Kind::Refund, "SUCCEEDED") | (Kind::Refund, "succeeded") => Tone::Good,
+        (Kind::Refund, "PENDING") | (Kind::Refund, "pending") => Tone::Busy,
+        (Kind::Refund, "FAILED") | (Kind::Refund, "failed") => Tone::Bad,
+        (Kind::Refund, _) => Tone::Neutral,
     }
 }
 
@@ -243,6 +247,31 @@ impl Route {
     }
 }
 
+/// An amount in major units as the refund field shows it: digits and a `.` (`12500` TRY → `125.00`).
+pub fn major_input(amount: i64, currency: &str) -> String {
+    let exponent = money::currency(currency).map_or(0, |c| u32::from(c.exponent));
+    let unit = 10_i64.pow(exponent);
+    if exponent == 0 {
+        return amount.to_string();
+    }
+    format!("{}.{:0width$}", amount / unit, amount % unit, width = exponent as usize)
+}
+
+/// Reads the refund field back into minor units: `125`, `125.5`, `125,50` (Turkish comma) → `12550`. `None` for
+/// anything else, more decimals than the currency has, or amounts that overflow.
+pub fn parse_major_input(text: &str, currency: &str) -> Option<i64> {
+    let exponent = money::currency(currency).map_or(0, |c| usize::from(c.exponent));
+    let t = text.trim().replace(',', ".");
+    let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || int.len() > 12 || !digits(int) || !digits(frac) || frac.len() > exponent {
+        return None;
+    }
+    let unit = 10_i64.pow(exponent as u32);
+    let frac_value: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<exponent$}").parse().ok()? };
+    int.parse::<i64>().ok()?.checked_mul(unit)?.checked_add(frac_value)
+}
+
 /// Whether a pasted key has the shape of a secret key (the API decides whether it is one).
 pub fn looks_like_secret_key(key: &str) -> bool {
     let k = key.trim();
@@ -252,6 +281,22 @@ pub fn looks_like_secret_key(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refund_amounts_round_trip_through_the_field() {
+        assert_eq!(major_input(12500, "TRY"), "125.00");
+        assert_eq!(major_input(5, "TRY"), "0.05");
+        assert_eq!(major_input(1235, "JPY"), "1235");
+        for (text, want) in [("125.00", Some(12500)), ("125", Some(12500)), ("125,5", Some(12550)), (" 0.05 ", Some(5))]
+        {
+            assert_eq!(parse_major_input(text, "TRY"), want, "{text}");
+        }
+        for bad in ["", "1.234", "-1", "1e3", "12a", ".5", "9999999999999"] {
+            assert_eq!(parse_major_input(bad, "TRY"), None, "{bad}");
+        }
+        assert_eq!(parse_major_input("1235", "JPY"), Some(1235));
+        assert_eq!(parse_major_input("12.5", "JPY"), None);
+    }
 
     #[test]
     fn times_read_in_the_readers_zone() {

@@ -16,6 +16,8 @@ pub struct EventRow {
     pub payment_id: Option<String>,
     pub checkout_session_id: Option<String>,
     pub request_id: Option<String>,
+    #[serde(default)]
+    pub refund_id: Option<String>,
     #[serde(deserialize_with = "int_bool")]
     pub livemode: bool,
     #[serde(deserialize_with = "json_text")]
@@ -25,7 +27,7 @@ pub struct EventRow {
 }
 
 const EVENT_COLUMNS: &str =
-    "e.id, e.merchant_id, e.type, e.payment_id, e.checkout_session_id, e.request_id, e.livemode, e.data, e.created_at";
+    "e.id, e.merchant_id, e.type, e.payment_id, e.checkout_session_id, e.request_id, e.refund_id, e.livemode, e.data, e.created_at";
 
 impl EventRow {
     pub fn to_api(&self) -> Event {
@@ -37,6 +39,7 @@ impl EventRow {
             payment_id: self.payment_id.clone(),
             checkout_session_id: self.checkout_session_id.clone(),
             request_id: self.request_id.clone(),
+            refund_id: self.refund_id.clone(),
             livemode: self.livemode,
             data: self.data.clone(),
         }

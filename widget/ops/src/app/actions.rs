@@ -11,11 +11,33 @@ use leptos::task::spawn_local;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    CancelSession { session_id: String },
-    Capture { payment_id: String, amount: String },
-    Void { payment_id: String, amount: String },
-    Resend { event_id: String, event_type: String, endpoint_id: String, endpoint_url: String },
-    Reenable { endpoint_id: String, endpoint_url: String },
+    CancelSession {
+        session_id: String,
+    },
+    Capture {
+        payment_id: String,
+        amount: String,
+    },
+    Void {
+        payment_id: String,
+        amount: String,
+    },
+    /// `amount` in minor units; `shown` formatted for the question.
+    Refund {
+        payment_id: String,
+        amount: i64,
+        shown: String,
+    },
+    Resend {
+        event_id: String,
+        event_type: String,
+        endpoint_id: String,
+        endpoint_url: String,
+    },
+    Reenable {
+        endpoint_id: String,
+        endpoint_url: String,
+    },
 }
 
 impl Action {
@@ -29,6 +51,9 @@ impl Action {
                 ("POST", format!("/v1/payments/{payment_id}/capture"), serde_json::json!({}))
             }
             Self::Void { payment_id, .. } => ("POST", format!("/v1/payments/{payment_id}/void"), serde_json::json!({})),
+            Self::Refund { payment_id, amount, .. } => {
+                ("POST", "/v1/refunds".to_string(), serde_json::json!({ "payment_id": payment_id, "amount": amount }))
+            }
             Self::Resend { event_id, endpoint_id, .. } => {
                 ("POST", format!("/v1/events/{event_id}/resend"), serde_json::json!({ "endpoint_id": endpoint_id }))
             }
@@ -43,6 +68,7 @@ impl Action {
             Self::CancelSession { .. } => Msg::ConfirmCancel.text(lang).to_string(),
             Self::Capture { amount, .. } => fill(Msg::ConfirmCapture.text(lang), &[("amount", amount)]),
             Self::Void { amount, .. } => fill(Msg::ConfirmVoid.text(lang), &[("amount", amount)]),
+            Self::Refund { shown, .. } => fill(Msg::ConfirmRefund.text(lang), &[("amount", shown)]),
             Self::Resend { event_type, endpoint_url, .. } => {
                 fill(Msg::ConfirmResend.text(lang), &[("event", event_type), ("endpoint", endpoint_url)])
             }
@@ -55,6 +81,7 @@ impl Action {
             Self::CancelSession { .. } => Msg::CancelSession,
             Self::Capture { .. } => Msg::CapturePayment,
             Self::Void { .. } => Msg::VoidPayment,
+            Self::Refund { .. } => Msg::RefundPayment,
             Self::Resend { .. } => Msg::Resend,
             Self::Reenable { .. } => Msg::Reenable,
         }

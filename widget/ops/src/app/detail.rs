@@ -114,6 +114,7 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
                     <p class="verdict-sub">
                         <Badge kind=Kind::Payment status=p.status.as_str() />
                         " "{fmt_amount(p.amount_captured, &p.currency, lang)}" / "{amount.clone()}
+                        {super::refunds::verdict_line(&v, &p.currency, lang)}
                     </p>
                 </div>
             </div>
@@ -137,6 +138,7 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
             <button type="button" class="btn" id="action-cancel" disabled=!actions.cancel_session on:click=move |_| ask(c, cancel_action.clone())>{c.t(Msg::CancelSession)}</button>
             <button type="button" class="btn" id="action-capture" disabled=!actions.capture_payment on:click=move |_| ask(c, capture_action.clone())>{c.t(Msg::CapturePayment)}</button>
             <button type="button" class="btn" id="action-void" disabled=!actions.void_payment on:click=move |_| ask(c, void_action.clone())>{c.t(Msg::VoidPayment)}</button>
+            <super::refunds::RefundControl payment_id=p.id.clone() currency=p.currency.clone() actions=actions />
             <Notice />
         </section>
 
@@ -147,6 +149,7 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
         </div>
 
         <ChargesTable d=d.clone() />
+        <super::refunds::RefundsTable payment=d.payment.clone() />
         <Timeline entries=d.timeline.clone() />
         <Challenges d=d.clone() />
         <Events events=d.events.clone() endpoints=d.endpoints.clone() />
@@ -215,6 +218,7 @@ fn PaymentCard(d: OpsSessionDetail) -> impl IntoView {
                 <Field label=Msg::FieldStatus><Badge kind=Kind::Payment status=status /></Field>
                 <Field label=Msg::FieldAmount>{amount}</Field>
                 <Field label=Msg::FieldCaptured>{captured}</Field>
+                <Field label=Msg::FieldRefunded><span id="payment-refunded">{fmt_amount(p.amount_refunded, &p.currency, lang)}</span></Field>
                 <Field label=Msg::FieldCard>{card}</Field>
                 <Field label=Msg::FieldLastError>{error}</Field>
                 <Field label=Msg::FieldUpdated>{updated}</Field>
@@ -315,6 +319,7 @@ fn entity_kind(entity: &str) -> Kind {
     match entity {
         "checkout_session" => Kind::Session,
         "payment" => Kind::Payment,
+        "refund" | "refund_attempt" => Kind::Refund,
         _ => Kind::Charge,
     }
 }
@@ -323,6 +328,8 @@ fn entity_name(entity: &str, lang: Lang) -> &'static str {
     match entity {
         "checkout_session" => Msg::ColSession.text(lang),
         "payment" => Msg::ColPayment.text(lang),
+        "refund" => Msg::ColRefund.text(lang),
+        "refund_attempt" => Msg::RefundAttemptEntity.text(lang),
         _ => Msg::ColCharge.text(lang),
     }
 }

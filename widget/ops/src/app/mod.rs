@@ -5,6 +5,7 @@ mod actions;
 mod detail;
 mod key;
 mod parts;
+mod refunds;
 mod search;
 
 use crate::browser;

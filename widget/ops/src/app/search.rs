@@ -19,6 +19,7 @@ fn matched_by_text(m: MatchedBy) -> &'static str {
         MatchedBy::EventId => "event id",
         MatchedBy::DeliveryId => "delivery id",
         MatchedBy::RequestId => "request id",
+        MatchedBy::RefundId => "refund id",
         MatchedBy::Email => "email",
         MatchedBy::OrderIdOrLast4 => "order_id / last4",
         MatchedBy::OrderId => "metadata.order_id",

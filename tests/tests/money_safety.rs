@@ -1,0 +1,272 @@
+//! Money safety end to end against the local Worker (#12): each fault card of the sandbox, with a payer retry in
+//! the middle, ends in the right state with exactly the expected authorizations in the sandbox provider's ledger
+//! (read from the local D1 file and matched to the charges the payments API shows), and the payment's webhook
+//! events carry versions in order. Lost and late outcomes settle through lookups and the cron job
+//! (`wrangler dev --test-scheduled`, fired through `/__scheduled`).
+
+use hsrc_e2e::Api;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const APPROVE_LOST: &str = "4000000000007015";
+const APPROVE_LATE: &str = "4000000000007023";
+const FALLBACK_LOST: &str = "4000000000007031";
+const CHALLENGE_LOST: &str = "4000000000007049";
+const HOLD_RELEASED: &str = "4000000000007106";
+
+fn token(s: &Value) -> &str {
+    s["token"].as_str().unwrap()
+}
+
+fn pid(s: &Value) -> &str {
+    s["payment_id"].as_str().unwrap()
+}
+
+/// Fires the cron now and then until the session leaves PROCESSING.
+fn settle(api: &Api, t: &str) -> Value {
+    api.wait_for("the outcome to settle", Duration::from_secs(30), || {
+        api.fire_cron();
+        let v = api.payer_view(t);
+        (v["status"] != "PROCESSING").then_some(v)
+    })
+}
+
+/// A payer retry while the payment is being settled: refused, and it never reaches a provider.
+fn payer_retries(api: &Api, t: &str, card: &str) {
+    let retry = api.confirm(t, card);
+    assert_eq!(retry.status, 409, "{}", retry.text);
+    let code = retry.json["error"]["code"].as_str().unwrap_or_default().to_string();
+    assert!(["session_processing", "session_not_open"].contains(&code.as_str()), "{code}");
+}
+
+fn d1() -> rusqlite::Connection {
+    let state = std::env::var("HSRC_STATE_DIR").expect("HSRC_STATE_DIR is set by scripts/test.sh");
+    let file = files_under(std::path::Path::new(&state))
+        .into_iter()
+        .find(|p| {
+            p.to_string_lossy().contains("D1DatabaseObject")
+                && p.extension().is_some_and(|e| e == "sqlite")
+                && !p.ends_with("metadata.sqlite")
+        })
+        .expect("the local D1 sqlite file");
+    rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The provider's ledger for one payment: (reference, kind, outcome), authorizations and operations.
+fn ledger(payment_id: &str) -> Vec<(String, String, String)> {
+    let conn = d1();
+    let mut st = conn
+        .prepare(
+            "SELECT reference, kind, outcome FROM sandbox_ledger WHERE substr(reference, 1, length(?1) + 1) = ?1 || '.' ORDER BY created_at, reference",
+        )
+        .unwrap();
+    st.query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+/// The authorizations the provider approved for this payment, each matched to a charge of the payments API.
+fn approved_authorizations(payment: &Value) -> Vec<String> {
+    let approved: Vec<String> = ledger(payment["id"].as_str().unwrap())
+        .into_iter()
+        .filter(|(_, kind, outcome)| kind == "authorize" && outcome.starts_with("approved"))
+        .map(|(reference, _, _)| reference)
+        .collect();
+    let refs: Vec<&str> =
+        payment["charges"].as_array().unwrap().iter().filter_map(|c| c["provider_reference"].as_str()).collect();
+    for a in &approved {
+        assert!(refs.contains(&a.as_str()), "authorization {a} has no charge in {payment}");
+    }
+    approved
+}
+
+fn charges(p: &Value) -> Vec<(String, String)> {
+    p["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["provider"].as_str().unwrap().into(), c["status"].as_str().unwrap().into()))
+        .collect()
+}
+
+/// The payment's events oldest first, checking that every object's version only goes up.
+fn events_in_order(api: &Api, payment_id: &str) -> Vec<Value> {
+    let mut events: Vec<Value> = api.get(&format!("/v1/events?payment_id={payment_id}&limit=100")).expect(200)["data"]
+        .as_array()
+        .unwrap()
+        .clone();
+    events.reverse();
+    let mut seen: std::collections::HashMap<String, i64> = Default::default();
+    for e in &events {
+        let object = &e["data"]["object"];
+        let id = object["id"].as_str().unwrap().to_string();
+        let version = object["version"].as_i64().unwrap_or_else(|| panic!("{} has no data.object.version", e["type"]));
+        if let Some(before) = seen.get(&id) {
+            assert!(version > *before, "{}: version {version} after {before} for {id}", e["type"]);
+        }
+        seen.insert(id, version);
+    }
+    events
+}
+
+fn types(events: &[Value]) -> Vec<String> {
+    events.iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn approval_with_a_lost_response_succeeds_once() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({}));
+    let r = api.confirm(token(&s), APPROVE_LOST).expect(200);
+    assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
+    payer_retries(&api, token(&s), APPROVE_LOST);
+    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
+    let p = api.payment(pid(&s));
+    assert_eq!(p["status"], "SUCCEEDED");
+    assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
+    assert_eq!(approved_authorizations(&p), [format!("{}.a1", pid(&s))]);
+    let events = events_in_order(&api, pid(&s));
+    assert_eq!(types(&events).iter().filter(|t| *t == "payment.succeeded").count(), 1);
+}
+
+#[test]
+fn approval_after_the_deadline_is_not_charged_twice() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({}));
+    let r = api.confirm(token(&s), APPROVE_LATE).expect(200);
+    assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
+    payer_retries(&api, token(&s), cards_success());
+    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
+    let p = api.payment(pid(&s));
+    assert_eq!(p["status"], "SUCCEEDED");
+    assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
+    assert_eq!(approved_authorizations(&p).len(), 1);
+    events_in_order(&api, pid(&s));
+}
+
+fn cards_success() -> &'static str {
+    hsrc_e2e::cards::SUCCESS
+}
+
+#[test]
+fn fallback_approval_with_a_lost_response_is_recorded_and_reconciled() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({}));
+    let r = api.confirm(token(&s), FALLBACK_LOST).expect(200);
+    assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
+    payer_retries(&api, token(&s), FALLBACK_LOST);
+    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
+    let p = api.payment(pid(&s));
+    assert_eq!(p["status"], "SUCCEEDED");
+    assert_eq!(
+        charges(&p),
+        [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "succeeded".into())]
+    );
+    assert_eq!(approved_authorizations(&p), [format!("{}.a2", pid(&s))]);
+    let t = types(&events_in_order(&api, pid(&s)));
+    assert_eq!(t.first().map(String::as_str), Some("charge.failed"));
+    assert!(t.contains(&"payment.succeeded".to_string()), "{t:?}");
+}
+
+#[test]
+fn three_ds_pass_with_a_lost_authorization_response_succeeds_once() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({}));
+    let r = api.confirm(token(&s), CHALLENGE_LOST).expect(200);
+    assert_eq!(r["confirmResult"]["payment"]["status"], "REQUIRES_ACTION");
+    let url = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap();
+    let challenge = url.rsplit('/').next().unwrap();
+    api.payer_post(&format!("/v1/3ds/{challenge}/complete"), json!({ "result": "pass" })).expect(200);
+    payer_retries(&api, token(&s), CHALLENGE_LOST);
+    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
+    let p = api.payment(pid(&s));
+    assert_eq!(p["status"], "SUCCEEDED");
+    assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
+    assert_eq!(approved_authorizations(&p).len(), 1);
+    let t = types(&events_in_order(&api, pid(&s)));
+    assert_eq!(t.first().map(String::as_str), Some("payment.requires_action"));
+}
+
+#[test]
+fn an_authorization_the_issuer_releases_is_voided_and_cancelled() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({ "capture_method": "manual" }));
+    let r = api.confirm(token(&s), HOLD_RELEASED).expect(200);
+    assert_eq!(r["confirmResult"]["payment"]["status"], "AUTHORIZED");
+    payer_retries(&api, token(&s), HOLD_RELEASED);
+    let p = api.wait_for("the released authorization to be voided", Duration::from_secs(40), || {
+        api.fire_cron();
+        let p = api.payment(pid(&s));
+        (p["status"] == "CANCELLED").then_some(p)
+    });
+    assert_eq!(p["cancellation_reason"], "authorization_expired");
+    assert_eq!(approved_authorizations(&p).len(), 1);
+    let kinds: Vec<String> =
+        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+    assert_eq!(kinds, ["authorize:approved_hold", "void:done"]);
+    let events = events_in_order(&api, pid(&s));
+    let t = types(&events);
+    let authorized = t.iter().position(|t| t == "payment.authorized").expect("payment.authorized");
+    let canceled = t.iter().position(|t| t == "payment.canceled").expect("payment.canceled");
+    assert!(authorized < canceled, "{t:?}");
+    assert_eq!(events[canceled]["data"]["object"]["cancellation_reason"], "authorization_expired");
+}
+
+#[test]
+fn capture_and_void_go_through_the_provider() {
+    let api = Api::from_env();
+    let s = api.create_session(json!({ "capture_method": "manual" }));
+    api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
+    let captured = api.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({ "amount": 1000 })).expect(200);
+    assert_eq!(captured["payment"]["status"], "SUCCEEDED");
+    let kinds: Vec<String> =
+        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+    assert_eq!(kinds, ["authorize:approved_hold", "capture:done"]);
+
+    let s = api.create_session(json!({ "capture_method": "manual" }));
+    api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
+    let voided = api.post(&format!("/v1/payments/{}/void", pid(&s)), json!({})).expect(200);
+    assert_eq!(voided["payment"]["status"], "CANCELLED");
+    assert_eq!(voided["payment"]["cancellation_reason"], "voided");
+    let kinds: Vec<String> =
+        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+    assert_eq!(kinds, ["authorize:approved_hold", "void:done"]);
+}
+
+/// 60 racing confirms: one authorization. Losers that raced the claim batch get `session_processing`, which only
+/// comes from the compare-and-set guard's CHECK failure being recognised as a conflict on workerd's D1 (#12 item 7).
+#[test]
+fn sixty_racing_confirms_authorize_once_and_d1_conflicts_are_recognised() {
+    let api = std::sync::Arc::new(Api::from_env());
+    let s = api.create_session(json!({}));
+    let t = token(&s).to_string();
+    let handles: Vec<_> = (0..60)
+        .map(|_| {
+            let api = api.clone();
+            let t = t.clone();
+            std::thread::spawn(move || {
+                let r = api.confirm(&t, APPROVE_LOST);
+                (r.status, r.json["error"]["code"].as_str().unwrap_or_default().to_string())
+            })
+        })
+        .collect();
+    let results: Vec<(u16, String)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    assert_eq!(results.iter().filter(|(s, _)| *s == 200).count(), 1, "{results:?}");
+    assert!(results.iter().all(|(s, _)| *s == 200 || *s == 409), "{results:?}");
+    assert!(results.iter().any(|(_, c)| c == "session_processing"), "no loser hit the guard: {results:?}");
+    settle(&api, &t);
+    let p = api.payment(pid(&s));
+    assert_eq!(approved_authorizations(&p).len(), 1);
+    assert_eq!(charges(&p).len(), 1);
+}
