@@ -6,7 +6,7 @@ use hsrc_shared::ApiError;
 pub enum Error {
     /// The API answered with its error model.
     #[error("{} ({}): {}", .error.code, .status, .error.message)]
-    Api { status: u16, error: ApiError, request_id: Option<String> },
+    Api { status: u16, error: Box<ApiError>, request_id: Option<String> },
     /// The API could not be reached, or the connection broke.
     #[error("could not reach the API: {0}")]
     Transport(String),

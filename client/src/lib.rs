@@ -198,7 +198,7 @@ impl Client {
         match serde_json::from_str::<ErrorBody>(&text) {
             Ok(ErrorBody { mut error }) => {
                 error.status = status;
-                Err(Error::Api { status, error, request_id })
+                Err(Error::Api { status, error: Box::new(error), request_id })
             }
             Err(_) => Err(Error::Decode { status, message: "the body is not the API's error model".into() }),
         }
