@@ -19,7 +19,9 @@ counted cargo test --workspace --exclude hsrc-e2e --quiet
 
 step "building the Worker and the widget"
 bash scripts/build.sh
-cargo build --quiet -p hsrc-e2e --tests -p hsrc-edge --bin hsrc-admin -p hsrc-cli  # hsrc-cli: the e2e tests run `hsrc`
+cargo build --quiet -p hsrc-e2e --tests -p hsrc-edge --bin hsrc-admin
+# Apart: `--bin hsrc-admin` above would filter out the `hsrc` binary, which the e2e tests run.
+cargo build --quiet -p hsrc-cli
 
 # A fresh local database and a free loopback port for this run; everything is removed on exit.
 RUN_DIR="$(mktemp -d /tmp/hsrc-test.XXXXXX)"
