@@ -20,6 +20,8 @@ counted cargo test --workspace --exclude hsrc-e2e --quiet
 step "building the Worker and the widget"
 bash scripts/build.sh
 cargo build --quiet -p hsrc-e2e --tests -p hsrc-edge --bin hsrc-admin
+# Apart: `--bin hsrc-admin` above would filter out the `hsrc` binary, which the e2e tests run.
+cargo build --quiet -p hsrc-cli
 
 # A fresh local database and a free loopback port for this run; everything is removed on exit.
 RUN_DIR="$(mktemp -d /tmp/hsrc-test.XXXXXX)"
@@ -62,6 +64,8 @@ if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhook
   step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
   counted node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
 fi
+step "generated clients: openapi-python-client drives a payment, openapi-typescript types type-check"
+bash scripts/clients.sh
 step "schema-driven fuzzing of the API from its OpenAPI document (schemathesis, bounded)"
 counted bash scripts/fuzz.sh
 step "all tests passed"

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod http;
 pub mod log;
 pub mod openapi;
+pub mod openapi_compat;
 pub mod platform;
 pub mod providers;
 pub mod router;

@@ -284,6 +284,7 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             &[
                 ("limit", "Page size, 1–100 (default 10)."),
                 ("starting_after", "The `next_cursor` of the previous page."),
+                ("ending_before", "An event id: only newer events, the oldest of them first in time (the page is still newest first; with `has_more`, pass `next_cursor` here again)."),
                 ("type", "Only events of this type."),
                 ("payment_id", "Only events of this payment."),
                 ("checkout_session_id", "Only events of this session."),
@@ -470,7 +471,7 @@ pub fn document() -> Value {
     // Request bodies were referenced before the renaming was known: point them at the `…Input` components.
     let mut paths = Value::Object(paths);
     unmark(&mut paths, &renamed);
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
@@ -503,7 +504,10 @@ pub fn document() -> Value {
             },
             "schemas": components
         }
-    })
+    });
+    // Generic rewrites so client generators read every schema (openapi_compat.rs).
+    crate::openapi_compat::normalize(&mut doc);
+    doc
 }
 
 fn op_id(op: Op) -> String {

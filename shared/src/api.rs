@@ -472,6 +472,8 @@ pub struct EventData {
 
 /// A page of a list endpoint; pass `next_cursor` as `starting_after` for the next one.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// One named component per item type (`EventList`, …) rather than `List`, `List2`, …, for generated clients.
+#[cfg_attr(feature = "schema", schemars(rename = "{T}List"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct List<T> {
     pub object: String,

@@ -1,6 +1,7 @@
 //! Helpers for end-to-end tests: a small client for the local Worker that `scripts/test.sh` starts (it exports
 //! `HSRC_BASE_URL`, `HSRC_SECRET_KEY` and `HSRC_PUBLISHABLE_KEY`), and the sandbox test cards.
 
+pub mod cli;
 pub mod receiver;
 
 use serde_json::{json, Value};

@@ -22,7 +22,15 @@ pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiErro
             format!("Unknown event type '{shown}'. Use one of {}.", types::ALL.join(", ")),
         ));
     }
-    let page = event_log::list(ctx, &call.caller()?.merchant.id, &filter, limit, after.as_deref()).await?;
+    let merchant = &call.caller()?.merchant.id;
+    // `ending_before` reads forward in time (what `hsrc listen` follows); `starting_after` pages back.
+    let page = match (q("ending_before"), after) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("ending_before", "Give either starting_after or ending_before, not both."))
+        }
+        (Some(before), None) => event_log::list_newer(ctx, merchant, &filter, limit, &before).await?,
+        (None, after) => event_log::list(ctx, merchant, &filter, limit, after.as_deref()).await?,
+    };
     Ok(ApiResponse::ok(&page))
 }
 

@@ -1,5 +1,5 @@
 //! Operator commands that run beside the Worker. `seed-sql` prints the SQL that creates a sandbox merchant with
-//! its keys (stored hashed), for `wrangler d1 execute`.
+//! its keys (stored hashed), for `wrangler d1 execute`; `openapi` prints the OpenAPI document the Worker serves.
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,8 +22,11 @@ fn main() {
                 )
             );
         }
+        ["openapi"] => {
+            println!("{}", serde_json::to_string_pretty(&hsrc_edge::openapi::document()).unwrap_or_default())
+        }
         _ => {
-            eprintln!("usage: hsrc-admin seed-sql <merchant_id> <name> <sk_test_…|sk_live_…> <pk_test_…|pk_live_…>");
+            eprintln!("usage: hsrc-admin openapi | hsrc-admin seed-sql <merchant_id> <name> <sk_test_…|sk_live_…> <pk_test_…|pk_live_…>");
             std::process::exit(2);
         }
     }

@@ -98,3 +98,40 @@ pub async fn list(
     let items = rows.iter().map(EventRow::to_api).collect();
     Ok(crate::services::sessions::page(items, limit, |e: &Event| e.id.clone()))
 }
+
+/// Events newer than `ending_before` (an event id): the `limit` oldest of them, returned newest first like every
+/// page. Ordered by rowid, which D1's single writer assigns in commit order, so a follower that keeps the newest id
+/// it has seen as its cursor never misses an event and never sees one twice. `next_cursor` (when `has_more`) is
+/// the newest event of the page: pass it as `ending_before` again.
+pub async fn list_newer(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    filter: &EventFilter,
+    limit: u32,
+    ending_before: &str,
+) -> Result<List<Event>, ApiError> {
+    let rows: Vec<EventRow> = query_as(
+        ctx.db,
+        stmt!(
+            format!(
+                "SELECT {EVENT_COLUMNS} FROM events e WHERE e.merchant_id = ?1 \
+                 AND (?2 IS NULL OR e.type = ?2) AND (?3 IS NULL OR e.payment_id = ?3) AND (?4 IS NULL OR e.checkout_session_id = ?4) \
+                 AND e.rowid > (SELECT rowid FROM events WHERE id = ?5 AND merchant_id = ?1) \
+                 ORDER BY e.rowid ASC LIMIT ?6"
+            ),
+            merchant_id,
+            filter.kind.as_deref(),
+            filter.payment_id.as_deref(),
+            filter.checkout_session_id.as_deref(),
+            ending_before,
+            i64::from(limit) + 1
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    let has_more = rows.len() > limit as usize;
+    let mut items: Vec<Event> = rows.iter().take(limit as usize).map(EventRow::to_api).collect();
+    items.reverse();
+    let cursor = if has_more { items.first().map(|e| e.id.clone()) } else { None };
+    Ok(List::new(items, has_more, cursor))
+}

@@ -1,0 +1,177 @@
+//! `hsrc sessions|payments|events …`: one API call each, the API's JSON with `--json`, a table otherwise.
+
+use crate::output::{self, amount, fields, opt, time};
+use hsrc_client::Result;
+use hsrc_shared::api::{CheckoutSession, Event, List, Payment};
+use serde_json::Value;
+
+pub fn session(s: &CheckoutSession, as_json: bool) {
+    if as_json {
+        return output::json(s);
+    }
+    let mut rows = vec![
+        ("id", s.id.clone()),
+        ("status", s.status.to_string()),
+        ("amount", amount(s.amount, &s.currency)),
+        ("payment", s.payment_id.clone()),
+        ("capture", format!("{:?}", s.capture_method).to_lowercase()),
+        ("attempts", format!("{} of {}", s.attempts, s.max_attempts)),
+        ("url", s.url.clone()),
+        ("expires", time(s.expires_at)),
+        ("created", time(s.created_at)),
+        ("livemode", s.livemode.to_string()),
+    ];
+    if let Some(t) = &s.token {
+        rows.push(("pay at", format!("{}?token={t}", s.url)));
+    }
+    for (k, v) in &s.metadata {
+        rows.push(("metadata", format!("{k}={v}")));
+    }
+    fields(&rows);
+}
+
+pub fn sessions(page: &List<CheckoutSession>, as_json: bool) {
+    if as_json {
+        return output::json(page);
+    }
+    let mut t = output::table(&["id", "status", "amount", "payment", "attempts", "created"]);
+    for s in &page.data {
+        t.add_row(vec![
+            s.id.clone(),
+            s.status.to_string(),
+            amount(s.amount, &s.currency),
+            s.payment_id.clone(),
+            format!("{}/{}", s.attempts, s.max_attempts),
+            time(s.created_at),
+        ]);
+    }
+    println!("{t}");
+    more(page.has_more, &page.next_cursor);
+}
+
+pub fn payment(p: &Payment, as_json: bool) {
+    if as_json {
+        return output::json(p);
+    }
+    let card = p.card.as_ref().map(|c| format!("{} •••• {} {:02}/{}", c.brand, c.last4, c.exp_month, c.exp_year));
+    let mut rows = vec![
+        ("id", p.id.clone()),
+        ("status", p.status.to_string()),
+        ("amount", amount(p.amount, &p.currency)),
+        ("captured", amount(p.amount_captured, &p.currency)),
+        ("session", p.checkout_session_id.clone().unwrap_or_else(|| "—".into())),
+        ("card", opt(&card)),
+        ("created", time(p.created_at)),
+        ("livemode", p.livemode.to_string()),
+    ];
+    if let Some(e) = &p.last_error {
+        rows.push(("last error", format!("{} {}", e.code, e.decline_code.clone().unwrap_or_default())));
+    }
+    fields(&rows);
+    if !p.charges.is_empty() {
+        let mut t = output::table(&["charge", "provider", "status", "decline", "latency"]);
+        for c in &p.charges {
+            t.add_row(vec![
+                c.id.clone(),
+                c.provider.clone(),
+                c.status.to_string(),
+                opt(&c.decline_code),
+                c.latency_ms.map(|l| format!("{l} ms")).unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        println!("{t}");
+    }
+}
+
+pub fn payments(page: &List<Payment>, as_json: bool) {
+    if as_json {
+        return output::json(page);
+    }
+    let mut t = output::table(&["id", "status", "amount", "session", "charges", "created"]);
+    for p in &page.data {
+        t.add_row(vec![
+            p.id.clone(),
+            p.status.to_string(),
+            amount(p.amount, &p.currency),
+            p.checkout_session_id.clone().unwrap_or_else(|| "—".into()),
+            p.charges.len().to_string(),
+            time(p.created_at),
+        ]);
+    }
+    println!("{t}");
+    more(page.has_more, &page.next_cursor);
+}
+
+pub fn event(e: &Event, as_json: bool) {
+    if as_json {
+        return output::json(e);
+    }
+    fields(&[
+        ("id", e.id.clone()),
+        ("type", e.kind.clone()),
+        ("created", time(e.created_at)),
+        ("payment", opt(&e.payment_id)),
+        ("session", opt(&e.checkout_session_id)),
+        ("request", opt(&e.request_id)),
+        ("livemode", e.livemode.to_string()),
+    ]);
+    println!("{}", serde_json::to_string_pretty(&e.data.object).unwrap_or_default());
+}
+
+pub fn events(page: &List<Event>, as_json: bool) {
+    if as_json {
+        return output::json(page);
+    }
+    let mut t = output::table(&["id", "type", "payment", "session", "request", "created"]);
+    for e in &page.data {
+        t.add_row(vec![
+            e.id.clone(),
+            e.kind.clone(),
+            opt(&e.payment_id),
+            opt(&e.checkout_session_id),
+            opt(&e.request_id),
+            time(e.created_at),
+        ]);
+    }
+    println!("{t}");
+    more(page.has_more, &page.next_cursor);
+}
+
+pub fn deliveries(page: &List<Value>, as_json: bool) {
+    if as_json {
+        return output::json(page);
+    }
+    let s = |v: &Value, k: &str| match &v[k] {
+        Value::Null => "-".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let mut t = output::table(&["delivery", "endpoint", "status", "attempts", "last HTTP status"]);
+    for d in &page.data {
+        t.add_row(vec![
+            s(d, "id"),
+            s(d, "endpoint_id"),
+            s(d, "status"),
+            s(d, "attempt_count"),
+            s(d, "last_status_code"),
+        ]);
+    }
+    println!("{t}");
+}
+
+fn more(has_more: bool, cursor: &Option<String>) {
+    if let (true, Some(c)) = (has_more, cursor) {
+        println!("more: --starting-after {c}");
+    }
+}
+
+/// Runs a call and prints it, or its error; returns the exit status.
+pub fn show<T>(result: Result<T>, as_json: bool, print: impl FnOnce(&T, bool)) -> i32 {
+    match result {
+        Ok(v) => {
+            print(&v, as_json);
+            0
+        }
+        Err(e) => output::error(&e, as_json),
+    }
+}
