@@ -76,6 +76,15 @@ pub mod codes {
     pub const PROCESSING_ERROR: &str = "processing_error";
     pub const RATE_LIMITED: &str = "rate_limited";
     pub const INTERNAL_ERROR: &str = "internal_error";
+    // --- security (issue 14) ---
+    /// 503: outside development, a required secret (DATA_KEY, FINGERPRINT_KEY) is missing or unsafe.
+    pub const CONFIGURATION_ERROR: &str = "configuration_error";
+    /// 409: the keyed request ran, but its response held a secret shown once and was not kept for replay.
+    pub const IDEMPOTENCY_REPLAY_UNAVAILABLE: &str = "idempotency_replay_unavailable";
+    /// 410: the session's payer token has ended (terminal state plus grace, or its hard maximum life).
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// 400: an API key cannot revoke itself.
+    pub const API_KEY_SELF_REVOKE: &str = "api_key_self_revoke";
 }
 
 impl ApiError {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;
+pub mod pan_scan;
 pub mod urls;
 pub mod validate;
 pub mod webhook;
