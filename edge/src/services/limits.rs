@@ -48,7 +48,8 @@ fn buckets(ctx: &Ctx<'_>, op: Op, access: Access, call: &Call<'_>) -> Vec<(Limit
 fn client_address(ctx: &Ctx<'_>, call: &Call<'_>) -> Option<String> {
     let ip = call.req.header("cf-connecting-ip")?.trim();
     let loopback = ip.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback());
-    (!ip.is_empty() && !(ctx.config.development && loopback)).then(|| ip.to_string())
+    let ignored = ip.is_empty() || (ctx.config.development && loopback);
+    (!ignored).then(|| ip.to_string())
 }
 
 /// Spends one request of each of the route's budgets; an exhausted budget answers 429 `rate_limited` with
