@@ -112,7 +112,8 @@ pub const MERCHANT_WINDOW_MS: i64 = 10 * 60 * 1000;
 /// the per-card nor the per-session counters see it).
 pub const MERCHANT_COOL_DOWN_MS: i64 = 15 * 60 * 1000;
 /// Attempts of one card within this window that are neither declined (those count as declines) nor paid (their
-/// session completed) are in flight, and count against the card's budget too.
+/// session completed) are in flight, and count against the card's budget too, one per other session (racing
+/// confirms of one session are settled by the session's own compare-and-set, not here).
 const ATTEMPT_WINDOW_MS: i64 = 60 * 1000;
 
 fn velocity(message: &str) -> ApiError {
@@ -180,7 +181,8 @@ pub async fn check_card_testing(
         .batch(vec![stmt!(
             "INSERT INTO card_attempts (id, merchant_id, fingerprint, checkout_session_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
              WHERE (SELECT COUNT(*) FROM card_declines WHERE merchant_id = ?2 AND fingerprint = ?3 AND created_at >= ?6) \
-                 + (SELECT COUNT(*) FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
+                 + (SELECT COUNT(DISTINCT a.checkout_session_id) FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
+                    AND a.checkout_session_id <> ?4 \
                     AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
                     AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED')) < ?8",
             attempt_id.as_str(),
