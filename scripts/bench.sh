@@ -94,14 +94,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # Starts `wrangler dev` on a fresh loopback port over the given state directory, as scripts/test.sh does, with two
 # differences for load: RATE_LIMITS=off (the per-key and per-token abuse limits would answer 429 by design under a
-# one-key load test; honoured only where the demo is enabled) and --log-level warn (the dev server otherwise makes
+# one-key load test; honoured only in development) and --log-level warn (the dev server otherwise makes
 # one extra HTTP call per request to print its access log, which production does not have).
 start_worker() {
   local state="$1"
   PORT="$(free_port)"
   BASE="http://127.0.0.1:$PORT"
   set -m
-  HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$state" \
+  source "$ROOT/scripts/lib/dev-vars.sh"
+  HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$state" "${HSRC_DEV_VARS[@]}" \
     --var "PUBLIC_ORIGIN:$BASE" --var "RATE_LIMITS:off" --log-level warn --show-interactive-dev-session=false --test-scheduled \
     >> "$WORKER_LOG" 2>&1 &
   WRANGLER_PID=$!

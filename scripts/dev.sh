@@ -28,5 +28,6 @@ cat <<INFO
          -H 'Content-Type: application/json' -d '{"amount":12500,"currency":"TRY"}'
 
 INFO
-HSRC_SKIP_BUILD=1 exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
+source scripts/lib/dev-vars.sh
+HSRC_SKIP_BUILD=1 exec wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled "${HSRC_DEV_VARS[@]}" \
   --var "PUBLIC_ORIGIN:$BASE" --show-interactive-dev-session=false

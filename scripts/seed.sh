@@ -15,8 +15,8 @@ if [ ! -f "$KEYS" ]; then
 fi
 # Extra merchants for the hardening end-to-end tests, so attacks that lock a card, a key or a budget never touch
 # the sandbox merchant the other tests share: guard (card testing), roll (key rotation), flood (per-key limit),
-# live (live mode).
-for name in GUARD ROLL FLOOD LIVE; do
+# live (live mode), keys (key list/revoke), cardtest and clienttest (the card-testing runs of tests/tests/security.rs).
+for name in GUARD ROLL FLOOD LIVE KEYS CARDTEST CLIENTTEST; do
   if ! grep -q "^HSRC_${name}_SECRET_KEY=" "$KEYS"; then
     mode=test; [ "$name" = LIVE ] && mode=live
     printf 'HSRC_%s_SECRET_KEY=sk_%s_%s\nHSRC_%s_PUBLISHABLE_KEY=pk_%s_%s\n' "$name" "$mode" "$(python3 -c 'import secrets; print(secrets.token_hex(24))')" \
@@ -28,7 +28,7 @@ source "$KEYS"
 CI=true wrangler d1 migrations apply hsrc-checkout --local --persist-to "$PERSIST" >/dev/null
 sql="$(mktemp)"
 cargo run --quiet -p hsrc-edge --bin hsrc-admin -- seed-sql mer_sandbox "HSRC Demo Store" "$HSRC_SECRET_KEY" "$HSRC_PUBLISHABLE_KEY" > "$sql"
-for name in GUARD ROLL FLOOD LIVE; do
+for name in GUARD ROLL FLOOD LIVE KEYS CARDTEST CLIENTTEST; do
   sk="HSRC_${name}_SECRET_KEY"; pk="HSRC_${name}_PUBLISHABLE_KEY"
   id="mer_$(echo "$name" | tr '[:upper:]' '[:lower:]')"
   cargo run --quiet -p hsrc-edge --bin hsrc-admin -- seed-sql "$id" "Hardening $name" "${!sk}" "${!pk}" >> "$sql"

@@ -29,8 +29,10 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 BASE="http://127.0.0.1:$PORT"
 WORKER_LOG="$RUN_DIR/worker.log"
 WRANGLER_PID=""
+PROD_PID=""
 cleanup() {
   if [ -n "$WRANGLER_PID" ]; then kill -- -"$WRANGLER_PID" 2>/dev/null || kill "$WRANGLER_PID" 2>/dev/null || true; wait "$WRANGLER_PID" 2>/dev/null || true; fi
+  if [ -n "$PROD_PID" ]; then kill -- -"$PROD_PID" 2>/dev/null || kill "$PROD_PID" 2>/dev/null || true; wait "$PROD_PID" 2>/dev/null || true; fi
   rm -rf "$RUN_DIR" "$TOTALS"
 }
 trap cleanup EXIT
@@ -39,12 +41,16 @@ step "starting the local Worker on $BASE"
 # Webhook retries run 1000x faster (days of back-off in seconds) with a short timeout, so the e2e receiver can
 # fail, time out and accept within a test.
 WEBHOOK_TIMEOUT_MS=2000
+# Payer tokens end this long after their session does (15 min in production), so a test can see the 410.
+TOKEN_GRACE_MS=45000
 bash scripts/seed.sh "$RUN_DIR/state" "$RUN_DIR/keys.env"
 set -a; source "$RUN_DIR/keys.env"; set +a
 set -m
-HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$RUN_DIR/state" --test-scheduled \
+source scripts/lib/dev-vars.sh
+HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PORT" --persist-to "$RUN_DIR/state" --test-scheduled "${HSRC_DEV_VARS[@]}" \
   --var "PUBLIC_ORIGIN:$BASE" --var "SANDBOX_ASYNC_DELAY_MS:1500" --var "SANDBOX_HOLD_MS:3000" \
-  --var "WEBHOOK_RETRY_SPEEDUP:1000" --var "WEBHOOK_TIMEOUT_MS:$WEBHOOK_TIMEOUT_MS" --show-interactive-dev-session=false \
+  --var "WEBHOOK_RETRY_SPEEDUP:1000" --var "WEBHOOK_TIMEOUT_MS:$WEBHOOK_TIMEOUT_MS" --var "TOKEN_GRACE_MS:$TOKEN_GRACE_MS" \
+  --show-interactive-dev-session=false \
   > "$WORKER_LOG" 2>&1 &
 WRANGLER_PID=$!
 set +m
@@ -55,7 +61,29 @@ for _ in $(seq 1 120); do
 done
 curl -sf "$BASE/v1/health" >/dev/null || { tail -50 "$WORKER_LOG"; echo "the Worker did not become ready in 60 s" >&2; exit 1; }
 
-export HSRC_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
+export HSRC_TOKEN_GRACE_MS="$TOKEN_GRACE_MS" HSRC_WEBHOOK_TIMEOUT_MS="$WEBHOOK_TIMEOUT_MS" HSRC_BASE_URL="$BASE" HSRC_STATE_DIR="$RUN_DIR/state" HSRC_WORKER_LOG="$WORKER_LOG"
+
+# A second Worker as a deployment would run it: no development marker (scripts/lib/dev-vars.sh not passed) and no
+# DATA_KEY. It must refuse every request (503 configuration_error); tests/tests/fail_closed.rs checks it.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+PROD_PORT="$(free_port)"
+PROD_BASE="http://127.0.0.1:$PROD_PORT"
+PROD_LOG="$RUN_DIR/worker-prod.log"
+step "starting a second Worker without the development marker and without DATA_KEY on $PROD_BASE"
+set -m
+HSRC_SKIP_BUILD=1 wrangler dev --ip 127.0.0.1 --port "$PROD_PORT" --inspector-port "$(free_port)" \
+  --persist-to "$RUN_DIR/state-prod" --var "PUBLIC_ORIGIN:$PROD_BASE" \
+  --var "FINGERPRINT_KEY:prod-like-fingerprint-key-for-the-refusal-test-0123456789" \
+  --show-interactive-dev-session=false > "$PROD_LOG" 2>&1 &
+PROD_PID=$!
+set +m
+for _ in $(seq 1 120); do
+  # Any HTTP answer means it is up (the answer itself is the 503 under test).
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$PROD_BASE/v1/health" 2>/dev/null)" != "000" ] && break
+  kill -0 "$PROD_PID" 2>/dev/null || { cat "$PROD_LOG"; echo "the second Worker exited" >&2; exit 1; }
+  sleep 0.5
+done
+export HSRC_PROD_BASE_URL="$PROD_BASE" HSRC_PROD_WORKER_LOG="$PROD_LOG"
 
 step "end-to-end API tests"
 counted cargo test --quiet -p hsrc-e2e -- --test-threads=4

@@ -34,7 +34,12 @@ pub struct Merchant {
 pub struct Caller {
     pub merchant: Merchant,
     pub key_kind: KeyKind,
+    /// The `api_keys.id` of the key that made the call.
+    pub key_id: String,
 }
+
+/// `last_used_at` is written at most this often per key, so authentication stays a read.
+const LAST_USED_RESOLUTION_MS: i64 = 60 * 1000;
 
 const MERCHANT_COLUMNS: &str =
     "m.id, m.name, m.livemode, m.allowed_hosts, m.allowed_origins, m.providers, m.installments";
@@ -58,15 +63,18 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
     let hash = crypto::sha256_hex(key.as_bytes());
     #[derive(Deserialize)]
     struct KeyRow {
+        key_id: String,
         key_hash: String,
         kind: String,
+        #[serde(deserialize_with = "crate::store::int_opt", default)]
+        last_used_at: Option<i64>,
         #[serde(flatten)]
         merchant: Merchant,
     }
     let row: Option<KeyRow> = query_one(
         ctx.db,
         stmt!(
-            format!("SELECT k.key_hash, k.kind, {MERCHANT_COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)"),
+            format!("SELECT k.id AS key_id, k.key_hash, k.kind, k.last_used_at, {MERCHANT_COLUMNS} FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)"),
             hash.as_str(),
             ctx.now_ms()
         ),
@@ -79,7 +87,15 @@ pub async fn authenticate(ctx: &Ctx<'_>, authorization: Option<&str>) -> Result<
     if !crypto::constant_time_eq(row.key_hash.as_bytes(), hash.as_bytes()) || !kind_matches {
         return Err(invalid_key());
     }
-    Ok(Caller { merchant: row.merchant, key_kind: kind })
+    let now = ctx.now_ms();
+    if row.last_used_at.is_none_or(|t| now - t >= LAST_USED_RESOLUTION_MS) {
+        // Best effort: a lost write only makes "last used" a minute older.
+        let _ = ctx
+            .db
+            .batch(vec![stmt!("UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2", now, row.key_id.as_str())])
+            .await;
+    }
+    Ok(Caller { merchant: row.merchant, key_kind: kind, key_id: row.key_id })
 }
 
 /// The key of `Authorization: Bearer <key>`.

@@ -168,10 +168,31 @@ fn var(env: &Env, name: &str) -> Option<String> {
 
 fn config(env: &Env, request_origin: Option<String>) -> Config {
     let defaults = Config::default();
+    // Fail closed (config_check): only the local scripts set HSRC_ENV=development; elsewhere the keys must be real.
+    let development = var(env, "HSRC_ENV").is_some_and(|v| v == "development");
+    let data_key = var(env, "DATA_KEY");
+    let fingerprint_key = var(env, "FINGERPRINT_KEY");
+    let refusal = crate::config_check::problems(development, data_key.as_deref(), fingerprint_key.as_deref());
+    let data_keys_old = var(env, "DATA_KEYS_OLD")
+        .map(|v| {
+            v.split(',')
+                .filter_map(|pair| pair.trim().split_once(':'))
+                .map(|(id, key)| (id.to_string(), key.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
     Config {
+        development,
+        refusal,
+        data_key_id: var(env, "DATA_KEY_ID").unwrap_or(defaults.data_key_id.clone()),
+        data_keys_old,
+        token_grace_ms: var(env, "TOKEN_GRACE_MS")
+            .and_then(|v| v.parse().ok())
+            .filter(|ms| (1_000..=24 * 3600 * 1000).contains(ms))
+            .unwrap_or(defaults.token_grace_ms),
         public_origin: var(env, "PUBLIC_ORIGIN").or(request_origin).unwrap_or(defaults.public_origin),
-        demo_enabled: var(env, "DEMO_ENABLED").is_some_and(|v| v == "true"),
-        fingerprint_key: var(env, "FINGERPRINT_KEY").unwrap_or(defaults.fingerprint_key),
+        demo_enabled: development && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true"),
+        fingerprint_key: fingerprint_key.unwrap_or(defaults.fingerprint_key),
         sandbox_async_delay_ms: var(env, "SANDBOX_ASYNC_DELAY_MS")
             .and_then(|v| v.parse().ok())
             .unwrap_or(defaults.sandbox_async_delay_ms),
@@ -187,9 +208,8 @@ fn config(env: &Env, request_origin: Option<String>) -> Config {
             .and_then(|v| v.parse().ok())
             .filter(|n| *n >= 1)
             .unwrap_or(defaults.webhook_retry_speedup),
-        data_key: var(env, "DATA_KEY").unwrap_or(defaults.data_key),
-        rate_limits: !(var(env, "RATE_LIMITS").is_some_and(|v| v == "off")
-            && var(env, "DEMO_ENABLED").is_some_and(|v| v == "true")),
+        data_key: data_key.unwrap_or(defaults.data_key),
+        rate_limits: !(development && var(env, "RATE_LIMITS").is_some_and(|v| v == "off")),
         // Payments engine (#12): the sandbox's hold and the write-off are tunable so end-to-end tests stay fast.
         provider_deadline_ms: defaults.provider_deadline_ms,
         write_off_after_ms: var(env, "WRITE_OFF_AFTER_MS")
@@ -270,7 +290,15 @@ impl Bindings {
 }
 
 fn limiters(env: &Env) -> Limiters {
-    let buckets = [LimitBucket::Confirm, LimitBucket::Payer, LimitBucket::SecretKeyLive, LimitBucket::SecretKeyTest];
+    let buckets = [
+        LimitBucket::Confirm,
+        LimitBucket::Payer,
+        LimitBucket::SecretKeyLive,
+        LimitBucket::SecretKeyTest,
+        LimitBucket::Challenge,
+        LimitBucket::ClientConfirm,
+        LimitBucket::Client,
+    ];
     Limiters(buckets.into_iter().filter_map(|b| env.rate_limiter(b.spec().2).ok().map(|l| (b, l))).collect())
 }
 
@@ -302,11 +330,15 @@ async fn fetch(mut req: Request, env: Env, worker_ctx: Context) -> worker::Resul
         &format!("{}{}", path, url.query().map(|q| format!("?{q}")).unwrap_or_default()),
     );
     api_req.headers = req.headers().entries().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect();
-    if !too_large && matches!(api_req.method, Method::Post | Method::Patch | Method::Delete) {
-        api_req.body = req.bytes().await.unwrap_or_default();
-    } else if too_large {
-        api_req.body = vec![b' '; crate::http::MAX_BODY_BYTES + 1];
-    }
+    let body = if too_large {
+        None
+    } else if matches!(api_req.method, Method::Post | Method::Patch | Method::Delete) {
+        read_capped(&mut req, crate::http::MAX_BODY_BYTES).await
+    } else {
+        Some(Vec::new())
+    };
+    // Over the cap (declared or while streaming a chunked body): a body one byte too long, which `json` answers 413.
+    api_req.body = body.unwrap_or_else(|| vec![b' '; crate::http::MAX_BODY_BYTES + 1]);
     let response = crate::router::handle(&ctx, api_req).await;
     run_deferred(&env, &worker_ctx, &bindings);
     crate::log::info(
@@ -314,6 +346,22 @@ async fn fetch(mut req: Request, env: Env, worker_ctx: Context) -> worker::Resul
         &format!("{} {} {} {}", ctx.request_id, req.method().as_ref(), crate::log::redact_path(&path), response.status),
     );
     to_worker_response(&env, &origin, response).await
+}
+
+/// Reads the body chunk by chunk and stops at `cap` bytes, so a chunked upload without Content-Length cannot make
+/// the Worker buffer more than the cap. `None` when the body is longer.
+async fn read_capped(req: &mut Request, cap: usize) -> Option<Vec<u8>> {
+    use futures::StreamExt;
+    let Ok(mut stream) = req.stream() else { return Some(Vec::new()) };
+    let mut out = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let Ok(chunk) = chunk else { return Some(out) };
+        if out.len() + chunk.len() > cap {
+            return None;
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Some(out)
 }
 
 async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worker::Result<Response> {
@@ -381,6 +429,7 @@ async fn serve_with_inline_view(
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match Bindings::new(&env, None) {
+        Ok(bindings) if crate::config_check::refuse(&bindings.config).is_some() => {}
         Ok(bindings) => {
             let ctx = bindings.ctx(new_request_id("job"));
             crate::services::scheduled::run(&ctx).await;
@@ -392,6 +441,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::Result<()> {
     let bindings = Bindings::new(&env, None)?;
+    if crate::config_check::refuse(&bindings.config).is_some() {
+        // Not acked: the messages are retried once the deployment has its secrets.
+        batch.retry_all();
+        return Ok(());
+    }
     let ctx = bindings.ctx(new_request_id("dlv"));
     let messages = batch.messages()?;
     // Concurrently, so one endpoint that hangs until the timeout does not hold up the rest of the batch. Delivery

@@ -149,9 +149,22 @@ fn deserialize_with_path<'de, T: DeserializeOwned>(
             ApiError::missing(if path.is_empty() { field } else { format!("{path}[{field}]") })
         } else {
             let param = if path.is_empty() { "body".to_string() } else { path };
-            ApiError::invalid(param.clone(), format!("Invalid value for {param}: {clean}."))
+            ApiError::invalid(param.clone(), format!("Invalid value for {param}: {}.", without_value(&clean)))
         }
     })
+}
+
+/// serde's "invalid type: integer `4242…`, expected a string" quotes the value it got, which may be a card number:
+/// keep only what was expected, and never anything between backticks.
+fn without_value(msg: &str) -> String {
+    if let Some((_, expected)) = msg.split_once(", expected ") {
+        return format!("expected {expected}");
+    }
+    let mut out = String::with_capacity(msg.len());
+    for (i, part) in msg.split('`').enumerate() {
+        out.push_str(if i % 2 == 0 { part } else { "…" });
+    }
+    hsrc_shared::pan_scan::redact_card_numbers(&out)
 }
 
 /// `customer.email` → `customer[email]`, `custom_fields[2].key` → `custom_fields[2][key]`.
@@ -260,6 +273,10 @@ impl ApiResponse {
     }
 
     pub fn error(err: &ApiError) -> Self {
+        // Last line of defence: no message or param built from input may carry a card number out (or into a replay).
+        let mut err = err.clone();
+        err.message = hsrc_shared::pan_scan::redact_card_numbers(&err.message);
+        err.param = err.param.map(|p| hsrc_shared::pan_scan::redact_card_numbers(&p));
         let mut resp = Self::json(err.status, &err.body());
         if err.status == 429 {
             resp.headers.push(("retry-after".into(), "1".into()));
@@ -330,6 +347,27 @@ mod tests {
         assert_eq!(e.code, codes::BODY_INVALID_JSON);
         let e = req(&format!("{}1{}", "[".repeat(40), "]".repeat(40))).json::<Body>().unwrap_err();
         assert_eq!(e.code, codes::BODY_INVALID_JSON);
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Card {
+        number: String,
+    }
+
+    #[test]
+    fn type_errors_name_the_field_but_never_echo_the_value() {
+        let e = req(r#"{"number":4242424242424242}"#).json::<Card>().unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("number"));
+        assert!(!e.message.contains("4242"), "{}", e.message);
+        assert!(e.message.contains("expected a string"), "{}", e.message);
+        let e = req(r#"{"number":["4242424242424242"]}"#).json::<Card>().unwrap_err();
+        assert!(!e.message.contains("4242"), "{}", e.message);
+        let e = req(r#"{"amount":"4242424242424242"}"#).json::<Body>().unwrap_err();
+        assert!(!e.message.contains("4242"), "{}", e.message);
+        let e = req(r#"{"4242424242424242":1}"#).json::<Body>().unwrap_err();
+        let body = String::from_utf8(ApiResponse::error(&e).body).unwrap();
+        assert!(!body.contains("4242424242424242"), "{body}");
     }
 
     #[test]

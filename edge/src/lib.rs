@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod config_check;
 pub mod http;
 pub mod log;
 pub mod openapi;

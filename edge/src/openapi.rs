@@ -229,10 +229,10 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             }));
             k
         }
-        Op::GetChallenge => c(None, json_ok(challenge_envelope(s)), &[], &[404]),
+        Op::GetChallenge => c(None, json_ok(challenge_envelope(s)), &[], &[404, 429]),
         Op::CompleteChallenge => {
             let body = s.named("CompleteChallengeRequest", object(json!({ "result": { "enum": ["pass", "fail"] } }), &["result"]));
-            c(Some(body), json_ok(challenge_envelope(s)), &[], &[400, 404, 409])
+            c(Some(body), json_ok(challenge_envelope(s)), &[], &[400, 404, 409, 429])
         }
         Op::ListPayments => c(None, json_ok(s.out::<List<Payment>>()), PAGING_STATUS, SECRET_ERRORS),
         Op::GetPayment | Op::VoidPayment | Op::DemoGetPayment => {
@@ -258,6 +258,12 @@ pub fn contract(op: Op, s: &mut Schemas) -> Contract {
             let body = s.input::<crate::services::keys::RollRequest>();
             let key = s.out::<crate::services::keys::RolledKey>();
             c(Some(body), json_ok(s.envelope("ApiKeyEnvelope", "api_key", key)), &[], SECRET_ERRORS)
+        }
+        Op::ListApiKeys => c(None, json_ok(s.out::<List<crate::services::keys::ApiKeyView>>()), &[], SECRET_ERRORS),
+        Op::RevokeApiKey => {
+            let body = s.input::<crate::api::keys::RevokeRequest>();
+            let key = s.out::<crate::services::keys::ApiKeyView>();
+            c(Some(body), json_ok(s.envelope("RevokedApiKeyEnvelope", "api_key", key)), &[], SECRET_ERRORS)
         }
         Op::CreateWebhookEndpoint | Op::GetWebhookEndpoint | Op::UpdateWebhookEndpoint | Op::RotateWebhookSecret => {
             use crate::services::webhooks::endpoints::{CreateEndpoint, RotateSecret, UpdateEndpoint, WebhookEndpoint};

@@ -184,6 +184,14 @@ pub enum LimitBucket {
     SecretKeyLive,
     /// Requests per test secret key (a quarter of the live budget, as is usual for sandboxes).
     SecretKeyTest,
+    // --- security (issue 14) ---
+    /// Reads and completions per 3DS challenge id.
+    Challenge,
+    /// Confirms per client address (`CF-Connecting-IP`), across sessions: a card-testing run that makes a new
+    /// session per attempt still comes from few addresses.
+    ClientConfirm,
+    /// Unauthenticated payer and 3DS requests per client address.
+    Client,
 }
 
 impl LimitBucket {
@@ -194,6 +202,9 @@ impl LimitBucket {
             Self::Payer => (300, 60, "LIMIT_PAYER"),
             Self::SecretKeyLive => (1000, 10, "LIMIT_SECRET_KEY_LIVE"),
             Self::SecretKeyTest => (250, 10, "LIMIT_SECRET_KEY_TEST"),
+            Self::Challenge => (30, 60, "LIMIT_CHALLENGE"),
+            Self::ClientConfirm => (20, 60, "LIMIT_CLIENT_CONFIRM"),
+            Self::Client => (600, 60, "LIMIT_CLIENT"),
         }
     }
 }
@@ -241,8 +252,8 @@ pub struct Config {
     /// Divides webhook retry delays and the failing-endpoint window (1 in production; end-to-end tests use a large
     /// value so days of retries pass in seconds).
     pub webhook_retry_speedup: u32,
-    /// Request rate limits (`RATE_LIMITS = "off"` turns them off, honoured only where the demo is enabled, i.e.
-    /// sandbox deployments, for local load benchmarks).
+    /// Request rate limits (`RATE_LIMITS = "off"` turns them off, honoured only in development, for local load
+    /// benchmarks).
     pub rate_limits: bool,
     /// Seals secrets kept in D1 (webhook signing secrets, idempotency replays). A Worker secret in production.
     pub data_key: String,
@@ -259,6 +270,20 @@ pub struct Config {
     /// Events (with their webhook deliveries and attempts) older than this are purged by the cron once every
     /// delivery is final (`EVENT_RETENTION_DAYS`, default 30 like Stripe's event retention).
     pub event_retention_ms: i64,
+    // --- security (issue 14) ---
+    /// A local development instance: set only by `scripts/dev.sh` and `scripts/test.sh` (`HSRC_ENV=development`),
+    /// never by wrangler.toml. Outside development the keys must be real (`config_check`), the demo and
+    /// `RATE_LIMITS=off` do not exist, and HSTS is sent.
+    pub development: bool,
+    /// Names the current `DATA_KEY` in sealed values (`DATA_KEY_ID`, default `k1`).
+    pub data_key_id: String,
+    /// Retired data keys, `(id, key)`, that only open values (`DATA_KEYS_OLD = "k1:…,k2:…"`).
+    pub data_keys_old: Vec<(String, String)>,
+    /// Why the deployment must refuse requests (`config_check::problems`), decided once when the config is read.
+    pub refusal: Option<String>,
+    /// How long a payer token still answers after its session ended, and after its expiry (`TOKEN_GRACE_MS`,
+    /// default 15 minutes; the end-to-end tests shorten it).
+    pub token_grace_ms: i64,
 }
 
 /// One day in milliseconds.
@@ -282,6 +307,11 @@ impl Default for Config {
             authorization_ttl_ms: 7 * 24 * 3600 * 1000,
             sandbox_hold_ms: 10_000,
             event_retention_ms: 30 * DAY_MS,
+            development: true,
+            data_key_id: "k1".into(),
+            data_keys_old: Vec::new(),
+            refusal: None,
+            token_grace_ms: 15 * 60 * 1000,
         }
     }
 }

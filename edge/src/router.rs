@@ -60,6 +60,8 @@ pub enum Op {
     CapturePayment,
     VoidPayment,
     RollApiKey,
+    ListApiKeys,
+    RevokeApiKey,
     DemoCreateSession,
     DemoGetPayment,
     CreateWebhookEndpoint,
@@ -173,6 +175,14 @@ pub const ROUTES: &[Route] = &[
         Secret,
         Op::RollApiKey,
         "Issue a new secret key (shown once); the calling key retires now or after expires_in seconds.",
+    ),
+    route(Get, "/v1/api-keys", Secret, Op::ListApiKeys, "List the merchant's API keys (never their secrets)."),
+    route(
+        Post,
+        "/v1/api-keys/{id}/revoke",
+        Secret,
+        Op::RevokeApiKey,
+        "Revoke an API key at once (any but the calling key); revoking a rolled key undoes its roll.",
     ),
     route(Post, "/demo/api/sessions", Demo, Op::DemoCreateSession, "Demo shop: create a session server-side."),
     route(Get, "/demo/api/payments/{id}", Demo, Op::DemoGetPayment, "Demo shop: verify a payment server-side."),
@@ -394,6 +404,9 @@ pub fn find(method: Method, path: &str) -> Result<(&'static Route, Params), ApiE
 
 /// Runs one request end to end. Never panics on input; every error is the JSON error model.
 pub async fn handle(ctx: &Ctx<'_>, req: ApiRequest) -> ApiResponse {
+    if let Some(refused) = crate::config_check::refuse(ctx.config) {
+        return finish_headers(ctx, &req, ApiResponse::error(&refused));
+    }
     let response = match dispatch(ctx, &req).await {
         Ok(resp) => resp,
         Err(err) => ApiResponse::error(&err),
@@ -433,13 +446,25 @@ async fn dispatch(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiErr
     let key = req.header("idempotency-key").map(str::to_string);
     match (req.method, key) {
         (Method::Post, Some(key)) => {
+            // An unauthenticated caller gets no idempotency row for a token or challenge that does not exist.
+            match route.access {
+                Token => crate::services::payer_guard::check_token(ctx, call.param("token")).await?,
+                Challenge => crate::services::payer_guard::check_challenge(ctx, call.param("challenge_id")).await?,
+                _ => {}
+            }
             let scope = idempotency_scope(route.access, &call);
-            let hash = idempotency::request_hash(req.method.as_str(), &req.path, &req.body);
-            match idempotency::claim(ctx, &scope, &key, &hash).await? {
+            let request = idempotency::Request {
+                scope: &scope,
+                key: &key,
+                method: req.method.as_str(),
+                path: &req.path,
+                body: &req.body,
+            };
+            match idempotency::claim(ctx, &request).await? {
                 idempotency::Claim::Replay(resp) => Ok(resp),
-                idempotency::Claim::Run => {
+                idempotency::Claim::Run(owner) => {
                     let resp = run(ctx, route.op, &call).await.unwrap_or_else(|e| ApiResponse::error(&e));
-                    idempotency::finish(ctx, &scope, &key, &resp).await;
+                    idempotency::finish(ctx, &scope, &key, &owner, &resp, keep(route.op)).await;
                     Ok(resp)
                 }
             }
@@ -453,6 +478,14 @@ async fn publishable_or_token(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<(), Api
     match auth::bearer(req.header("authorization")) {
         Some(token) if token.starts_with("cst_") => sessions::open_session_for_payer(ctx, token).await.map(|_| ()),
         _ => auth::authenticate(ctx, req.header("authorization")).await.map(|_| ()),
+    }
+}
+
+/// Responses that show a secret once are never kept for replay (README: "Idempotency").
+fn keep(op: Op) -> idempotency::Keep {
+    match op {
+        Op::RollApiKey | Op::CreateWebhookEndpoint | Op::RotateWebhookSecret => idempotency::Keep::Never,
+        _ => idempotency::Keep::Replay,
     }
 }
 
@@ -487,6 +520,8 @@ async fn run(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiE
         Op::CapturePayment => api::payments::capture(ctx, call).await,
         Op::VoidPayment => api::payments::void(ctx, call).await,
         Op::RollApiKey => api::keys::roll(ctx, call).await,
+        Op::ListApiKeys => api::keys::list(ctx, call).await,
+        Op::RevokeApiKey => api::keys::revoke(ctx, call).await,
         Op::DemoCreateSession => api::demo::create_session(ctx, call).await,
         Op::DemoGetPayment => api::demo::payment(ctx, call).await,
         Op::CreateWebhookEndpoint => api::webhook_endpoints::create(ctx, call).await,
@@ -530,6 +565,10 @@ fn finish_headers(ctx: &Ctx<'_>, req: &ApiRequest, resp: ApiResponse) -> ApiResp
     }
     if req.path.starts_with("/v1/") && resp.header("cache-control").is_none() {
         resp = resp.with_header("cache-control", "no-store");
+    }
+    // Outside local development (plain-HTTP loopback), browsers must never reach us over HTTP again.
+    if !ctx.config.development {
+        resp = resp.with_header("strict-transport-security", "max-age=63072000; includeSubDomains");
     }
     crate::api::api_payments::cors_headers(req, resp)
 }

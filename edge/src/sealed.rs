@@ -1,61 +1,148 @@
 //! Secrets we must keep but never store in the clear: webhook signing secrets (needed to sign later) and
-//! idempotency replays (a create-session response carries the payer token, an endpoint response its `whsec_`).
-//! Sealed with AES-256-GCM under a key from the Worker secret `DATA_KEY`; a fresh random nonce per value.
+//! idempotency replays (a create-session response carries the payer token).
+//!
+//! AES-256-GCM under a key derived from the Worker secret `DATA_KEY`, a fresh random nonce per value, and:
+//! - a key id in the stored text (`sealed:v2:<kid>:…`), so `DATA_KEY` can be rotated: the new key seals, old keys
+//!   (`DATA_KEYS_OLD`) only open, and the re-seal job rewrites old values under the current key;
+//! - associated data naming the table, column and row, so a value copied into another row does not open.
+//!
+//! `sealed:v1:` values (no key id, no associated data) from before still open, under any configured key, until
+//! the re-seal job has rewritten them.
 
 use crate::platform::Ctx;
-use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 
-const PREFIX: &str = "sealed:v1:";
+const V1: &str = "sealed:v1:";
+const V2: &str = "sealed:v2:";
 const NONCE_LEN: usize = 12;
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-fn cipher(ctx: &Ctx<'_>) -> Aes256Gcm {
-    // Any configured string becomes a 256-bit key; rotation would add a key id to PREFIX.
-    let key = hsrc_shared::crypto::hmac_sha256(b"hsrc-data-key", ctx.config.data_key.as_bytes());
+/// Where a sealed value lives: it opens only there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aad(String);
+
+impl Aad {
+    pub fn new(table: &str, column: &str, row: &str) -> Self {
+        Self(format!("hsrc-sealed\n{table}\n{column}\n{row}"))
+    }
+}
+
+fn cipher(secret: &str) -> Aes256Gcm {
+    // Any configured string becomes a 256-bit key.
+    let key = hsrc_shared::crypto::hmac_sha256(b"hsrc-data-key", secret.as_bytes());
     Aes256Gcm::new(&key.into())
 }
 
-/// Encrypts `plaintext` for storage.
-pub fn seal(ctx: &Ctx<'_>, plaintext: &[u8]) -> String {
+/// Encrypts `plaintext` for storage at `aad`, under the current key.
+pub fn seal(ctx: &Ctx<'_>, plaintext: &[u8], aad: &Aad) -> String {
     let nonce_bytes = ctx.random_bytes::<NONCE_LEN>();
+    let payload = Payload { msg: plaintext, aad: aad.0.as_bytes() };
     // Encryption with a valid key and nonce cannot fail for in-memory buffers.
-    let ciphertext = cipher(ctx).encrypt(Nonce::from_slice(&nonce_bytes), plaintext).unwrap_or_default();
+    let ciphertext = cipher(&ctx.config.data_key).encrypt(Nonce::from_slice(&nonce_bytes), payload).unwrap_or_default();
     let mut out = nonce_bytes.to_vec();
     out.extend_from_slice(&ciphertext);
-    format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out))
+    format!("{V2}{}:{}", ctx.config.data_key_id, B64.encode(out))
 }
 
-/// Decrypts a stored value; `None` when it was tampered with or sealed under another key.
-pub fn open(ctx: &Ctx<'_>, stored: &str) -> Option<Vec<u8>> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(stored.strip_prefix(PREFIX)?).ok()?;
+/// Decrypts a stored value; `None` when it was tampered with, moved from another row, or sealed under a key that
+/// is not configured.
+pub fn open(ctx: &Ctx<'_>, stored: &str, aad: &Aad) -> Option<Vec<u8>> {
+    if let Some(rest) = stored.strip_prefix(V2) {
+        let (kid, body) = rest.split_once(':')?;
+        let secret = key_for(ctx, kid)?;
+        let (nonce, ciphertext) = split(body)?;
+        return cipher(secret)
+            .decrypt(Nonce::from_slice(&nonce), Payload { msg: &ciphertext, aad: aad.0.as_bytes() })
+            .ok();
+    }
+    let (nonce, ciphertext) = split(stored.strip_prefix(V1)?)?;
+    std::iter::once(ctx.config.data_key.as_str())
+        .chain(ctx.config.data_keys_old.iter().map(|(_, k)| k.as_str()))
+        .find_map(|secret| cipher(secret).decrypt(Nonce::from_slice(&nonce), ciphertext.as_slice()).ok())
+}
+
+pub fn open_string(ctx: &Ctx<'_>, stored: &str, aad: &Aad) -> Option<String> {
+    open(ctx, stored, aad).and_then(|b| String::from_utf8(b).ok())
+}
+
+/// True when the value is not sealed under the current key in the current format (the re-seal job's filter).
+pub fn needs_reseal(ctx: &Ctx<'_>, stored: &str) -> bool {
+    !stored.starts_with(&format!("{V2}{}:", ctx.config.data_key_id))
+}
+
+/// Re-seals a stored value under the current key; `None` when it does not open (left alone, and reported).
+pub fn reseal(ctx: &Ctx<'_>, stored: &str, aad: &Aad) -> Option<String> {
+    open(ctx, stored, aad).map(|plain| seal(ctx, &plain, aad))
+}
+
+fn key_for<'c>(ctx: &'c Ctx<'_>, kid: &str) -> Option<&'c str> {
+    if kid == ctx.config.data_key_id {
+        return Some(ctx.config.data_key.as_str());
+    }
+    ctx.config.data_keys_old.iter().find(|(id, _)| id == kid).map(|(_, k)| k.as_str())
+}
+
+fn split(b64: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+    let raw = B64.decode(b64).ok()?;
     if raw.len() < NONCE_LEN {
         return None;
     }
     let (nonce, ciphertext) = raw.split_at(NONCE_LEN);
-    cipher(ctx).decrypt(Nonce::from_slice(nonce), ciphertext).ok()
-}
-
-pub fn open_string(ctx: &Ctx<'_>, stored: &str) -> Option<String> {
-    open(ctx, stored).and_then(|b| String::from_utf8(b).ok())
+    Some((nonce.to_vec(), ciphertext.to_vec()))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
+    fn here() -> Aad {
+        Aad::new("webhook_endpoints", "secret", "we_1")
+    }
+
     #[test]
     fn sealed_values_round_trip_and_hide_their_content() {
         let h = crate::native::Harness::new();
         let ctx = h.ctx();
-        let sealed = seal(&ctx, b"whsec_secret");
-        assert!(sealed.starts_with(PREFIX) && !sealed.contains("whsec"));
-        assert_ne!(sealed, seal(&ctx, b"whsec_secret"), "a fresh nonce every time");
-        assert_eq!(open_string(&ctx, &sealed).as_deref(), Some("whsec_secret"));
+        let sealed = seal(&ctx, b"whsec_secret", &here());
+        assert!(sealed.starts_with(V2) && !sealed.contains("whsec"));
+        assert_ne!(sealed, seal(&ctx, b"whsec_secret", &here()), "a fresh nonce every time");
+        assert_eq!(open_string(&ctx, &sealed, &here()).as_deref(), Some("whsec_secret"));
         let mut tampered = sealed.clone();
         tampered.pop();
         tampered.push(if sealed.ends_with('A') { 'B' } else { 'A' });
-        assert_eq!(open(&ctx, &tampered), None);
-        assert_eq!(open(&ctx, "whsec_plain"), None);
+        assert_eq!(open(&ctx, &tampered, &here()), None);
+        assert_eq!(open(&ctx, "whsec_plain", &here()), None);
+    }
+
+    #[test]
+    fn a_value_moved_to_another_row_or_column_does_not_open() {
+        let h = crate::native::Harness::new();
+        let ctx = h.ctx();
+        let sealed = seal(&ctx, b"whsec_secret", &here());
+        assert_eq!(open(&ctx, &sealed, &Aad::new("webhook_endpoints", "secret", "we_2")), None);
+        assert_eq!(open(&ctx, &sealed, &Aad::new("idempotency_keys", "response_body", "we_1")), None);
+    }
+
+    #[test]
+    fn rotation_keeps_old_values_readable_until_resealed() {
+        let mut h = crate::native::Harness::new();
+        let old = seal(&h.ctx(), b"whsec_secret", &here());
+        let old_kid = h.config.data_key_id.clone();
+        let old_key = h.config.data_key.clone();
+        h.config.data_keys_old = vec![(old_kid, old_key)];
+        h.config.data_key = "a-new-data-key-after-rotation-0123456789".into();
+        h.config.data_key_id = "k2".into();
+        let ctx = h.ctx();
+        assert!(needs_reseal(&ctx, &old));
+        assert_eq!(open_string(&ctx, &old, &here()).as_deref(), Some("whsec_secret"));
+        let new = reseal(&ctx, &old, &here()).unwrap();
+        assert!(new.starts_with("sealed:v2:k2:") && !needs_reseal(&ctx, &new));
+        assert_eq!(open_string(&ctx, &new, &here()).as_deref(), Some("whsec_secret"));
+        // Without the old key listed, the old value no longer opens: it fails, it is never used unsealed.
+        drop(ctx);
+        h.config.data_keys_old.clear();
+        assert_eq!(open(&h.ctx(), &old, &here()), None);
     }
 }

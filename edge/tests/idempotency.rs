@@ -4,10 +4,11 @@
 mod common;
 
 use common::{err_code, World};
-use hsrc_edge::http::{ApiRequest, Method};
+use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
+use hsrc_edge::services::idempotency::{self, Claim, Keep};
 use serde_json::json;
 
-fn create_with_key(w: &World, key: &str, amount: i64) -> hsrc_edge::http::ApiResponse {
+fn create_with_key(w: &World, key: &str, amount: i64) -> ApiResponse {
     w.h.request(
         ApiRequest::new(Method::Post, "/v1/checkout-sessions")
             .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
@@ -51,8 +52,11 @@ fn a_key_still_in_flight_is_refused_then_recovered_when_its_request_died() {
         })
         .unwrap();
     assert_eq!(err_code(&create_with_key(&w, "order-3", 100)), (409, "idempotency_key_in_flight".into()));
-    // A minute later nobody is working on it any more: the retry runs.
+    // A minute later it may still be running (a slow provider call): still refused.
     w.h.runtime.advance_ms(61_000);
+    assert_eq!(err_code(&create_with_key(&w, "order-3", 100)), (409, "idempotency_key_in_flight".into()));
+    // Ten minutes on, far beyond any request's life, nobody is working on it any more: the retry runs.
+    w.h.runtime.advance_ms(idempotency::STALE_IN_FLIGHT_MS);
     let retry = create_with_key(&w, "order-3", 100);
     assert_eq!(retry.status, 200);
     assert_ne!(retry.body, first.body);
@@ -108,4 +112,79 @@ fn tokens_and_signing_secrets_are_sealed_at_rest() {
     assert!(!dump.contains(&secret) && !dump.contains("whsec_"), "a signing secret is stored in the clear");
     // Replays still answer with the original bytes.
     assert_eq!(create_with_key(&w, "sealed-1", 100).json_body()["checkout_session"]["token"], token.as_str());
+}
+
+fn block<F: std::future::Future>(f: F) -> F::Output {
+    futures_executor::block_on(f)
+}
+
+fn request<'a>(key: &'a str) -> idempotency::Request<'a> {
+    idempotency::Request { scope: "merchant:mer_test", key, method: "POST", path: "/v1/x", body: b"{}" }
+}
+
+fn answer(status: u16, body: &str) -> ApiResponse {
+    ApiResponse { status, headers: vec![], body: body.as_bytes().to_vec() }
+}
+
+fn row(w: &World, key: &str) -> Option<(String, Option<i64>)> {
+    w.h.db.with_conn(|c| {
+        c.query_row("SELECT state, response_status FROM idempotency_keys WHERE key = ?1", [key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .ok()
+    })
+}
+
+#[test]
+fn only_the_owner_of_a_key_finishes_or_releases_it() {
+    let w = World::new();
+    let ctx = w.h.ctx();
+    let Ok(Claim::Run(first)) = block(idempotency::claim(&ctx, &request("own-1"))) else { panic!("first claim runs") };
+    drop(ctx);
+    // The first execution is presumed dead; a retry takes the row over with its own owner token.
+    w.h.runtime.advance_ms(idempotency::STALE_IN_FLIGHT_MS + 1);
+    let ctx = w.h.ctx();
+    let Ok(Claim::Run(second)) = block(idempotency::claim(&ctx, &request("own-1"))) else { panic!("takeover runs") };
+    assert_ne!(first, second);
+    // The first execution comes back late: its 5xx must not delete the taker's row, its answer must not land.
+    block(idempotency::finish(&ctx, "merchant:mer_test", "own-1", &first, &answer(500, "{}"), Keep::Replay));
+    assert_eq!(row(&w, "own-1"), Some(("in_flight".into(), None)), "the 5xx DELETE spared the taker's row");
+    block(idempotency::finish(
+        &ctx,
+        "merchant:mer_test",
+        "own-1",
+        &first,
+        &answer(200, r#"{"late":true}"#),
+        Keep::Replay,
+    ));
+    assert_eq!(row(&w, "own-1"), Some(("in_flight".into(), None)), "a non-owner cannot store its answer");
+    // While the taker runs, another retry is refused: never a second execution beside it.
+    assert!(matches!(block(idempotency::claim(&ctx, &request("own-1"))), Err(e) if e.status == 409));
+    block(idempotency::finish(
+        &ctx,
+        "merchant:mer_test",
+        "own-1",
+        &second,
+        &answer(200, r#"{"ok":true}"#),
+        Keep::Replay,
+    ));
+    let Ok(Claim::Replay(replayed)) = block(idempotency::claim(&ctx, &request("own-1"))) else { panic!("replay") };
+    assert_eq!(replayed.body, br#"{"ok":true}"#);
+}
+
+#[test]
+fn a_response_with_a_secret_or_a_card_number_is_never_kept() {
+    let w = World::new();
+    let ctx = w.h.ctx();
+    for (key, keep, body) in [
+        ("secret-1", Keep::Never, r#"{"secret":"whsec_abc"}"#),
+        ("card-1", Keep::Replay, r#"{"error":{"message":"4242 4242 4242 4242"}}"#),
+    ] {
+        let Ok(Claim::Run(owner)) = block(idempotency::claim(&ctx, &request(key))) else { panic!("runs") };
+        block(idempotency::finish(&ctx, "merchant:mer_test", key, &owner, &answer(200, body), keep));
+        let retry = block(idempotency::claim(&ctx, &request(key)));
+        assert!(matches!(retry, Err(ref e) if e.code == "idempotency_replay_unavailable"), "{key}");
+    }
+    let dump = common::dump_storage(&w);
+    assert!(!dump.contains("whsec_abc") && !dump.contains("4242"));
 }

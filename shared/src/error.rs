@@ -83,6 +83,15 @@ pub mod codes {
     pub const PAYMENT_METHOD_UNUSABLE: &str = "payment_method_unusable";
     pub const ORIGIN_NOT_ALLOWED: &str = "origin_not_allowed";
     pub const RAW_CARD_DATA_NOT_ALLOWED: &str = "raw_card_data_not_allowed";
+    // --- security (issue 14) ---
+    /// 503: outside development, a required secret (DATA_KEY, FINGERPRINT_KEY) is missing or unsafe.
+    pub const CONFIGURATION_ERROR: &str = "configuration_error";
+    /// 409: the keyed request ran, but its response held a secret shown once and was not kept for replay.
+    pub const IDEMPOTENCY_REPLAY_UNAVAILABLE: &str = "idempotency_replay_unavailable";
+    /// 410: the session's payer token has ended (terminal state plus grace, or its hard maximum life).
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// 400: an API key cannot revoke itself.
+    pub const API_KEY_SELF_REVOKE: &str = "api_key_self_revoke";
 }
 
 impl ApiError {

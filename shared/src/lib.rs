@@ -13,6 +13,7 @@ pub mod installments;
 pub mod lifecycle;
 pub mod money;
 pub mod ops;
+pub mod pan_scan;
 pub mod refund;
 pub mod refund_api;
 pub mod urls;

@@ -72,6 +72,20 @@ pub struct OpsSearchResult {
     pub data: Vec<OpsRow>,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+    /// Set while the merchant's card-testing breaker pauses its confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_testing: Option<CardTestingPause>,
+}
+
+/// The per-merchant card-testing breaker, open: most sessions that tried to pay recently had a card declined, so
+/// confirms are refused (`card_velocity_exceeded`) until `until_ms`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardTestingPause {
+    pub tripped_at_ms: i64,
+    pub until_ms: i64,
+    pub declined_sessions: i64,
+    pub attempted_sessions: i64,
 }
 
 /// The payer as support may see them: enough to recognise, not enough to copy.

@@ -365,7 +365,7 @@ pub fn validate_allowed_host(entry: &str, param: &str) -> Result<String, ApiErro
         return Err(err(param, "A wildcard is allowed only as the first label: *.merchant.example."));
     }
     match parse_host(host, param)? {
-        HostKind::Domain(d) if wildcard && !d.contains('.') => {
+        HostKind::Domain(d) if wildcard && (!d.contains('.') || is_multi_label_public_suffix(&d)) => {
             Err(err(param, "A wildcard must cover a registrable domain: *.merchant.example, not *.example."))
         }
         HostKind::Domain(d) if wildcard => Ok(format!("*.{d}")),
@@ -374,6 +374,68 @@ pub fn validate_allowed_host(entry: &str, param: &str) -> Result<String, ApiErro
         HostKind::Ipv4(a) => Ok(a.to_string()),
         HostKind::Ipv6(a) => Ok(format!("[{a}]")),
     }
+}
+
+/// Public suffixes of two labels under which anyone can register a domain (`*.com.tr` would allow every Turkish
+/// company's site). Not the whole Public Suffix List: the common ones for our markets and the big registries; one-
+/// label suffixes (`*.com`) are refused by the label count already.
+const MULTI_LABEL_PUBLIC_SUFFIXES: &[&str] = &[
+    "com.tr",
+    "net.tr",
+    "org.tr",
+    "gen.tr",
+    "biz.tr",
+    "info.tr",
+    "web.tr",
+    "av.tr",
+    "dr.tr",
+    "bel.tr",
+    "gov.tr",
+    "edu.tr",
+    "k12.tr",
+    "co.uk",
+    "org.uk",
+    "ac.uk",
+    "gov.uk",
+    "me.uk",
+    "ltd.uk",
+    "plc.uk",
+    "com.au",
+    "net.au",
+    "org.au",
+    "co.nz",
+    "co.jp",
+    "ne.jp",
+    "or.jp",
+    "co.kr",
+    "com.br",
+    "com.cn",
+    "com.mx",
+    "co.in",
+    "co.za",
+    "com.sg",
+    "com.hk",
+    "com.de",
+    "co.il",
+    "com.ua",
+    "com.pl",
+    "co.id",
+    "github.io",
+    "herokuapp.com",
+    "workers.dev",
+    "pages.dev",
+    "vercel.app",
+    "netlify.app",
+    "appspot.com",
+    "azurewebsites.net",
+    "cloudfront.net",
+    "blogspot.com",
+    "firebaseapp.com",
+    "web.app",
+];
+
+fn is_multi_label_public_suffix(domain: &str) -> bool {
+    MULTI_LABEL_PUBLIC_SUFFIXES.contains(&domain)
 }
 
 /// Validates a redirect target (`url`, `return_url`, `cancel_url`) against the merchant's policy and returns the
@@ -866,6 +928,10 @@ mod tests {
             "mеrchant.example",
             "user@merchant.example",
             "a b",
+            "*.com.tr",
+            "*.co.uk",
+            "*.github.io",
+            "*.workers.dev",
         ] {
             let e = validate_allowed_host(entry, "allowed_hosts[0]").expect_err(entry);
             assert_eq!(e.code, codes::URL_INVALID);

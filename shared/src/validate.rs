@@ -66,6 +66,9 @@ pub enum FieldProblem {
     NotAnOption,
     /// A custom field the session does not define.
     UnknownField,
+    /// Holds what looks like a card number (a Luhn-valid run of 12–19 digits): card data goes only in the card
+    /// fields, never in free text, where it would be stored.
+    CardNumber,
 }
 
 impl FieldProblem {
@@ -85,6 +88,7 @@ impl FieldProblem {
             Self::NotANumber => format!("{what} must be a number."),
             Self::NotAnOption => format!("{what} must be one of the offered options."),
             Self::UnknownField => format!("{what} is not a field of this checkout session."),
+            Self::CardNumber => format!("{what} must not contain a card number."),
         }
     }
 
@@ -118,6 +122,9 @@ fn text(value: &str, max: usize, required: bool) -> Result<Option<String>, Field
     }
     if has_control(v) {
         return Err(FieldProblem::ControlCharacters);
+    }
+    if crate::pan_scan::contains_card_number(v) {
+        return Err(FieldProblem::CardNumber);
     }
     Ok(Some(v.to_string()))
 }
@@ -335,7 +342,10 @@ pub fn address(a: &Address, param: &str) -> Result<(), ApiError> {
 
 /// A key that can be echoed in a `param` path without smuggling anything into it.
 fn printable_key(key: &str) -> bool {
-    !key.is_empty() && key.len() <= 100 && key.bytes().all(|b| b.is_ascii_graphic() && b != b'[' && b != b']')
+    !key.is_empty()
+        && key.len() <= 100
+        && key.bytes().all(|b| b.is_ascii_graphic() && b != b'[' && b != b']')
+        && !crate::pan_scan::contains_card_number(key)
 }
 
 fn keyed_param(param: &str, key: &str) -> String {
@@ -355,7 +365,8 @@ pub fn metadata(m: &Metadata, param: &str) -> Result<(), ApiError> {
     for (key, value) in m {
         let key_ok = !key.is_empty()
             && key.len() <= MAX_METADATA_KEY_CHARS
-            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+            && !crate::pan_scan::contains_card_number(key);
         if !key_ok {
             return Err(ApiError::invalid(
                 keyed_param(param, key),
@@ -372,6 +383,12 @@ pub fn metadata(m: &Metadata, param: &str) -> Result<(), ApiError> {
             return Err(ApiError::invalid(
                 format!("{param}[{key}]"),
                 "Metadata values must not contain control characters.",
+            ));
+        }
+        if crate::pan_scan::contains_card_number(value) {
+            return Err(ApiError::invalid(
+                format!("{param}[{key}]"),
+                FieldProblem::CardNumber.message("A metadata value"),
             ));
         }
     }

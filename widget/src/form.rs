@@ -560,7 +560,7 @@ pub fn field_problem_msg(problem: FieldProblem) -> Msg {
         FieldProblem::CountryInvalid => Msg::CountryInvalid,
         FieldProblem::NotANumber => Msg::NumberInvalid,
         FieldProblem::NotAnOption => Msg::OptionInvalid,
-        FieldProblem::UnknownField => Msg::FieldInvalid,
+        FieldProblem::UnknownField | FieldProblem::CardNumber => Msg::FieldInvalid,
     }
 }
 

@@ -32,7 +32,8 @@ async fn demo_caller(ctx: &Ctx<'_>) -> Result<Caller, ApiError> {
         .await?
         .filter(|m| !m.livemode)
         .ok_or_else(|| ApiError::not_found("demo merchant", &ctx.config.demo_merchant_id))?;
-    Ok(Caller { merchant, key_kind: KeyKind::Secret })
+    // The demo shop acts as its merchant server; no API key made this call.
+    Ok(Caller { merchant, key_kind: KeyKind::Secret, key_id: String::new() })
 }
 
 pub async fn create_payment(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {

@@ -13,3 +13,21 @@ pub async fn roll(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiErro
     let key = keys::roll(ctx, call.caller()?, presented, body).await?;
     Ok(ApiResponse::ok(&serde_json::json!({ "api_key": key })))
 }
+
+/// `GET /v1/api-keys`.
+pub async fn list(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let keys = keys::list(ctx, call.caller()?).await?;
+    Ok(ApiResponse::ok(&hsrc_shared::api::List::new(keys, false, None)))
+}
+
+/// `POST /v1/api-keys/{id}/revoke`.
+pub async fn revoke(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let _: RevokeRequest = call.req.json()?;
+    let key = keys::revoke(ctx, call.caller()?, call.param("id")).await?;
+    Ok(ApiResponse::ok(&serde_json::json!({ "api_key": key })))
+}
+
+/// `POST /v1/api-keys/{id}/revoke` takes no parameters.
+#[derive(Debug, Default, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeRequest {}

@@ -36,10 +36,15 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         Op::OpsPage => ("/ops.html", "'none'".to_string()),
         _ => return Err(ApiError::internal()),
     };
+    // The payment form may use a wallet (Payment Request) on our own origin; no other page may, and no page may use
+    // a camera, microphone or location.
+    let payment = if matches!(op, Op::EmbedPage | Op::HostedPage) { "payment=(self)" } else { "payment=()" };
     let mut resp = asset(path, "text/html; charset=utf-8")
         .with_header("content-security-policy", csp(&ancestors))
         .with_header("cache-control", "no-store")
-        .with_header("referrer-policy", "no-referrer");
+        .with_header("referrer-policy", "no-referrer")
+        .with_header("cross-origin-opener-policy", "same-origin")
+        .with_header("permissions-policy", format!("{payment}, camera=(), microphone=(), geolocation=(), usb=()"));
     resp.body = inline;
     Ok(resp)
 }

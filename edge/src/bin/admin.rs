@@ -7,15 +7,28 @@ fn main() {
         ["seed-sql", id, name, secret_key, publishable_key] => {
             let now_ms =
                 std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+            // A live key pair seeds a live-mode merchant, which never gets loopback hosts or origins.
+            let live = secret_key.starts_with("sk_live_");
+            let (hosts, origins): (&[&str], &[&str]) = if live {
+                (&["merchant.example", "*.merchant.example"], &["https://merchant.example"])
+            } else {
+                (
+                    &["localhost", "127.0.0.1", "merchant.example", "*.merchant.example"],
+                    &["http://localhost:8787", "http://127.0.0.1:8787"],
+                )
+            };
+            if let Some(problem) = hsrc_edge::services::merchants::allowlist_problem(hosts, origins, live) {
+                eprintln!("refusing to seed {id}: {problem}");
+                std::process::exit(2);
+            }
             print!(
                 "{}",
                 hsrc_edge::services::merchants::seed_sql(
                     id,
                     name,
-                    // A live key pair seeds a live-mode merchant.
-                    secret_key.starts_with("sk_live_"),
-                    &["localhost", "127.0.0.1", "merchant.example", "*.merchant.example"],
-                    &["http://localhost:8787", "http://127.0.0.1:8787"],
+                    live,
+                    hosts,
+                    origins,
                     secret_key,
                     publishable_key,
                     now_ms

@@ -1,5 +1,8 @@
-//! API key rotation: `POST /v1/api-keys/roll` issues a new secret key (shown once, stored hashed) and retires the
-//! key that made the call, at once or after a grace period so deployments can switch over.
+//! API keys: `POST /v1/api-keys/roll` issues a new secret key (shown once, stored hashed) and retires the key that
+//! made the call, at once or after a grace period (at most 7 days) so deployments can switch over;
+//! `GET /v1/api-keys` lists the merchant's keys (never a secret); `POST /v1/api-keys/{id}/revoke` revokes any key
+//! but the calling one. Revoking a key made by a roll undoes that roll: the key it replaced loses its grace end, so
+//! a roll made with a leaked key cannot lock the merchant out.
 
 use crate::auth::Caller;
 use crate::platform::{query_one, Ctx, Stmt};
@@ -93,13 +96,14 @@ pub async fn roll(
         ),
         Stmt::cas_guard(),
         stmt!(
-            "INSERT INTO api_keys (id, merchant_id, kind, livemode, key_hash, prefix, created_at) VALUES (?1, ?2, 'secret', ?3, ?4, ?5, ?6)",
+            "INSERT INTO api_keys (id, merchant_id, kind, livemode, key_hash, prefix, created_at, replaces) VALUES (?1, ?2, 'secret', ?3, ?4, ?5, ?6, ?7)",
             id.as_str(),
             caller.merchant.id.as_str(),
             caller.merchant.livemode,
             new_hash.as_str(),
             prefix.as_str(),
-            now
+            now,
+            old.id.as_str()
         ),
     ];
     ctx.db
@@ -121,4 +125,131 @@ pub async fn roll(
         created_at: now.div_euclid(1000),
         rolled_key: RetiredKey { id: old.id, expires_at: expires_at.div_euclid(1000) },
     })
+}
+
+/// One key as listed: never the secret, nor its hash.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ApiKeyView {
+    pub id: String,
+    pub object: String,
+    /// `secret` or `publishable`.
+    pub kind: String,
+    pub livemode: bool,
+    /// The first characters (`sk_test_4f2a`).
+    pub prefix: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, to the minute; null when never used.
+    pub last_used_at: Option<i64>,
+    /// When a rolled key stops working (Unix seconds); null when it has no end.
+    pub expires_at: Option<i64>,
+    /// When it was revoked (Unix seconds); null when not.
+    pub revoked_at: Option<i64>,
+    /// `active`, `expiring` (rolled, in its grace period), `expired` or `revoked`.
+    pub status: String,
+    /// True for the key that made this request.
+    pub current: bool,
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    id: String,
+    kind: String,
+    #[serde(deserialize_with = "crate::store::int_bool")]
+    livemode: bool,
+    prefix: String,
+    #[serde(deserialize_with = "crate::store::int")]
+    created_at: i64,
+    #[serde(deserialize_with = "crate::store::int_opt", default)]
+    last_used_at: Option<i64>,
+    #[serde(deserialize_with = "crate::store::int_opt", default)]
+    expires_at: Option<i64>,
+    #[serde(deserialize_with = "crate::store::int_opt", default)]
+    revoked_at: Option<i64>,
+    replaces: Option<String>,
+}
+
+impl KeyRow {
+    fn view(&self, now_ms: i64, caller: &Caller) -> ApiKeyView {
+        let status = match (self.revoked_at, self.expires_at) {
+            (Some(_), _) => "revoked",
+            (None, Some(t)) if t <= now_ms => "expired",
+            (None, Some(_)) => "expiring",
+            (None, None) => "active",
+        };
+        let s = |t: Option<i64>| t.map(|t| t.div_euclid(1000));
+        ApiKeyView {
+            id: self.id.clone(),
+            object: "api_key".into(),
+            kind: self.kind.clone(),
+            livemode: self.livemode,
+            prefix: self.prefix.clone(),
+            created_at: self.created_at.div_euclid(1000),
+            last_used_at: s(self.last_used_at),
+            expires_at: s(self.expires_at),
+            revoked_at: s(self.revoked_at),
+            status: status.into(),
+            current: self.id == caller.key_id,
+        }
+    }
+}
+
+const KEY_COLUMNS: &str = "id, kind, livemode, prefix, created_at, last_used_at, expires_at, revoked_at, replaces";
+
+/// `GET /v1/api-keys`: the merchant's keys, newest first.
+pub async fn list(ctx: &Ctx<'_>, caller: &Caller) -> Result<Vec<ApiKeyView>, ApiError> {
+    let rows: Vec<KeyRow> = crate::platform::query_as(
+        ctx.db,
+        stmt!(
+            format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE merchant_id = ?1 ORDER BY created_at DESC, id LIMIT 100"),
+            caller.merchant.id.as_str()
+        ),
+    )
+    .await
+    .map_err(store::internal)?;
+    let now = ctx.now_ms();
+    Ok(rows.iter().map(|r| r.view(now, caller)).collect())
+}
+
+/// `POST /v1/api-keys/{id}/revoke`: revokes a key of the caller's merchant at once (idempotent for a revoked key).
+pub async fn revoke(ctx: &Ctx<'_>, caller: &Caller, id: &str) -> Result<ApiKeyView, ApiError> {
+    if id == caller.key_id {
+        return Err(ApiError::invalid_code(
+            codes::API_KEY_SELF_REVOKE,
+            "id",
+            "A key cannot revoke itself. Revoke it with another key, or roll it with expires_in = 0.",
+        ));
+    }
+    let load = || async {
+        let row: Option<KeyRow> = query_one(
+            ctx.db,
+            stmt!(
+                format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = ?1 AND merchant_id = ?2"),
+                id,
+                caller.merchant.id.as_str()
+            ),
+        )
+        .await
+        .map_err(store::internal)?;
+        row.ok_or_else(|| ApiError::not_found("api key", id))
+    };
+    let row = load().await?;
+    let now = ctx.now_ms();
+    let mut statements =
+        vec![stmt!("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL", now, row.id.as_str())];
+    // Undo the roll that made this key: the key it replaced keeps working with no end, if it still works now.
+    if let Some(replaced) = &row.replaces {
+        statements.push(stmt!(
+            "UPDATE api_keys SET expires_at = NULL WHERE id = ?1 AND merchant_id = ?2 AND revoked_at IS NULL AND expires_at > ?3",
+            replaced.as_str(),
+            caller.merchant.id.as_str(),
+            now
+        ));
+    }
+    ctx.db.batch(statements).await.map_err(store::internal)?;
+    crate::log::info(
+        "api_key.revoked",
+        &format!("{} merchant={} key={} by={}", ctx.request_id, caller.merchant.id, row.id, caller.key_id),
+    );
+    Ok(load().await?.view(now, caller))
 }

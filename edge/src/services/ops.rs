@@ -364,6 +364,14 @@ pub async fn search(ctx: &Ctx<'_>, merchant_id: &str, params: &SearchParams) -> 
         data: page.data,
         has_more: page.has_more,
         next_cursor: page.next_cursor,
+        card_testing: crate::services::limits::open_breaker(ctx, merchant_id).await?.map(|b| {
+            hsrc_shared::ops::CardTestingPause {
+                tripped_at_ms: b.tripped_at,
+                until_ms: b.until,
+                declined_sessions: b.declined_sessions,
+                attempted_sessions: b.attempted_sessions,
+            }
+        }),
     })
 }
 

@@ -59,6 +59,13 @@ pub async fn run(ctx: &Ctx<'_>) -> RunReport {
         Ok(purged) => report.purged = purged,
         Err(e) => report.errors.push(e.code),
     }
+    // security: values sealed under a retired DATA_KEY move to the current one.
+    if let Err(e) = crate::services::reseal::run(ctx, BATCH).await {
+        report.errors.push(e.code);
+    }
+    if let Err(e) = crate::services::limits::purge_attempts(ctx).await {
+        report.errors.push(e.code);
+    }
     crate::log::info("scheduled", &serde_json::to_string(&report).unwrap_or_default());
     report
 }

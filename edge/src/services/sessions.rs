@@ -11,7 +11,7 @@ use crate::store::{self, to_json_text};
 use base64::Engine;
 use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List, MerchantDisplay, PayerDetails, PayerSessionView};
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
-use hsrc_shared::urls::{validate_redirect_url, UrlPolicy};
+use hsrc_shared::urls::UrlPolicy;
 use hsrc_shared::{codes, crypto, money, validate, ApiError};
 
 pub const DEFAULT_EXPIRES_IN_S: i64 = 30 * 60;
@@ -45,20 +45,20 @@ pub async fn create(
     })?;
     money::validate_amount(req.amount, &currency, "amount")?;
 
-    let own_host = host_of(&ctx.config.public_origin);
-    let mut allowed_hosts = merchant.allowed_hosts.clone();
-    allowed_hosts.extend(own_host);
     let allow_local = !merchant.livemode;
     let page_policy =
-        UrlPolicy { allowed_hosts: &allowed_hosts, allow_localhost_http: allow_local, allow_fragment: false };
+        UrlPolicy { allowed_hosts: &merchant.allowed_hosts, allow_localhost_http: allow_local, allow_fragment: false };
+    let own_hosts: Vec<String> = host_of(&ctx.config.public_origin).into_iter().collect();
+    let own_policy = UrlPolicy { allowed_hosts: &own_hosts, allow_localhost_http: allow_local, allow_fragment: false };
+    let page_url = |u: &str, param: &str| {
+        crate::services::page_urls::check(u, param, &page_policy, &own_policy, &ctx.config.public_origin)
+    };
     let url = match &req.url {
-        Some(u) => validate_redirect_url(u, "url", &page_policy)?,
+        Some(u) => page_url(u, "url")?,
         None => format!("{}/checkout/hosted", ctx.config.public_origin),
     };
-    let return_url =
-        req.return_url.as_deref().map(|u| validate_redirect_url(u, "return_url", &page_policy)).transpose()?;
-    let cancel_url =
-        req.cancel_url.as_deref().map(|u| validate_redirect_url(u, "cancel_url", &page_policy)).transpose()?;
+    let return_url = req.return_url.as_deref().map(|u| page_url(u, "return_url")).transpose()?;
+    let cancel_url = req.cancel_url.as_deref().map(|u| page_url(u, "cancel_url")).transpose()?;
 
     let now_ms = ctx.now_ms();
     let expires_at_ms = match (req.expires_in, req.expires_at) {
@@ -406,6 +406,17 @@ struct StaticView {
 /// The payer's view through the token: static parts from KV, everything that gates a payment from D1.
 pub async fn payer_view(ctx: &Ctx<'_>, token: &str) -> Result<(PayerSessionView, Vec<String>), ApiError> {
     let (session, payment) = load_with_payment_by_token(ctx, token).await?;
+    let grace = ctx.config.token_grace_ms;
+    let ended = crate::services::payer_guard::token_ended(
+        session.status,
+        session.updated_at,
+        session.expires_at,
+        ctx.now_ms(),
+        grace,
+    );
+    if ended {
+        return Err(crate::services::payer_guard::token_gone());
+    }
     let read_as = (session.status, session.version);
     let session = expire_if_due(ctx, session).await?;
     let session = crate::services::confirm::reconcile_if_waiting(ctx, session).await?;
@@ -416,7 +427,12 @@ pub async fn payer_view(ctx: &Ctx<'_>, token: &str) -> Result<(PayerSessionView,
         payments::load_row(ctx, &session.payment_id).await?
     };
     let display = merchant_display(ctx, token, &session).await?;
-    let view = view_of(&session, &payment, &display.merchant_name);
+    let mut view = view_of(&session, &payment, &display.merchant_name);
+    if session.status.is_terminal() {
+        // The result screen needs no prefill: the payer's details stop being readable through the token.
+        view.payer = None;
+        view.customer = None;
+    }
     Ok((view, display.allowed_origins))
 }
 

@@ -89,6 +89,8 @@ catalogue! {
     ClearButton => "Clear", "Temizle";
     Loading => "Loading…", "Yükleniyor…";
     NoResults => "Nothing matches.", "Eşleşen kayıt yok.";
+    CardTestingPause => "Card testing suspected: most recent payment attempts were declined, so payments are paused until", "Kart denemesi şüphesi: son ödeme denemelerinin çoğu reddedildi, ödemeler şu saate kadar durduruldu:";
+    DeclinedSessions => "declined sessions", "reddedilen oturum";
     MatchedBy => "Matched by", "Eşleşme";
     Newer => "← Newer", "← Daha yeni";
     Older => "Older →", "Daha eski →";

@@ -116,7 +116,16 @@ pub async fn deliver_one(ctx: &Ctx<'_>, delivery_id: &str) -> Result<Step, ApiEr
         (HEADER_SIGNATURE.to_string(), webhook::signature_header(&secret_refs, &event.id, timestamp, &body)),
     ];
     let started = ctx.now_ms();
-    let outcome = ctx.http.post(&endpoint.url, &headers, &body, ctx.config.webhook_timeout_ms).await;
+    // A secret that does not open (DATA_KEY changed without DATA_KEYS_OLD, a row tampered with) must never mean an
+    // unsigned or wrongly signed delivery: the attempt fails, visibly, in the delivery log and the Worker log.
+    let outcome = if endpoint.current_secret_opens(ctx) {
+        ctx.http.post(&endpoint.url, &headers, &body, ctx.config.webhook_timeout_ms).await
+    } else {
+        crate::log::error("webhook.secret_undecryptable", &format!("{} endpoint={}", ctx.request_id, endpoint.id));
+        HttpOutcome::Error(
+            "not sent: the endpoint's signing secret cannot be decrypted (check DATA_KEY / DATA_KEYS_OLD)".into(),
+        )
+    };
     let latency = (ctx.now_ms() - started).max(0);
     let verdict = policy::verdict(&outcome);
     record(ctx, &delivery, &endpoint, started, latency, &outcome).await?;

@@ -153,6 +153,11 @@ impl EndpointRow {
         }
     }
 
+    /// Whether the current secret opens under the configured data keys (a delivery is never sent without it).
+    pub fn current_secret_opens(&self, ctx: &Ctx<'_>) -> bool {
+        crate::sealed::open(ctx, &self.secret, &secret_aad(&self.id)).is_some()
+    }
+
     /// The secrets that sign a delivery made now: the current one, and the previous one during its grace period.
     /// Secrets are stored sealed (`crate::sealed`); one that does not open is skipped (and would fail
     /// verification, visibly).
@@ -162,10 +167,16 @@ impl EndpointRow {
             self.previous_secret.as_deref().filter(|_| self.previous_secret_expires_at.is_some_and(|t| t > now_ms));
         std::iter::once(self.secret.as_str())
             .chain(previous)
-            .filter_map(|stored| crate::sealed::open_string(ctx, stored))
+            .filter_map(|stored| crate::sealed::open_string(ctx, stored, &secret_aad(&self.id)))
             .filter_map(|s| WebhookSecret::parse(&s).ok())
             .collect()
     }
+}
+
+/// Where an endpoint's signing secrets are sealed: both `secret` and `previous_secret` hold "the endpoint's
+/// signing secret" (rotation moves one into the other), so they share the column name in the associated data.
+pub fn secret_aad(endpoint_id: &str) -> crate::sealed::Aad {
+    crate::sealed::Aad::new("webhook_endpoints", "secret", endpoint_id)
 }
 
 /// Checks an `enabled_events` list: known types, or exactly `["*"]`; duplicates removed, order kept.
@@ -204,6 +215,9 @@ fn validate_description(d: Option<String>) -> Result<Option<String>, ApiError> {
         }
         Some(d) if d.chars().any(char::is_control) => {
             Err(ApiError::invalid("description", "description must not contain control characters."))
+        }
+        Some(d) if hsrc_shared::pan_scan::contains_card_number(&d) => {
+            Err(ApiError::invalid("description", "description must not contain a card number."))
         }
         Some(d) if d.trim().is_empty() => Ok(None),
         other => Ok(other),
@@ -267,7 +281,7 @@ pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreateEndpoint) -> 
             description,
             to_json_list(&enabled_events),
             merchant.livemode,
-            crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes()),
+            crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes(), &secret_aad(&id)),
             now
         )])
         .await
@@ -410,7 +424,7 @@ pub async fn rotate_secret(
             stmt!(
                 "UPDATE webhook_endpoints SET secret = ?1, previous_secret = ?2, previous_secret_expires_at = ?3, updated_at = ?4 \
                  WHERE id = ?5 AND secret = ?6",
-                crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes()),
+                crate::sealed::seal(ctx, secret.to_whsec_string().as_bytes(), &secret_aad(id)),
                 previous,
                 previous_expires,
                 now,

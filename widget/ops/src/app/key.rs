@@ -14,7 +14,8 @@ use leptos::task::spawn_local;
 pub fn KeyGate() -> impl IntoView {
     let c = use_console();
     let draft = RwSignal::new(String::new());
-    let remember = RwSignal::new(true);
+    // Off by default: the secret key stays in memory unless the engineer asks to keep it for this tab.
+    let remember = RwSignal::new(false);
     let checking = RwSignal::new(false);
     let problem = c.key_problem;
 

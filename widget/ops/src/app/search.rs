@@ -123,7 +123,18 @@ pub fn SearchPage() -> impl IntoView {
                     let matched = result.matched_by;
                     let first_page = c.pages.with(|p| p.len() <= 1);
                     let searched = c.search.with_untracked(|s| s.q.trim().to_string());
+                    // The merchant's card-testing breaker, while it pauses confirms (issue 14).
+                    let pause = result.card_testing.clone().map(|p| {
+                        let until = super::parts::time_text(p.until_ms, c.lang.get_untracked());
+                        view! {
+                            <p class="notice warn" id="card-testing-pause" role="alert">
+                                {c.t(Msg::CardTestingPause)}" "<strong>{until}</strong>
+                                " ("{p.declined_sessions}"/"{p.attempted_sessions}" "{c.t(Msg::DeclinedSessions)}")"
+                            </p>
+                        }
+                    });
                     view! {
+                        {pause}
                         <div class="results-head" data-q=searched>
                             <p class="muted" id="matched-by" data-matched-by=format!("{matched:?}")>
                                 {c.t(Msg::MatchedBy)}": "<strong>{matched_by_text(matched)}</strong>
