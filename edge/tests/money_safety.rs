@@ -258,7 +258,7 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
     use hsrc_edge::faults::{FaultDb, Faults, Mode};
     let w = World::new();
     let s = w.create(json!({}));
-    let faults = Faults::new(Some((8, Mode::Before))); // the sandbox ledger write (see fault_injection.rs)
+    let faults = Faults::new(Some((10, Mode::Before))); // the sandbox ledger write (see fault_injection.rs)
     let db = FaultDb { inner: &w.h.db, faults: &faults };
     let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
     let req = serde_json::from_value(json!({
@@ -267,7 +267,7 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
     }))
     .unwrap();
     let _ = futures_executor::block_on(hsrc_edge::services::confirm::confirm(&ctx, &token(&s), req));
-    assert_eq!(faults.log.borrow()[7], "write sandbox_ledger");
+    assert_eq!(faults.log.borrow()[9], "write sandbox_ledger");
     assert!(ledger(&w, &pid(&s)).is_empty(), "the provider never got it");
 
     w.h.runtime.advance_ms(w.h.config.write_off_after_ms - 1000);

@@ -4,6 +4,11 @@
 //! A candidate is a run of digit groups joined by up to three spaces or dashes (`4242 4242-4242 4242`), or any
 //! sub-run of whole groups, with 12–19 digits in all; it is a card number when it passes Luhn. Whole groups only:
 //! a long reference number is not sliced at arbitrary digits, which would flag one window in ten.
+//!
+//! Digits inside a long lowercase-hex token (20+ characters with at least one letter: our object ids `ch_…`, token
+//! hashes, UUID-free hex keys) are an identifier, not a card number: 24 random hex characters hold a Luhn-valid
+//! 12+ digit group often enough (about 1 in 400 ids) that treating them as PANs made idempotent replays of
+//! ordinary responses fail at random.
 
 use crate::card::luhn_valid;
 
@@ -29,6 +34,12 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
             while i < bytes.len() && bytes[i].is_ascii_digit() {
                 i += 1;
             }
+            if in_hex_identifier(bytes, start, i) {
+                if !current.is_empty() {
+                    runs.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
             current.push(Group { start, end: i });
             // Up to three spaces or dashes followed by a digit continue the run.
             let mut sep = 0;
@@ -49,6 +60,22 @@ fn runs(text: &str) -> Vec<Vec<Group>> {
         runs.push(current);
     }
     runs
+}
+
+/// Whether the digit group `bytes[start..end]` lies inside a long lowercase-hex token (see the module doc).
+fn in_hex_identifier(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut from = start;
+    while from > 0 && bytes[from - 1].is_ascii_alphanumeric() {
+        from -= 1;
+    }
+    let mut to = end;
+    while to < bytes.len() && bytes[to].is_ascii_alphanumeric() {
+        to += 1;
+    }
+    let token = &bytes[from..to];
+    token.len() >= 20
+        && token.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        && token.iter().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Card numbers start with 2–6 (Mastercard, Amex/JCB/Diners, Visa, Discover/UnionPay) or 9792 (Troy). This keeps
@@ -145,8 +172,9 @@ mod tests {
             "42424242424242424242424242", // one 26-digit group is not sliced
             "order 2026-12-01",
             "+90 555 123 45 67",
-            "demo_1764624000006", // a Luhn-valid millisecond timestamp (an order id)
-            "1234567812345670",   // Luhn-valid, but no card starts with 1
+            "demo_1764624000006",          // a Luhn-valid millisecond timestamp (an order id)
+            "1234567812345670",            // Luhn-valid, but no card starts with 1
+            "ch_bfb6cee56c6544714288546b", // an object id whose hex holds a Luhn-valid 13-digit group
         ] {
             assert!(!contains_card_number(text), "{text}");
         }
