@@ -163,8 +163,11 @@ pub async fn create_payment_method(
     card: &hsrc_shared::api::CardInput,
     key: String,
 ) -> Result<crate::card_element::CreatedMethod, FetchError> {
-    let body =
-        hsrc_shared::api::PaymentMethodInput { kind: hsrc_shared::api::PaymentMethodType::Card, card: card.clone() };
+    let body = hsrc_shared::api::PaymentMethodInput {
+        kind: hsrc_shared::api::PaymentMethodType::Card,
+        card: card.clone(),
+        installments: None,
+    };
     let json = serde_json::to_string(&body).map_err(|_| FetchError::Unexpected(0))?;
     drop(body);
     read(
@@ -179,5 +182,5 @@ pub async fn installments(
     bin: &str,
 ) -> Result<Vec<hsrc_shared::installments::InstallmentPlan>, FetchError> {
     let path = token_path(token, &["/installments?bin=", bin].concat());
-    read(request("GET", path, None, None).await, crate::installments::read_plans)
+    read(request("GET", path, None, None, None).await, crate::installments::read_plans)
 }
