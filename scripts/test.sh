@@ -86,7 +86,7 @@ done
 export HSRC_PROD_BASE_URL="$PROD_BASE" HSRC_PROD_WORKER_LOG="$PROD_LOG"
 
 step "end-to-end API tests"
-counted cargo test --quiet -p hsrc-e2e -- --test-threads=4
+counted cargo test --quiet --no-fail-fast -p hsrc-e2e -- --test-threads=4
 
 if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhooks/*.test.mjs" >/dev/null; then
   step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"

@@ -288,9 +288,12 @@ fn d1_conflicts_are_recognised_on_workerd() {
     let s = api.create_session(json!({ "capture_method": "manual" }));
     api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
     let charge = api.payment(pid(&s))["charges"][0]["id"].as_str().unwrap().to_string();
+    // Written now, not at time 0: a cron pass fired by another test meanwhile must see a void still inside its
+    // write-off window (in flight), not one long lost that it would resolve and so free the capture.
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
     d1_write(&format!(
         "INSERT INTO payment_operations (id, reference, payment_id, charge_id, kind, reason, amount, status, provider, created_at) \
-         VALUES ('op_e2e_{0}', '{0}.void1', '{0}', '{charge}', 'void', 'voided', 12500, 'pending', 'sandbox_primary', 0)",
+         VALUES ('op_e2e_{0}', '{0}.void1', '{0}', '{charge}', 'void', 'voided', 12500, 'pending', 'sandbox_primary', {now_ms})",
         pid(&s)
     ));
     let r = api.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({}));
