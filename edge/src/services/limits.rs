@@ -189,7 +189,9 @@ pub async fn check_card_testing(
                  + (SELECT COUNT(DISTINCT a.checkout_session_id) FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
                     AND a.checkout_session_id <> ?4 \
                     AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
-                    AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED')) < ?8",
+                    AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED') \
+                    AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED'))) \
+                 < COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8)",
             attempt_id.as_str(),
             merchant_id,
             fingerprint,
