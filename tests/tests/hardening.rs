@@ -569,6 +569,8 @@ fn scanned_files() -> Vec<std::path::PathBuf> {
     }
     let mut out = Vec::new();
     walk(std::path::Path::new(&key("HSRC_STATE_DIR")), &mut out);
+    // Miniflare's local trace store (a wrangler dev tool, not our storage; absent on Cloudflare) is left out.
+    out.retain(|p| !p.to_string_lossy().contains("/observability/"));
     out.push(key("HSRC_WORKER_LOG").into());
     out
 }
