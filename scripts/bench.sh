@@ -16,7 +16,9 @@
 # BENCH_SCALE_SIZES ("1000 10000 100000"), BENCH_SCALE_DURATION (s, 5), BENCH_OUT_DIR (where the report goes:
 # the repository root), BENCH_SKIP_BUILD=1 (reuse the artefacts of the last build), BENCH_RAW_DIR (keep the raw
 # results there; `python3 bench/report.py RAW OUT …` re-renders the report from them), BENCH_TWIGGY=0 (skip the
-# names-kept build and twiggy), BENCH_GROWTH_SESSIONS (10000; 0 skips), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16 32").
+# names-kept build and twiggy), BENCH_GROWTH_SESSIONS (10000; 0 skips), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16 32"),
+# BENCH_ONLY=confirm (while iterating on the confirm path: only the no-op route and confirm with and without a key,
+# the ratios printed, no report written).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -38,6 +40,9 @@ SWEEP_SESSIONS=$(( $(echo $SWEEP_CONNECTIONS | wc -w) * SWEEP_DURATION * 300 ))
 GROWTH_SESSIONS="${BENCH_GROWTH_SESSIONS:-10000}"
 TWO_CONNECTIONS="${BENCH_TWO_CONNECTIONS:-32}"
 OUT_DIR="${BENCH_OUT_DIR:-$ROOT}"
+ONLY="${BENCH_ONLY:-}"
+case "$ONLY" in ""|confirm) ;; *) echo "bench: BENCH_ONLY must be empty or confirm" >&2; exit 2 ;; esac
+if [ "$ONLY" = confirm ]; then SWEEP_SESSIONS=0; fi
 TWIGGY_VERSION=0.8.0
 BROTLI_PY_VERSION=1.2.1
 VENV="$ROOT/.venv-bench"
@@ -242,11 +247,12 @@ settle() {
 
 # ---- 2. weight ---------------------------------------------------------------------------------------------------------
 
+if [ "$ONLY" != confirm ]; then
 step "browser weight"
 ensure_brotli
 "$PY" bench/sizes.py weights dist/assets "$RUN_DIR/weights.json"
 
-step "largest contributors to the widget wasm (twiggy on a names-kept -Oz build)"
+step "largest contributors to the widget wasm (twiggy on a names-kept build)"
 # The form's raw cargo output: scripts/build-widget.sh builds it last in target/widget (older layouts: target/).
 TARGET_ROOT="${CARGO_TARGET_DIR:-$ROOT/target}"
 WIDGET_WASM=""
@@ -256,9 +262,10 @@ for candidate in "$TARGET_ROOT/widget/wasm32-unknown-unknown/release/hsrc_widget
 done
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
+eval "$(grep '^WASM_OPT_PASSES=' scripts/lib/wasm-bundle.sh)"   # the passes the shipped bundles get
 TWIGGY_OK=0
 if [ -n "$WIDGET_WASM" ] && [ "${BENCH_TWIGGY:-1}" = 1 ] && ensure_twiggy; then
-  # The same steps as scripts/lib/wasm-bundle.sh (wasm-bindgen, drop the unused wasm-streams exports, wasm-opt -Oz),
+  # The same steps as scripts/lib/wasm-bundle.sh (wasm-bindgen, cut the unused wasm-streams code, wasm-opt -Oz),
   # plus -g so function names survive: the code twiggy attributes is the code we ship (the name section itself is
   # left out of the percentages).
   note "$WIDGET_WASM"
@@ -266,13 +273,13 @@ if [ -n "$WIDGET_WASM" ] && [ "${BENCH_TWIGGY:-1}" = 1 ] && ensure_twiggy; then
   strip_streams() {
     if command -v wasm-dis >/dev/null && command -v wasm-as >/dev/null; then
       wasm-dis "${WASM_OPT_FEATURES[@]}" "$1" -o "$RUN_DIR/named/module.wat" &&
-        { grep -v '^ (export "\(__wbg_\)\?intounderlying' "$RUN_DIR/named/module.wat" > "$RUN_DIR/named/stripped.wat" || true; } &&
+        python3 scripts/lib/strip_streams.py "$RUN_DIR/named/module.wat" "$RUN_DIR/named/stripped.wat" >&2 &&
         wasm-as "${WASM_OPT_FEATURES[@]}" -g "$RUN_DIR/named/stripped.wat" -o "$1"
     fi
   }
   if wasm-bindgen --target web --no-typescript --out-dir "$RUN_DIR/named" --out-name hsrc_widget "$WIDGET_WASM" &&
      strip_streams "$RUN_DIR/named/hsrc_widget_bg.wasm" &&
-     wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" "$RUN_DIR/named/hsrc_widget_bg.wasm" -o "$RUN_DIR/named/named.wasm" &&
+     wasm-opt "${WASM_OPT_PASSES[@]}" -g "${WASM_OPT_FEATURES[@]}" "$RUN_DIR/named/hsrc_widget_bg.wasm" -o "$RUN_DIR/named/named.wasm" &&
      twiggy top -n 20 "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-top.txt" &&
      twiggy top -n 1000000 -f json "$RUN_DIR/named/named.wasm" > "$RUN_DIR/twiggy-all.json"; then
     "$PY" bench/sizes.py crates "$RUN_DIR/twiggy-all.json" "$RUN_DIR/crates.json"
@@ -283,6 +290,7 @@ if [ "$TWIGGY_OK" != 1 ]; then
   note "twiggy unavailable: falling back to the wasm's section sizes"
   "$PY" bench/sizes.py sections dist/assets/pkg/hsrc_widget_bg.wasm "$RUN_DIR/sections.json" || true
 fi
+fi # BENCH_ONLY
 
 # ---- 3. the local Worker with sessions to confirm -----------------------------------------------------------------------
 
@@ -297,6 +305,10 @@ set -a; source "$RUN_DIR/keys.env"; set +a
 CONFIRM_SESSIONS="${BENCH_CONFIRM_SESSIONS:-$(( WARMUP * 400 + 2 * DURATION * 400 + SWEEP_SESSIONS ))}"
 python3 bench/sql.py confirm "$CONFIRM_SESSIONS" "http://127.0.0.1" "$RUN_DIR/confirm.sql" "$RUN_DIR/confirm-tokens.txt"
 d1 "$RUN_DIR/state" --file "$RUN_DIR/confirm.sql" >/dev/null
+# Every bench confirm pays with the same sandbox card across thousands of sessions, 16 at a time: under the default
+# per-card budget (10 attempts in flight or declined) the card-testing defence would refuse some of them, which is
+# that defence working, not the confirm path this measures. The merchant setting test.sh uses for its shared merchant.
+d1 "$RUN_DIR/state" --command "UPDATE merchants SET card_max_declines = 1000 WHERE id = 'mer_sandbox'" >/dev/null
 TOKENS_USED=0
 take_tokens() { # take_tokens COUNT NAME → $RUN_DIR/confirm-NAME.txt, the next COUNT unused tokens
   sed -n "$(( TOKENS_USED + 1 )),$(( TOKENS_USED + $1 ))p" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-$2.txt"
@@ -305,7 +317,7 @@ take_tokens() { # take_tokens COUNT NAME → $RUN_DIR/confirm-NAME.txt, the next
 take_tokens $(( WARMUP * 400 )) warmup
 take_tokens $(( DURATION * 400 )) main
 take_tokens $(( DURATION * 400 )) nokey
-for c in $SWEEP_CONNECTIONS; do take_tokens $(( SWEEP_DURATION * 300 )) "sweep-$c"; done
+[ "$ONLY" = confirm ] || for c in $SWEEP_CONNECTIONS; do take_tokens $(( SWEEP_DURATION * 300 )) "sweep-$c"; done
 note "$CONFIRM_SESSIONS open sessions inserted for the confirm scenarios"
 start_worker "$RUN_DIR/state"
 note "Worker on $BASE"
@@ -317,9 +329,11 @@ printf '%s' '{"payment_method":{"type":"card","card":{"number":"4242424242424242
 # ---- 4. browser timing ----------------------------------------------------------------------------------------------
 
 settle
+if [ "$ONLY" != confirm ]; then
 step "browser timing: $LOADS cold loads of the demo merchant page (headless Chromium)"
 HSRC_BASE_URL="$BASE" BENCH_LOADS="$LOADS" BENCH_OUT="$RUN_DIR/browser.json" BENCH_BASELINE_PATH=/assets/bench-baseline.html \
   timeout $(( 120 + LOADS * 30 )) node bench/browser-timing.mjs || die "browser timing failed"
+fi
 
 # ---- 5. API throughput ----------------------------------------------------------------------------------------------
 
@@ -327,10 +341,12 @@ step "API throughput: ${DURATION}s per scenario after ${WARMUP}s warm-up, $THREA
 LOOKUP_TOKEN="$(create_session)"
 curl -sf "$BASE/v1/checkout-sessions/token/$LOOKUP_TOKEN" >/dev/null   # first view fills the KV cache
 scenario health "/v1/health"
+if [ "$ONLY" != confirm ]; then
 scenario token_lookup "/v1/checkout-sessions/token/$LOOKUP_TOKEN"
 scenario create "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" BENCH_BODY_FILE="$RUN_DIR/create.json"
 scenario create_idempotent "/v1/checkout-sessions" BENCH_METHOD=POST BENCH_AUTH="Bearer $HSRC_SECRET_KEY" \
   BENCH_BODY_FILE="$RUN_DIR/create.json" BENCH_IDEMPOTENT=1
+fi
 # Confirm as the widget sends it: with an Idempotency-Key (widget/src/net.rs), one fresh session per request.
 run_wrk confirm-warmup "$WARMUP" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
   BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-warmup.txt" BENCH_IDEMPOTENT=1
@@ -341,7 +357,7 @@ run_wrk confirm_nokey "$DURATION" "/v1/checkout-sessions/token/{token}/confirm" 
   BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-nokey.txt"
 # Write ceiling: confirms/s and latency as concurrency rises; the knee is where throughput stops growing and only
 # latency does (docs/SCALING.md).
-for c in $SWEEP_CONNECTIONS; do
+[ "$ONLY" = confirm ] || for c in $SWEEP_CONNECTIONS; do
   t=$THREADS; [ "$c" -lt "$t" ] && t=$c
   THREADS=$t CONNECTIONS=$c run_wrk "sweep-$c" "$SWEEP_DURATION" "/v1/checkout-sessions/token/{token}/confirm" BENCH_METHOD=POST \
     BENCH_BODY_FILE="$RUN_DIR/confirm.json" BENCH_TOKENS="$RUN_DIR/confirm-sweep-$c.txt" BENCH_IDEMPOTENT=1
@@ -349,6 +365,19 @@ done
 # The no-op route again: how much the machine drifted while the scenarios ran.
 run_wrk health_end "$DURATION" "/v1/health"
 stop_worker
+if [ "$ONLY" = confirm ]; then
+  python3 - "$RUN_DIR" <<'PY' >&2
+import json, sys
+run = sys.argv[1]
+r = {n: json.load(open(f"{run}/wrk-{n}.json")) for n in ("health", "confirm", "confirm_nokey", "health_end")}
+for n in ("confirm", "confirm_nokey"):
+    cpu = r["health"]["cpu_ms_per_request"]["total"] / r[n]["cpu_ms_per_request"]["total"]
+    print(f"   {n:<14} {r[n]['rps'] / r['health']['rps']:6.1%} of the no-op route ({r[n]['rps']:.1f} / {r['health']['rps']:.1f} rps;"
+          f" by CPU per request {cpu:.1%}; no-op at the end {r['health_end']['rps']:.1f} rps), non-2xx {r[n]['non_2xx']}")
+PY
+  step "done (BENCH_ONLY=confirm: no report written)"
+  exit 0
+fi
 
 # ---- 5a. retention on local D1 ------------------------------------------------------------------------------------------
 

@@ -52,11 +52,27 @@ ensure_cargo_tool() { # binary crate version [--locked]
 }
 
 ensure_npm() {
-  # npm ci is skipped when node_modules already matches the lockfile.
-  if [ -f node_modules/.package-lock.json ] && cmp -s <(sed -n '/"packages"/,$p' package-lock.json | grep -v '"": {' ) <(sed -n '/"packages"/,$p' node_modules/.package-lock.json | grep -v '"": {') 2>/dev/null; then
+  # npm ci is skipped when node_modules already holds every package of the lockfile at its locked version (npm's own
+  # record of what it installed, node_modules/.package-lock.json; optional packages for other platforms may be absent).
+  if [ -x node_modules/.bin/wrangler ] && python3 - <<'PY'
+import json, sys
+try:
+    want = json.load(open("package-lock.json"))["packages"]
+    have = json.load(open("node_modules/.package-lock.json"))["packages"]
+except (OSError, ValueError, KeyError):
+    sys.exit(1)
+for path, meta in want.items():
+    if not path:
+        continue
+    got = have.get(path)
+    if got is None and meta.get("optional"):
+        continue
+    if got is None or got.get("version") != meta.get("version"):
+        sys.exit(1)
+PY
+  then
     return
   fi
-  if [ -x node_modules/.bin/wrangler ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then return; fi
   log "npm ci (wrangler, Node 22, binaryen, playwright-core)"
   npm ci --no-audit --no-fund --loglevel=error
 }

@@ -2,6 +2,12 @@
 # Runs every test: native unit and integration tests (SQLite with the real migrations), then end-to-end tests
 # (HTTP and headless Chromium) against a local Worker on workerd that this script starts and stops.
 set -euo pipefail
+# A narrower run while iterating (the full run, with none of these set, is what CI and .ci/run do):
+#   HSRC_E2E="money_safety refunds"   only these e2e test binaries (tests/tests/<name>.rs); "none" for none
+#   HSRC_NODE="ops-refunds installments" only browser/receiver tests whose file name contains one of these; "none"
+#   HSRC_SKIP_NATIVE=1                 skip the native workspace tests
+#   HSRC_SKIP_EXTRAS=1                 skip the generated-clients and fuzzing stages
+HSRC_E2E="${HSRC_E2E:-}" HSRC_NODE="${HSRC_NODE:-}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/bootstrap.sh
@@ -14,8 +20,10 @@ step "format and lints (rustfmt, clippy -D warnings)"
 cargo fmt --all --check
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 
-step "native tests (shared, edge, widget logic)"
-counted cargo test --workspace --exclude hsrc-e2e --quiet
+if [ -z "${HSRC_SKIP_NATIVE:-}" ]; then
+  step "native tests (shared, edge, widget logic)"
+  counted cargo test --workspace --exclude hsrc-e2e --quiet
+fi
 
 step "building the Worker and the widget"
 bash scripts/build.sh
@@ -89,17 +97,33 @@ for _ in $(seq 1 120); do
 done
 export HSRC_PROD_BASE_URL="$PROD_BASE" HSRC_PROD_WORKER_LOG="$PROD_LOG"
 
-step "end-to-end API tests"
-counted cargo test --quiet --no-fail-fast -p hsrc-e2e -- --test-threads=4
-
-if compgen -G "tests/browser/*.test.mjs" >/dev/null || compgen -G "tests/webhooks/*.test.mjs" >/dev/null; then
-  step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
-  counted node --test --test-concurrency=1 $(ls tests/browser/*.test.mjs tests/webhooks/*.test.mjs 2>/dev/null)
+if [ "$HSRC_E2E" != "none" ]; then
+  step "end-to-end API tests"
+  E2E_TARGETS=()
+  for name in $HSRC_E2E; do E2E_TARGETS+=(--test "$name"); done
+  counted cargo test --quiet --no-fail-fast -p hsrc-e2e "${E2E_TARGETS[@]}" -- --test-threads=4
 fi
-step "generated clients: openapi-python-client drives a payment, openapi-typescript types type-check"
-bash scripts/clients.sh
-step "schema-driven fuzzing of the API from its OpenAPI document (schemathesis, bounded)"
-counted bash scripts/fuzz.sh
+
+NODE_FILES=()
+for file in tests/browser/*.test.mjs tests/webhooks/*.test.mjs; do
+  [ -e "$file" ] || continue
+  if [ -n "$HSRC_NODE" ]; then
+    keep=""
+    for part in $HSRC_NODE; do case "$file" in *"$part"*) keep=1 ;; esac; done
+    [ -n "$keep" ] || continue
+  fi
+  NODE_FILES+=("$file")
+done
+if [ "${#NODE_FILES[@]}" -gt 0 ]; then
+  step "end-to-end browser and receiver tests (Node test runner, Debian Chromium)"
+  counted node --test --test-concurrency=1 "${NODE_FILES[@]}"
+fi
+if [ -z "${HSRC_SKIP_EXTRAS:-}" ]; then
+  step "generated clients: openapi-python-client drives a payment, openapi-typescript types type-check"
+  bash scripts/clients.sh
+  step "schema-driven fuzzing of the API from its OpenAPI document (schemathesis, bounded)"
+  counted bash scripts/fuzz.sh
+fi
 step "all tests passed"
 # cargo: "test result: ok. N passed; M failed"; node: "# pass N" / "# fail M"; schemathesis cases reported apart.
 python3 - "$TOTALS" <<'PY'

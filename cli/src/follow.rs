@@ -21,10 +21,10 @@ impl Follower {
     /// Starts after `since` (checked to exist), or after the newest event now.
     pub fn start(client: &Client, since: Option<&str>) -> Result<Self> {
         let cursor = match since {
-            Some(id) => Some(client.get_event(id)?.id),
+            Some(id) => Some(client.get_event(id)?.id.into_string()),
             None => {
                 let newest = client.list_events(&ListParams { limit: Some(1), ..Default::default() })?;
-                newest.data.first().map(|e| e.id.clone())
+                newest.data.first().map(|e| e.id.to_string())
             }
         };
         Ok(Self { client: client.clone(), cursor })

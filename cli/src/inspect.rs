@@ -10,10 +10,10 @@ pub fn session(s: &CheckoutSession, as_json: bool) {
         return output::json(s);
     }
     let mut rows = vec![
-        ("id", s.id.clone()),
+        ("id", s.id.to_string()),
         ("status", s.status.to_string()),
         ("amount", amount(s.amount, &s.currency)),
-        ("payment", s.payment_id.clone()),
+        ("payment", s.payment_id.to_string()),
         ("capture", format!("{:?}", s.capture_method).to_lowercase()),
         ("attempts", format!("{} of {}", s.attempts, s.max_attempts)),
         ("url", s.url.clone()),
@@ -37,10 +37,10 @@ pub fn sessions(page: &List<CheckoutSession>, as_json: bool) {
     let mut t = output::table(&["id", "status", "amount", "payment", "attempts", "created"]);
     for s in &page.data {
         t.add_row(vec![
-            s.id.clone(),
+            s.id.to_string(),
             s.status.to_string(),
             amount(s.amount, &s.currency),
-            s.payment_id.clone(),
+            s.payment_id.to_string(),
             format!("{}/{}", s.attempts, s.max_attempts),
             time(s.created_at),
         ]);
@@ -55,11 +55,11 @@ pub fn payment(p: &Payment, as_json: bool) {
     }
     let card = p.card.as_ref().map(|c| format!("{} •••• {} {:02}/{}", c.brand, c.last4, c.exp_month, c.exp_year));
     let mut rows = vec![
-        ("id", p.id.clone()),
+        ("id", p.id.to_string()),
         ("status", p.status.to_string()),
         ("amount", amount(p.amount, &p.currency)),
         ("captured", amount(p.amount_captured, &p.currency)),
-        ("session", p.checkout_session_id.clone().unwrap_or_else(|| "—".into())),
+        ("session", p.checkout_session_id.as_ref().map_or_else(|| "—".into(), ToString::to_string)),
         ("card", opt(&card)),
         ("created", time(p.created_at)),
         ("livemode", p.livemode.to_string()),
@@ -72,7 +72,7 @@ pub fn payment(p: &Payment, as_json: bool) {
         let mut t = output::table(&["charge", "provider", "status", "decline", "latency"]);
         for c in &p.charges {
             t.add_row(vec![
-                c.id.clone(),
+                c.id.to_string(),
                 c.provider.clone(),
                 c.status.to_string(),
                 opt(&c.decline_code),
@@ -90,10 +90,10 @@ pub fn payments(page: &List<Payment>, as_json: bool) {
     let mut t = output::table(&["id", "status", "amount", "session", "charges", "created"]);
     for p in &page.data {
         t.add_row(vec![
-            p.id.clone(),
+            p.id.to_string(),
             p.status.to_string(),
             amount(p.amount, &p.currency),
-            p.checkout_session_id.clone().unwrap_or_else(|| "—".into()),
+            p.checkout_session_id.as_ref().map_or_else(|| "—".into(), ToString::to_string),
             p.charges.len().to_string(),
             time(p.created_at),
         ]);
@@ -107,8 +107,8 @@ pub fn event(e: &Event, as_json: bool) {
         return output::json(e);
     }
     fields(&[
-        ("id", e.id.clone()),
-        ("type", e.kind.clone()),
+        ("id", e.id.to_string()),
+        ("type", e.kind.to_string()),
         ("created", time(e.created_at)),
         ("payment", opt(&e.payment_id)),
         ("session", opt(&e.checkout_session_id)),
@@ -125,8 +125,8 @@ pub fn events(page: &List<Event>, as_json: bool) {
     let mut t = output::table(&["id", "type", "payment", "session", "request", "created"]);
     for e in &page.data {
         t.add_row(vec![
-            e.id.clone(),
-            e.kind.clone(),
+            e.id.to_string(),
+            e.kind.to_string(),
             opt(&e.payment_id),
             opt(&e.checkout_session_id),
             opt(&e.request_id),

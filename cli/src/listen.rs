@@ -86,7 +86,7 @@ pub fn run(client: &Client, opts: Options) -> i32 {
             if stop::requested() {
                 break 'follow;
             }
-            if filter.matches(&event.kind) {
+            if filter.matches(event.kind.as_str()) {
                 bar.set_message(status(&counts, &format!("forwarding {}", event.id)));
                 let delivered = forward(&agent, &bar, &opts, &secret, &event);
                 if !delivered && stop::requested() {
@@ -143,7 +143,7 @@ fn forward(agent: &ureq::Agent, bar: &ProgressBar, opts: &Options, secret: &Webh
             .uri(&opts.forward_to)
             .header("content-type", "application/json")
             .header("user-agent", concat!("hsrc-cli/", env!("CARGO_PKG_VERSION")))
-            .header("webhook-id", &event.id)
+            .header("webhook-id", event.id.as_str())
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signature)
             .body(body.clone());

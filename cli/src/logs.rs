@@ -37,7 +37,7 @@ pub fn tail(client: &Client, since: Option<&str>, events: &[String], interval: D
             Err(e) => return output::error(&e, as_json),
         };
         for e in batch {
-            if filter.matches(&e.kind) {
+            if filter.matches(e.kind.as_str()) {
                 if as_json {
                     output::json_line(&json!({ "kind": "event", "request_id": e.request_id, "event": e }));
                 } else {

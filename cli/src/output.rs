@@ -45,8 +45,8 @@ pub fn now() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-pub fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "-".into())
+pub fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "-".into(), ToString::to_string)
 }
 
 /// `12500 TRY` → `125.00 TRY` (the shared money rules); an unknown currency as minor units.

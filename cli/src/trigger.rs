@@ -3,12 +3,12 @@
 
 use crate::{output, stop};
 use hsrc_client::{Client, Error, ListParams};
+use hsrc_shared::api::refunds::CreateRefundRequest;
 use hsrc_shared::api::{
     CaptureMethod, CardInput, ConfirmRequest, CreateSessionRequest, Event, PayerDetails, PaymentMethodInput,
     PaymentMethodType,
 };
 use hsrc_shared::refund::RefundStatus;
-use hsrc_shared::refund_api::CreateRefundRequest;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -135,7 +135,7 @@ fn drive(client: &Client, event: &str, bar: &ProgressBar) -> Result<String, Erro
         "refund.succeeded" => {
             bar.set_message(format!("refunding {}", created.payment_id));
             let body = CreateRefundRequest {
-                payment_id: created.payment_id.clone(),
+                payment_id: created.payment_id.to_string(),
                 amount: None,
                 reason: None,
                 metadata: BTreeMap::new(),
@@ -165,7 +165,7 @@ fn drive(client: &Client, event: &str, bar: &ProgressBar) -> Result<String, Erro
         }
         _ => {}
     }
-    Ok(created.id)
+    Ok(created.id.into_string())
 }
 
 /// Polls the event log for `event` on the session; None when stopped or not there after [`WAIT`].

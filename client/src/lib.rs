@@ -17,12 +17,12 @@ mod params;
 pub use error::{Error, Result};
 pub use params::ListParams;
 
+use hsrc_shared::api::refunds::{CreateRefundRequest, Refund, RefundEnvelope};
 use hsrc_shared::api::{
     CaptureRequest, CheckoutSession, ConfirmRequest, ConfirmResponse, CreateSessionRequest, Event, List,
     PayerSessionEnvelope, PayerSessionView, Payment, PaymentEnvelope, SessionEnvelope,
 };
 use hsrc_shared::error::ErrorBody;
-use hsrc_shared::refund_api::{CreateRefundRequest, Refund, RefundEnvelope};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::Duration;

@@ -8,9 +8,10 @@
 //! Usage: cargo run --release -p hsrc-edge --example d1_growth -- N STEP OUT.json
 
 use hsrc_edge::http::{ApiRequest, Method};
-use hsrc_edge::native::Harness;
+use hsrc_edge::jobs::retention;
 use hsrc_edge::platform::{Ctx, DAY_MS};
-use hsrc_edge::services::{retention, webhooks};
+use hsrc_edge::webhooks;
+use hsrc_testkit::native::Harness;
 use serde_json::{json, Value};
 use std::time::Instant;
 

@@ -106,6 +106,21 @@ impl Database for FaultDb<'_> {
             _ => Err(stopped()),
         }
     }
+
+    /// One round trip, one crash point: `read merchants + read payments + write card_attempts …`.
+    async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let parts: Vec<String> = stmts
+            .iter()
+            .map(|s| label_of(&s.sql))
+            .map(|l| if l.starts_with("read ") { l } else { format!("write {l}") })
+            .collect();
+        let (run, fail) = self.faults.step(parts.join(" + "));
+        let result = if run { Some(self.inner.query_many(stmts).await) } else { None };
+        match (result, fail) {
+            (Some(r), false) => r,
+            _ => Err(stopped()),
+        }
+    }
 }
 
 pub struct FaultQueue<'a> {
@@ -160,5 +175,56 @@ impl Cache for FaultCache<'_> {
         if run {
             self.inner.put(key, value, ttl_seconds).await;
         }
+    }
+}
+
+/// Another request's work, run right after the first await labelled `after` has taken effect: the interleaving of
+/// two writers on one payment that two Worker isolates can produce (a payer's poll settling a charge between the
+/// provider's answer and the confirm's own settle, the cron job finishing a capture the merchant's call is about
+/// to finish). The other work runs on its own context, not through this wrapper.
+pub struct Interleave<'a> {
+    pub inner: &'a dyn Database,
+    pub after: &'static str,
+    pub other: RefCell<Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>>>,
+}
+
+impl<'a> Interleave<'a> {
+    pub fn new(
+        inner: &'a dyn Database,
+        after: &'static str,
+        other: impl std::future::Future<Output = ()> + 'a,
+    ) -> Self {
+        Self { inner, after, other: RefCell::new(Some(Box::pin(other))) }
+    }
+
+    /// Whether the other work has run.
+    pub fn ran(&self) -> bool {
+        self.other.borrow().is_none()
+    }
+
+    async fn maybe_interleave(&self, label: &str) {
+        if label == self.after {
+            let other = self.other.borrow_mut().take();
+            if let Some(other) = other {
+                other.await;
+            }
+        }
+    }
+}
+
+#[async_trait(?Send)]
+impl Database for Interleave<'_> {
+    async fn query(&self, stmt: Stmt) -> Result<Vec<Row>, DbError> {
+        let label = label_of(&stmt.sql);
+        let result = self.inner.query(stmt).await;
+        self.maybe_interleave(&label).await;
+        result
+    }
+
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
+        let label = batch_label(&stmts);
+        let result = self.inner.batch(stmts).await;
+        self.maybe_interleave(&label).await;
+        result
     }
 }

@@ -2,7 +2,7 @@
 //! runtime-free code, and implements the `platform` traits over D1, KV, Queues, fetch and Web Crypto.
 //! Nothing here decides anything about payments.
 
-use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::http::{ApiRequest, ApiResponse, Body as ApiBody, Method};
 use crate::platform::{
     Cache, Config, Ctx, Database, DbError, DeliveryQueue, HttpClient, HttpOutcome, LimitBucket, RateLimiter, Row,
     Runtime, SqlValue, Stmt,
@@ -52,6 +52,15 @@ impl Database for D1 {
         let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>, _>>()?;
         let results = self.0.batch(prepared).await.map_err(d1_err)?;
         Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) as u64).collect())
+    }
+
+    async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        if stmts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let prepared = stmts.iter().map(|s| self.prepare(s)).collect::<Result<Vec<_>, _>>()?;
+        let results = self.0.batch(prepared).await.map_err(d1_err)?;
+        results.iter().map(|r| r.results::<Row>().map_err(d1_err)).collect()
     }
 }
 
@@ -156,6 +165,10 @@ impl Runtime for WorkerRuntime {
             crypto.get_random_values_with_u8_array(chunk).expect("crypto.getRandomValues");
         }
     }
+
+    fn sleep(&self, ms: u64) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>> {
+        Box::pin(worker::Delay::from(std::time::Duration::from_millis(ms)))
+    }
 }
 
 fn var(env: &Env, name: &str) -> Option<String> {
@@ -257,7 +270,7 @@ fn run_deferred(env: &Env, worker_ctx: &Context, bindings: &Bindings) {
         let Ok(bindings) = Bindings::new(&env, None) else { return };
         let ctx = bindings.ctx(new_request_id("job"));
         for job in jobs {
-            crate::services::engine::run_after_response(&ctx, job).await;
+            crate::payments::run_after_response(&ctx, job).await;
         }
     });
 }
@@ -339,7 +352,7 @@ async fn fetch(mut req: Request, env: Env, worker_ctx: Context) -> worker::Resul
     };
     // Over the cap (declared or while streaming a chunked body): a body one byte too long, which `json` answers 413.
     api_req.body = body.unwrap_or_else(|| vec![b' '; crate::http::MAX_BODY_BYTES + 1]);
-    let response = crate::router::handle(&ctx, api_req).await;
+    let response = crate::pipeline::handle(&ctx, api_req).await;
     run_deferred(&env, &worker_ctx, &bindings);
     crate::log::info(
         "request",
@@ -365,24 +378,20 @@ async fn read_capped(req: &mut Request, cap: usize) -> Option<Vec<u8>> {
 }
 
 async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worker::Result<Response> {
-    let asset = resp.header(crate::api::pages::ASSET_HEADER).map(str::to_string);
-    let headers: Vec<(&str, &str)> = resp
-        .headers
-        .iter()
-        .filter(|(k, _)| k != crate::api::pages::ASSET_HEADER)
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    if let Some(path) = asset {
-        if !resp.body.is_empty() {
-            return serve_with_inline_view(env, origin, &path, &headers, &resp.body).await;
+    let headers: Vec<(&str, &str)> = resp.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    match &resp.body {
+        ApiBody::Asset { path, inline_view: Some(view) } => {
+            serve_with_inline_view(env, origin, path, &headers, view).await
         }
-        return serve_static(env, origin, &path, &headers).await;
+        ApiBody::Asset { path, inline_view: None } => serve_static(env, origin, path, &headers).await,
+        ApiBody::Bytes(bytes) => {
+            let out = Headers::new();
+            for (k, v) in headers {
+                out.set(k, v)?;
+            }
+            Ok(Response::from_bytes(bytes.clone())?.with_status(resp.status).with_headers(out))
+        }
     }
-    let out = Headers::new();
-    for (k, v) in headers {
-        out.set(k, v)?;
-    }
-    Ok(Response::from_bytes(resp.body)?.with_status(resp.status).with_headers(out))
 }
 
 /// Fetches a file from the static assets binding and sends it with `headers` added.
@@ -417,7 +426,7 @@ async fn serve_with_inline_view(
 ) -> worker::Result<Response> {
     let mut resp = env.assets("ASSETS")?.fetch(format!("{origin}{path}"), None).await?;
     let status = resp.status_code();
-    let html = crate::api::pages::with_inline_view(&resp.text().await?, view_json);
+    let html = crate::handlers::pages::with_inline_view(&resp.text().await?, view_json);
     let out = Headers::new();
     for (k, v) in headers {
         out.set(k, v)?;
@@ -432,7 +441,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(bindings) if crate::config_check::refuse(&bindings.config).is_some() => {}
         Ok(bindings) => {
             let ctx = bindings.ctx(new_request_id("job"));
-            crate::services::scheduled::run(&ctx).await;
+            crate::jobs::scheduled::run(&ctx).await;
         }
         Err(e) => crate::log::error("scheduled", &e.to_string()),
     }
@@ -450,7 +459,7 @@ async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> worker::
     let messages = batch.messages()?;
     // Concurrently, so one endpoint that hangs until the timeout does not hold up the rest of the batch. Delivery
     // records its own outcome and schedules its retry; the queue only needs to hear "done".
-    futures::future::join_all(messages.iter().map(|m| crate::services::webhooks::deliver(&ctx, m.body()))).await;
+    futures::future::join_all(messages.iter().map(|m| crate::webhooks::deliver(&ctx, m.body()))).await;
     for message in &messages {
         message.ack();
     }

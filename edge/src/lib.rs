@@ -1,27 +1,32 @@
 //! HSRC Pay Checkout on the edge.
 //!
-//! Layout: `router` (the route table and request pipeline) → `api` (thin HTTP handlers) → `services` (business
-//! logic over the `platform` traits) → `providers` (the acquirers). `native` runs all of it on SQLite for tests;
-//! `glue` binds it to Cloudflare Workers (D1, KV, Queues, cron, static assets) and is the only wasm-only code.
+//! Layers, imports only downward (ARCHITECTURE.md): `http` → `routing` → `pipeline` → `handlers` → domain modules
+//! (`sessions`, `payments`, `refunds`, `webhooks`, `ops`, `accounts`, `jobs`, with `records`/`store`) → `providers`
+//! → `platform`. `glue` binds it to Cloudflare Workers (D1, KV, Queues, cron, static assets) and is the only
+//! wasm-only code; the `hsrc-testkit` crate runs all of it on SQLite for tests.
 
-pub mod api;
-pub mod auth;
+pub mod accounts;
+pub mod card_testing;
 pub mod config_check;
+pub mod handlers;
 pub mod http;
+pub mod jobs;
 pub mod log;
 pub mod openapi;
-pub mod openapi_compat;
+pub mod ops;
+pub mod payments;
+pub mod pipeline;
 pub mod platform;
 pub mod providers;
-pub mod router;
-pub mod sealed;
-pub mod services;
+pub mod records;
+pub mod refunds;
+pub mod routing;
+pub mod sessions;
 pub mod store;
+pub mod webhooks;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod faults;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod native;
 
 #[cfg(target_arch = "wasm32")]
 mod glue;

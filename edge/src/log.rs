@@ -11,8 +11,9 @@ pub fn error(kind: &str, message: &str) {
 
 fn emit(level: &str, kind: &str, message: &str) {
     let line = serde_json::json!({ "level": level, "kind": kind, "message": message }).to_string();
+    // The Workers runtime collects the console (what `worker::console_log!` does, without the Cloudflare crate).
     #[cfg(target_arch = "wasm32")]
-    worker::console_log!("{}", line);
+    web_sys::console::log_1(&line.into());
     #[cfg(not(target_arch = "wasm32"))]
     if std::env::var_os("HSRC_LOG").is_some() {
         eprintln!("{line}");

@@ -44,6 +44,34 @@ impl From<&String> for SqlValue {
         Self::Text(v.clone())
     }
 }
+/// Ids bind as their text.
+macro_rules! sql_from_ids {
+    ($($id:ident),+) => {$(
+        impl From<&hsrc_shared::api::ids::$id> for SqlValue {
+            fn from(v: &hsrc_shared::api::ids::$id) -> Self {
+                Self::Text(v.as_str().to_string())
+            }
+        }
+        impl From<hsrc_shared::api::ids::$id> for SqlValue {
+            fn from(v: hsrc_shared::api::ids::$id) -> Self {
+                Self::Text(v.into_string())
+            }
+        }
+    )+};
+}
+sql_from_ids!(
+    SessionId,
+    PaymentId,
+    ChargeId,
+    RefundId,
+    RefundAttemptId,
+    EventId,
+    EndpointId,
+    DeliveryId,
+    PaymentMethodId,
+    ChallengeId,
+    MerchantId
+);
 impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
     fn from(v: Option<T>) -> Self {
         v.map_or(Self::Null, Into::into)
@@ -122,15 +150,34 @@ pub trait Database {
 
     /// Runs all statements as one transaction: all or nothing. Returns rows changed per statement.
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError>;
+
+    /// Statements whose rows are needed, in ONE round trip (a D1 `batch`: one transaction, so the reads see one
+    /// state, and a write with `RETURNING` commits with them). Rows per statement. The default asks one by one
+    /// (in-process SQLite, where a round trip costs nothing).
+    async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let mut out = Vec::with_capacity(stmts.len());
+        for stmt in stmts {
+            out.push(self.query(stmt).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// The first row of one statement's result of [`Database::query_many`], typed (`None`: no rows, or no result).
+pub fn first_as<T: DeserializeOwned>(rows: Option<Vec<Row>>) -> Result<Option<T>, DbError> {
+    Ok(rows_as(rows.unwrap_or_default())?.into_iter().next())
+}
+
+/// Typed rows of one statement's result (of [`Database::query_many`]).
+pub fn rows_as<T: DeserializeOwned>(rows: Vec<Row>) -> Result<Vec<T>, DbError> {
+    rows.into_iter()
+        .map(|row| serde_json::from_value(Json::Object(row)).map_err(|e| DbError::Other(format!("row shape: {e}"))))
+        .collect()
 }
 
 /// Typed reads on top of [`Database`].
 pub async fn query_as<T: DeserializeOwned>(db: &dyn Database, stmt: Stmt) -> Result<Vec<T>, DbError> {
-    db.query(stmt)
-        .await?
-        .into_iter()
-        .map(|row| serde_json::from_value(Json::Object(row)).map_err(|e| DbError::Other(format!("row shape: {e}"))))
-        .collect()
+    rows_as(db.query(stmt).await?)
 }
 
 pub async fn query_one<T: DeserializeOwned>(db: &dyn Database, stmt: Stmt) -> Result<Option<T>, DbError> {
@@ -230,6 +277,8 @@ pub trait Runtime {
     fn now_ms(&self) -> i64;
     /// Fills `buf` from a CSPRNG.
     fn fill_random(&self, buf: &mut [u8]);
+    /// Resolves after `ms` milliseconds (the provider deadline's timer, `providers::deadline`).
+    fn sleep(&self, ms: u64) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>;
 }
 
 /// Deployment settings read from the Worker's environment.

@@ -5,6 +5,12 @@ use crate::platform::DbError;
 use hsrc_shared::{codes, ApiError};
 use serde::{de::DeserializeOwned, Deserialize, Deserializer};
 
+/// Hash under which a payer's session token is stored and looked up (sessions) and scopes its idempotency keys
+/// (pipeline): the token itself is never stored.
+pub fn token_hash(token: &str) -> String {
+    hsrc_shared::crypto::sha256_hex(token.as_bytes())
+}
+
 /// SQLite has no booleans: 0/1 integers (D1 may hand them over as floats).
 pub fn int_bool<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v = serde_json::Value::deserialize(d)?;

@@ -5,9 +5,10 @@ mod common;
 
 use common::{dump_storage, err_code, World};
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
-const ORIGIN: &str = "http://127.0.0.1:8787";
+const ORIGIN: &str = common::CARD_ELEMENT_ORIGIN;
 
 fn body(resp: &ApiResponse) -> Value {
     assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
@@ -15,34 +16,20 @@ fn body(resp: &ApiResponse) -> Value {
 }
 
 fn create(w: &World, extra: Value) -> Value {
-    let mut b = json!({ "amount": 12500, "currency": "TRY" });
-    for (k, v) in extra.as_object().unwrap() {
-        b[k] = v.clone();
-    }
-    body(&w.post("/v1/payments", b))
+    w.api_create(extra)
 }
 
 /// What our card element sends: publishable key, from our own origin.
 fn payment_method_as(w: &World, number: &str, origin: Option<&str>, key: &str) -> ApiResponse {
-    let mut req = ApiRequest::new(Method::Post, "/v1/payment-methods")
-        .with_header("authorization", &format!("Bearer {key}"))
-        .with_json(
-            &json!({ "type": "card", "card": { "number": number, "exp_month": 12, "exp_year": 2034, "cvc": "987" } }),
-        );
-    if let Some(o) = origin {
-        req = req.with_header("origin", o);
-    }
-    w.h.request(req)
+    w.card_element(number, origin, key)
 }
 
 fn pm(w: &World, number: &str) -> String {
-    let key = w.m.publishable_key.clone();
-    let v = body(&payment_method_as(w, number, Some(ORIGIN), &key));
-    v["payment_method"]["id"].as_str().unwrap().to_string()
+    w.pm(number)
 }
 
 fn confirm(w: &World, id: &str, pm: &str) -> ApiResponse {
-    w.post(&format!("/v1/payments/{id}/confirm"), json!({ "payment_method": pm }))
+    w.api_confirm(id, pm)
 }
 
 fn confirm_as_page(w: &World, id: &str, pm: &str, secret: Option<&str>) -> ApiResponse {
@@ -111,27 +98,24 @@ fn payment_methods_come_only_from_the_card_element_and_keep_no_card_data() {
     let w = World::new();
     let sk = w.m.secret_key.clone();
     let pk = w.m.publishable_key.clone();
+    assert_eq!(err_code(&payment_method_as(&w, cards::SUCCESS, Some(ORIGIN), &sk)), (403, "api_key_wrong_kind".into()));
     assert_eq!(
-        err_code(&payment_method_as(&w, "4242424242424242", Some(ORIGIN), &sk)),
-        (403, "api_key_wrong_kind".into())
-    );
-    assert_eq!(
-        err_code(&payment_method_as(&w, "4242424242424242", Some("https://merchant.example"), &pk)),
+        err_code(&payment_method_as(&w, cards::SUCCESS, Some("https://merchant.example"), &pk)),
         (403, "origin_not_allowed".into())
     );
-    assert_eq!(err_code(&payment_method_as(&w, "4242424242424242", None, &pk)), (403, "origin_not_allowed".into()));
+    assert_eq!(err_code(&payment_method_as(&w, cards::SUCCESS, None, &pk)), (403, "origin_not_allowed".into()));
     assert_eq!(
         err_code(&payment_method_as(&w, "4111111111111111", Some(ORIGIN), &pk)),
         (400, "live_card_in_test_mode".into())
     );
-    let v = body(&payment_method_as(&w, "4242424242424242", Some(ORIGIN), &pk));
+    let v = body(&payment_method_as(&w, cards::SUCCESS, Some(ORIGIN), &pk));
     let m = &v["payment_method"];
     assert!(m["id"].as_str().unwrap().starts_with("pm_"));
     assert_eq!((m["card"]["brand"].as_str(), m["card"]["last4"].as_str()), (Some("visa"), Some("4242")));
     assert_eq!(m["expires_at"].as_i64().unwrap() - m["created_at"].as_i64().unwrap(), 30 * 60);
     let dump = dump_storage(&w);
-    assert!(!dump.contains("4242424242424242") && !dump.contains("424242424242"), "no PAN in storage");
-    assert!(!dump.contains(&hsrc_shared::crypto::sha256_hex(b"4242424242424242")), "no plain hash of the PAN");
+    assert!(!dump.contains(cards::SUCCESS) && !dump.contains("424242424242"), "no PAN in storage");
+    assert!(!dump.contains(&hsrc_shared::crypto::sha256_hex(cards::SUCCESS.as_bytes())), "no plain hash of the PAN");
 }
 
 #[test]
@@ -139,7 +123,7 @@ fn server_confirm_with_a_payment_method_succeeds_with_the_checkout_confirm_shape
     let w = World::new();
     let p = create(&w, json!({}));
     let id = p["payment"]["id"].as_str().unwrap();
-    let method = pm(&w, "4242424242424242");
+    let method = pm(&w, cards::SUCCESS);
     let v = body(&confirm(&w, id, &method));
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["payment", "paymentNextAction"], "exactly the checkout confirm's confirmResult");
@@ -157,21 +141,21 @@ fn server_confirm_with_a_payment_method_succeeds_with_the_checkout_confirm_shape
     });
     assert_eq!(null_sessions, 2, "events carry checkoutSessionId null");
     // A second confirm of a succeeded payment is a state conflict.
-    let again = pm(&w, "4242424242424242");
+    let again = pm(&w, cards::SUCCESS);
     assert_eq!(err_code(&confirm(&w, id, &again)).0, 409);
 }
 
 #[test]
 fn a_payment_method_is_single_use_and_expires() {
     let w = World::new();
-    let method = pm(&w, "4000000000000002");
+    let method = pm(&w, cards::DECLINED);
     let first = create(&w, json!({}));
     let first_id = first["payment"]["id"].as_str().unwrap();
     assert_eq!(body(&confirm(&w, first_id, &method))["payment"]["status"], "REQUIRES_PAYMENT_METHOD");
     let second = create(&w, json!({}));
     let second_id = second["payment"]["id"].as_str().unwrap();
     assert_eq!(err_code(&confirm(&w, second_id, &method)), (400, "payment_method_unusable".into()));
-    let stale = pm(&w, "4242424242424242");
+    let stale = pm(&w, cards::SUCCESS);
     w.h.runtime.advance_ms(30 * 60 * 1000 + 1);
     assert_eq!(err_code(&confirm(&w, second_id, &stale)), (400, "payment_method_unusable".into()));
     assert_eq!(err_code(&confirm(&w, second_id, "pm_nope")), (400, "resource_missing".into()));
@@ -184,19 +168,19 @@ fn a_decline_lets_the_payer_retry_on_the_same_payment_up_to_the_limit() {
     let w = World::new();
     let p = create(&w, json!({ "max_attempts": 2 }));
     let id = p["payment"]["id"].as_str().unwrap();
-    let v = body(&confirm(&w, id, &pm(&w, "4000000000009995")));
+    let v = body(&confirm(&w, id, &pm(&w, cards::INSUFFICIENT_FUNDS)));
     assert_eq!(v["payment"]["status"], "REQUIRES_PAYMENT_METHOD");
     assert_eq!(v["payment"]["last_error"]["decline_code"], "insufficient_funds");
-    let v = body(&confirm(&w, id, &pm(&w, "4242424242424242")));
+    let v = body(&confirm(&w, id, &pm(&w, cards::SUCCESS)));
     assert_eq!(v["payment"]["status"], "SUCCEEDED");
     assert_eq!(w.charge_statuses(&w.payment(id)), ["declined", "succeeded"]);
 
     let q = create(&w, json!({ "max_attempts": 2 }));
     let qid = q["payment"]["id"].as_str().unwrap();
-    body(&confirm(&w, qid, &pm(&w, "4000000000000002")));
-    let v = body(&confirm(&w, qid, &pm(&w, "4000000000000002")));
+    body(&confirm(&w, qid, &pm(&w, cards::DECLINED)));
+    let v = body(&confirm(&w, qid, &pm(&w, cards::DECLINED)));
     assert_eq!(v["payment"]["status"], "FAILED", "attempts used up");
-    assert_eq!(err_code(&confirm(&w, qid, &pm(&w, "4242424242424242"))).0, 409);
+    assert_eq!(err_code(&confirm(&w, qid, &pm(&w, cards::SUCCESS))).0, 409);
     assert!(w.event_types(qid).contains(&"payment.failed".to_string()));
 }
 
@@ -207,7 +191,7 @@ fn the_page_confirms_with_its_publishable_key_and_only_its_own_client_secret() {
     let b = create(&w, json!({}));
     let (a_id, a_secret) = (a["payment"]["id"].as_str().unwrap(), a["client_secret"].as_str().unwrap());
     let b_secret = b["client_secret"].as_str().unwrap();
-    let method = pm(&w, "4242424242424242");
+    let method = pm(&w, cards::SUCCESS);
     assert_eq!(err_code(&confirm_as_page(&w, a_id, &method, None)), (400, "parameter_missing".into()));
     assert_eq!(err_code(&confirm_as_page(&w, a_id, &method, Some(b_secret))), (404, "resource_missing".into()));
     let v = body(&confirm_as_page(&w, a_id, &method, Some(a_secret)));
@@ -224,7 +208,7 @@ fn the_page_confirms_with_its_publishable_key_and_only_its_own_client_secret() {
     let c = create(&w, json!({}));
     let (c_id, c_secret) = (c["payment"]["id"].as_str().unwrap(), c["client_secret"].as_str().unwrap());
     w.h.runtime.advance_ms(60 * 60 * 1000 + 1);
-    let fresh = pm(&w, "4242424242424242");
+    let fresh = pm(&w, cards::SUCCESS);
     assert_eq!(err_code(&confirm_as_page(&w, c_id, &fresh, Some(c_secret))), (410, "client_secret_expired".into()));
     assert_eq!(body(&confirm(&w, c_id, &fresh))["payment"]["status"], "SUCCEEDED");
 }
@@ -242,7 +226,7 @@ fn three_d_secure_runs_through_the_next_action_and_resumes_the_same_engine() {
     for (result, want) in [("pass", "SUCCEEDED"), ("fail", "REQUIRES_PAYMENT_METHOD")] {
         let p = create(&w, json!({}));
         let id = p["payment"]["id"].as_str().unwrap();
-        let v = body(&confirm(&w, id, &pm(&w, "4000000000003220")));
+        let v = body(&confirm(&w, id, &pm(&w, cards::THREE_DS)));
         assert_eq!(v["payment"]["status"], "REQUIRES_ACTION");
         assert_eq!(v["paymentNextAction"]["type"], "redirect_user_to_url");
         assert!(w.event_types(id).contains(&"payment.requires_action".to_string()));
@@ -252,7 +236,7 @@ fn three_d_secure_runs_through_the_next_action_and_resumes_the_same_engine() {
     // secure_mode forces the challenge for any card.
     let p = create(&w, json!({ "secure_mode": true }));
     let id = p["payment"]["id"].as_str().unwrap();
-    let v = body(&confirm(&w, id, &pm(&w, "4242424242424242")));
+    let v = body(&confirm(&w, id, &pm(&w, cards::SUCCESS)));
     assert_eq!(v["payment"]["status"], "REQUIRES_ACTION");
     complete_challenge(&w, &v["paymentNextAction"], "pass");
     assert_eq!(w.payment(id)["status"], "SUCCEEDED");
@@ -263,7 +247,7 @@ fn a_provider_timeout_settles_on_the_next_read_without_a_session() {
     let w = World::new();
     let p = create(&w, json!({}));
     let id = p["payment"]["id"].as_str().unwrap();
-    assert_eq!(body(&confirm(&w, id, &pm(&w, "4000000000000119")))["payment"]["status"], "PROCESSING");
+    assert_eq!(body(&confirm(&w, id, &pm(&w, cards::TIMEOUT_THEN_SUCCESS)))["payment"]["status"], "PROCESSING");
     w.h.runtime.advance_ms(5_000);
     assert_eq!(w.payment(id)["status"], "SUCCEEDED");
 }
@@ -271,11 +255,11 @@ fn a_provider_timeout_settles_on_the_next_read_without_a_session() {
 #[test]
 fn raw_card_data_is_the_test_mode_only_saq_d_path() {
     let w = World::new();
-    let raw = json!({ "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "987" } } });
+    let raw = json!({ "payment_method": { "type": "card", "card": { "number": cards::SUCCESS, "exp_month": 12, "exp_year": 2034, "cvc": "987" } } });
     let p = create(&w, json!({}));
     let id = p["payment"]["id"].as_str().unwrap();
     assert_eq!(body(&w.post(&format!("/v1/payments/{id}/confirm"), raw.clone()))["payment"]["status"], "SUCCEEDED");
-    assert!(!dump_storage(&w).contains("4242424242424242"));
+    assert!(!dump_storage(&w).contains(cards::SUCCESS));
 
     let live = w.h.seed_merchant("mer_live", "Live Shop", true);
     let resp = w.call(
@@ -298,11 +282,11 @@ fn cancel_ends_an_unpaid_payment_and_refuses_a_paid_one() {
     let v = body(&w.post(&format!("/v1/payments/{id}/cancel"), json!({})));
     assert_eq!(v["payment"]["status"], "CANCELLED");
     assert_eq!(w.event_types(id), ["payment.canceled"]);
-    assert_eq!(err_code(&confirm(&w, id, &pm(&w, "4242424242424242"))).0, 409);
+    assert_eq!(err_code(&confirm(&w, id, &pm(&w, cards::SUCCESS))).0, 409);
 
     let q = create(&w, json!({}));
     let qid = q["payment"]["id"].as_str().unwrap();
-    body(&confirm(&w, qid, &pm(&w, "4242424242424242")));
+    body(&confirm(&w, qid, &pm(&w, cards::SUCCESS)));
     assert_eq!(err_code(&w.post(&format!("/v1/payments/{qid}/cancel"), json!({}))).0, 409);
     // A checkout session's payment is cancelled through its session, not here.
     let session = w.create(json!({}));
@@ -332,22 +316,22 @@ fn fault_cards_settle_without_a_session() {
     // Approved, response lost: settled after the response, one authorization.
     let p = create(&w, json!({}));
     let id = p["payment"]["id"].as_str().unwrap();
-    assert_eq!(body(&confirm(&w, id, &pm(&w, "4000000000007015")))["payment"]["status"], "PROCESSING");
+    assert_eq!(body(&confirm(&w, id, &pm(&w, cards::RESPONSE_LOST)))["payment"]["status"], "PROCESSING");
     assert_eq!(w.h.run_after_response(), 1);
     assert_eq!(w.payment(id)["status"], "SUCCEEDED");
     // Fallback approves, its answer lost, and the Worker died before wait_until: the cron job settles it.
     let q = create(&w, json!({}));
     let qid = q["payment"]["id"].as_str().unwrap();
-    body(&confirm(&w, qid, &pm(&w, "4000000000007031")));
+    body(&confirm(&w, qid, &pm(&w, cards::FALLBACK_RESPONSE_LOST)));
     w.h.background.jobs.borrow_mut().clear();
-    futures_executor::block_on(hsrc_edge::services::scheduled::run(&w.h.ctx()));
+    futures_executor::block_on(hsrc_edge::jobs::scheduled::run(&w.h.ctx()));
     let payment = w.payment(qid);
     assert_eq!(payment["status"], "SUCCEEDED");
     assert_eq!(w.charge_statuses(&payment), ["failed", "succeeded"]);
     // 3DS on a payment method's card, pass, then the authorization's answer is lost.
     let r = create(&w, json!({}));
     let rid = r["payment"]["id"].as_str().unwrap();
-    let v = body(&confirm(&w, rid, &pm(&w, "4000000000007049")));
+    let v = body(&confirm(&w, rid, &pm(&w, cards::THREE_DS_RESPONSE_LOST)));
     assert_eq!(v["payment"]["status"], "REQUIRES_ACTION");
     complete_challenge(&w, &v["paymentNextAction"], "pass");
     w.h.run_after_response();

@@ -2,8 +2,11 @@
 #![allow(dead_code)]
 
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
-use hsrc_edge::native::{Harness, SeededMerchant};
+use hsrc_testkit::native::{Harness, SeededMerchant};
 use serde_json::{json, Value};
+
+/// The harness's public origin: where our card element lives.
+pub const CARD_ELEMENT_ORIGIN: &str = "http://127.0.0.1:8787";
 
 pub struct World {
     pub h: Harness,
@@ -82,6 +85,42 @@ impl World {
         resp.json_body()["checkout_session"].clone()
     }
 
+    /// `POST /v1/payments` (API-only, #15) with `extra` over a 125.00 TRY payment: the whole answer.
+    pub fn api_create(&self, extra: Value) -> Value {
+        let mut body = json!({ "amount": 12500, "currency": "TRY" });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let resp = self.post("/v1/payments", body);
+        assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+        resp.json_body()
+    }
+
+    /// What our card element sends for `number`: publishable key, from `origin` (ours: [`CARD_ELEMENT_ORIGIN`]).
+    pub fn card_element(&self, number: &str, origin: Option<&str>, key: &str) -> ApiResponse {
+        let mut req = ApiRequest::new(Method::Post, "/v1/payment-methods")
+            .with_header("authorization", &format!("Bearer {key}"))
+            .with_json(
+                &json!({ "type": "card", "card": { "number": number, "exp_month": 12, "exp_year": 2034, "cvc": "987" } }),
+            );
+        if let Some(o) = origin {
+            req = req.with_header("origin", o);
+        }
+        self.h.request(req)
+    }
+
+    /// A fresh `pm_…` for `number`, made by the card element.
+    pub fn pm(&self, number: &str) -> String {
+        let resp = self.card_element(number, Some(CARD_ELEMENT_ORIGIN), &self.m.publishable_key.clone());
+        assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+        resp.json_body()["payment_method"]["id"].as_str().unwrap().to_string()
+    }
+
+    /// The merchant's server confirms an API-only payment with a `pm_…`.
+    pub fn api_confirm(&self, payment_id: &str, pm: &str) -> ApiResponse {
+        self.post(&format!("/v1/payments/{payment_id}/confirm"), json!({ "payment_method": pm }))
+    }
+
     /// Event types written for a payment, oldest first.
     pub fn event_types(&self, payment_id: &str) -> Vec<String> {
         self.h.db.with_conn(|c| {
@@ -97,30 +136,7 @@ impl World {
 
 /// Every row of every table as text, for tests that prove something never reaches storage.
 pub fn dump_storage(w: &World) -> String {
-    w.h.db.with_conn(|c| {
-        let tables: Vec<String> = c
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        tables
-            .iter()
-            .map(|t| {
-                let mut st = c.prepare(&format!("SELECT * FROM {t}")).unwrap();
-                let n = st.column_count();
-                st.query_map([], |r| {
-                    Ok((0..n).map(|i| format!("{:?}", r.get_ref(i).unwrap())).collect::<Vec<_>>().join("|"))
-                })
-                .unwrap()
-                .map(Result::unwrap)
-                .collect::<Vec<_>>()
-                .join("\n")
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    w.h.db.dump()
 }
 
 pub fn err_code(resp: &ApiResponse) -> (u16, String) {

@@ -1,10 +1,10 @@
-//! The embed page carries the payer view for the glue to inline into the shell (`api::pages::with_inline_view`), so
+//! The embed page carries the payer view for the glue to inline into the shell (`handlers::pages::with_inline_view`), so
 //! the form starts without a round trip — only when the page may be framed by the requesting origin.
 
 mod common;
 
 use common::World;
-use hsrc_edge::api::pages::{with_inline_view, ASSET_HEADER, VIEW_MARKER};
+use hsrc_edge::handlers::pages::{with_inline_view, VIEW_MARKER};
 use hsrc_edge::http::Method;
 use serde_json::{json, Value};
 
@@ -18,7 +18,7 @@ fn the_embed_page_inlines_the_payer_view_for_an_allowed_origin_only() {
 
     let r = page("https://merchant.example");
     assert_eq!(r.status, 200);
-    assert_eq!(r.header(ASSET_HEADER), Some("/checkout.html"));
+    assert_eq!(r.body.asset(), Some("/checkout.html"));
     let inlined: Value = serde_json::from_slice(&r.body).expect("the payer view as JSON");
     assert_eq!(inlined, json!({ "checkout_session": w.view(token) }), "the same view GET …/token/:token answers");
 

@@ -3,6 +3,7 @@
 
 mod common;
 use common::World;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
 fn ids(page: &Value) -> Vec<String> {
@@ -35,7 +36,7 @@ fn follow(w: &World, cursor: &str, limit: u32) -> (Vec<String>, String) {
 fn ending_before_reads_every_newer_event_once_in_order() {
     let w = World::new();
     let s = w.create(json!({}));
-    w.confirm_ok(s["token"].as_str().unwrap(), "4242424242424242");
+    w.confirm_ok(s["token"].as_str().unwrap(), cards::SUCCESS);
     let first_all = ids(&w.get("/v1/events?limit=100").json_body());
     assert!(first_all.len() >= 2, "a payment makes several events: {first_all:?}");
     let oldest = first_all.last().unwrap().clone();
@@ -43,7 +44,7 @@ fn ending_before_reads_every_newer_event_once_in_order() {
     // More events after the cursor was taken.
     for _ in 0..3 {
         let s = w.create(json!({}));
-        w.confirm_ok(s["token"].as_str().unwrap(), "4000000000000002");
+        w.confirm_ok(s["token"].as_str().unwrap(), cards::DECLINED);
     }
     let mut all = ids(&w.get("/v1/events?limit=100").json_body());
     all.reverse(); // oldest first
@@ -62,7 +63,7 @@ fn ending_before_reads_every_newer_event_once_in_order() {
 fn ending_before_is_scoped_to_the_merchant_and_exclusive_with_starting_after() {
     let w = World::new();
     let s = w.create(json!({}));
-    w.confirm_ok(s["token"].as_str().unwrap(), "4242424242424242");
+    w.confirm_ok(s["token"].as_str().unwrap(), cards::SUCCESS);
     let newest = ids(&w.get("/v1/events?limit=1").json_body())[0].clone();
     let resp = w.get(&format!("/v1/events?ending_before={newest}&starting_after={newest}"));
     assert_eq!(resp.status, 400);

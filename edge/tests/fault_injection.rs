@@ -15,8 +15,9 @@ mod common;
 
 use common::World;
 use hsrc_edge::faults::{FaultCache, FaultDb, FaultQueue, Faults, Mode};
+use hsrc_edge::jobs::scheduled;
+use hsrc_edge::payments::{self, confirm};
 use hsrc_edge::platform::Ctx;
-use hsrc_edge::services::{confirm, engine, payments, scheduled};
 use serde_json::{json, Value};
 
 /// What a path's setup leaves for its faulted step.
@@ -84,17 +85,11 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4242424242424242"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write checkout_sessions+payments+charges",
                 "write sandbox_ledger",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write charges+payments+checkout_sessions",
                 "read webhook_deliveries",
             ],
@@ -105,19 +100,13 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4000000000008013"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write checkout_sessions+payments+charges",
                 "write charges",
                 "read webhook_deliveries",
                 "write sandbox_ledger",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write charges+payments+checkout_sessions",
                 "read webhook_deliveries",
             ],
@@ -128,13 +117,8 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4000000000007015"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write checkout_sessions+payments+charges",
                 "write sandbox_ledger",
             ],
@@ -145,13 +129,8 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4000000000007031"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write checkout_sessions+payments+charges",
                 "write charges",
                 "read webhook_deliveries",
@@ -164,17 +143,11 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4000000000000002"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write checkout_sessions+payments+charges",
                 "write sandbox_ledger",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write charges+card_declines+payments+checkout_sessions",
                 "read webhook_deliveries",
             ],
@@ -185,13 +158,8 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| run_confirm(ctx, p, "4000000000003220"),
             awaits: &[
                 "read checkout_sessions",
-                "read merchants",
-                "read payments",
-                "read charges",
-                "read merchant_breakers",
-                "read card_declines",
-                "write card_attempts",
-                "read card_declines",
+                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+                "write card_attempts + read card_declines",
                 "write sandbox_operations",
                 "read transitions",
                 "write checkout_sessions+payments+charges+challenges",
@@ -214,8 +182,7 @@ fn paths() -> Vec<Path> {
                 "read merchants",
                 "read sandbox_operations",
                 "write sandbox_ledger",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write charges+payments+checkout_sessions",
                 "read webhook_deliveries",
                 "read challenges",
@@ -256,8 +223,7 @@ fn paths() -> Vec<Path> {
                 "read payments",
                 "read checkout_sessions",
                 "read charges",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write challenges+charges+card_declines+payments+checkout_sessions",
                 "read webhook_deliveries",
                 "read challenges",
@@ -330,7 +296,7 @@ fn paths() -> Vec<Path> {
                 p
             },
             step: |ctx, _| {
-                let _ = futures_executor::block_on(engine::reconcile::reconcile_due(ctx, 100));
+                let _ = futures_executor::block_on(payments::reconcile::reconcile_due(ctx, 100));
             },
             awaits: &[
                 "read engine_cursors",
@@ -339,8 +305,7 @@ fn paths() -> Vec<Path> {
                 "read payments",
                 "read charges",
                 "read sandbox_ledger",
-                "read charges",
-                "read transitions",
+                "read charges + read transitions",
                 "write charges+payments+checkout_sessions",
                 "read webhook_deliveries",
                 "read checkout_sessions",
@@ -356,7 +321,7 @@ fn paths() -> Vec<Path> {
                 p
             },
             step: |ctx, _| {
-                let _ = futures_executor::block_on(engine::operations::reconcile_operations(ctx, 100));
+                let _ = futures_executor::block_on(payments::operations::reconcile_operations(ctx, 100));
             },
             awaits: &[
                 "read engine_cursors",

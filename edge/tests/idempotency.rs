@@ -5,7 +5,9 @@ mod common;
 
 use common::{err_code, World};
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
-use hsrc_edge::services::idempotency::{self, Claim, Keep};
+use hsrc_edge::pipeline::idempotency::{self, Claim, Keep};
+use hsrc_shared::test_cards as cards;
+use hsrc_testkit::native::Harness;
 use serde_json::json;
 
 fn create_with_key(w: &World, key: &str, amount: i64) -> ApiResponse {
@@ -94,6 +96,28 @@ fn bad_keys_and_bodies_get_the_error_model() {
 }
 
 #[test]
+fn ids_with_the_wrong_prefix_are_the_usual_404_without_an_echo() {
+    let w = World::new();
+    let session = create_with_key(&w, "prefix-1", 100).json_body();
+    let session_id = session["checkout_session"]["id"].as_str().unwrap().to_string();
+    let payment_id = session["checkout_session"]["payment_id"].as_str().unwrap().to_string();
+    assert_eq!(w.get(&format!("/v1/payments/{payment_id}")).status, 200);
+    // A session id where a payment id belongs, and the other way round: not found, whatever exists under it.
+    for path in [
+        format!("/v1/payments/{session_id}"),
+        format!("/v1/checkout-sessions/{payment_id}"),
+        "/v1/refunds/4242424242424242".to_string(),
+        "/v1/events/we_1".to_string(),
+        "/v1/webhook-endpoints/evt_1".to_string(),
+    ] {
+        let resp = w.get(&path);
+        assert_eq!(err_code(&resp), (404, "resource_missing".into()), "{path}");
+        let message = resp.json_body()["error"]["message"].as_str().unwrap().to_string();
+        assert!(message.starts_with("No such ") && !message.contains('_') && !message.contains("4242"), "{message}");
+    }
+}
+
+#[test]
 fn tokens_and_signing_secrets_are_sealed_at_rest() {
     let w = World::new();
     let created = create_with_key(&w, "sealed-1", 100).json_body();
@@ -123,7 +147,7 @@ fn request<'a>(key: &'a str) -> idempotency::Request<'a> {
 }
 
 fn answer(status: u16, body: &str) -> ApiResponse {
-    ApiResponse { status, headers: vec![], body: body.as_bytes().to_vec() }
+    ApiResponse { status, headers: vec![], body: body.as_bytes().to_vec().into() }
 }
 
 fn row(w: &World, key: &str) -> Option<(String, Option<i64>)> {
@@ -169,7 +193,7 @@ fn only_the_owner_of_a_key_finishes_or_releases_it() {
         Keep::Replay,
     ));
     let Ok(Claim::Replay(replayed)) = block(idempotency::claim(&ctx, &request("own-1"))) else { panic!("replay") };
-    assert_eq!(replayed.body, br#"{"ok":true}"#);
+    assert_eq!(&*replayed.body, br#"{"ok":true}"#);
 }
 
 #[test]
@@ -187,4 +211,50 @@ fn a_response_with_a_secret_or_a_card_number_is_never_kept() {
     }
     let dump = common::dump_storage(&w);
     assert!(!dump.contains("whsec_abc") && !dump.contains("4242"));
+}
+
+fn confirm_body(number: &str, cvc: &str) -> Vec<u8> {
+    json!({"payment_method": {"card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": cvc}}})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn fingerprint_is_keyed_and_holds_no_card_data() {
+    use hsrc_shared::crypto::sha256_hex;
+    let h = Harness::new();
+    let ctx = h.ctx();
+    let path = "/v1/checkout-sessions/token/t/confirm";
+    let body = confirm_body(cards::SUCCESS, "123");
+    let a = idempotency::request_hash(&ctx, "POST", path, &body);
+    assert!(a.starts_with("hmac:"));
+    // The same card written with spaces is the same request; another card is not.
+    assert_eq!(a, idempotency::request_hash(&ctx, "POST", path, &confirm_body("4242 4242 4242 4242", "123")));
+    assert_ne!(a, idempotency::request_hash(&ctx, "POST", path, &confirm_body(cards::SUCCESS_MASTERCARD, "123")));
+    // Not a plain hash of anything the caller sent: neither the body's SHA-256 nor the legacy `sha256:` format
+    // (method, path, newline, body) nor one without the server key.
+    assert_ne!(&a[5..], sha256_hex(&body));
+    let legacy = [format!("POST {path}\n").into_bytes(), body.clone()].concat();
+    assert_ne!(&a[5..], sha256_hex(&legacy));
+    let mut h2 = Harness::new();
+    h2.config.data_key = "another-data-key-of-enough-length-000000".into();
+    assert_ne!(a, idempotency::request_hash(&h2.ctx(), "POST", path, &body));
+}
+
+#[test]
+fn the_cvc_never_enters_the_fingerprint() {
+    let h = Harness::new();
+    let ctx = h.ctx();
+    let path = "/p";
+    assert_eq!(
+        idempotency::request_hash(&ctx, "POST", path, &confirm_body(cards::SUCCESS, "123")),
+        idempotency::request_hash(&ctx, "POST", path, &confirm_body(cards::SUCCESS, "999"))
+    );
+    // The card number enters only as its keyed fingerprint: another fingerprint key, another request hash.
+    let mut h2 = Harness::new();
+    h2.config.fingerprint_key = "another-fingerprint-key-of-enough-length".into();
+    assert_ne!(
+        idempotency::request_hash(&ctx, "POST", path, &confirm_body(cards::SUCCESS, "123")),
+        idempotency::request_hash(&h2.ctx(), "POST", path, &confirm_body(cards::SUCCESS, "123"))
+    );
 }

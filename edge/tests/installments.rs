@@ -6,13 +6,14 @@ mod common;
 
 use common::{dump_storage, err_code, World};
 use hsrc_edge::http::Method;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
-const BONUS: &str = "5400610000000001";
-const WORLD: &str = "5549600000000004";
-const DEBIT: &str = "4132260000000003";
-const TROY: &str = "9792000000000003";
-const FOREIGN: &str = "4242424242424242";
+const BONUS: &str = cards::BONUS_CREDIT;
+const WORLD: &str = cards::WORLD_CREDIT;
+const DEBIT: &str = cards::VISA_DEBIT;
+const TROY: &str = cards::TROY_CREDIT;
+const FOREIGN: &str = cards::SUCCESS;
 
 fn plans(w: &World, token: &str, bin: &str) -> Value {
     let resp = w.call(Method::Get, &format!("/v1/checkout-sessions/token/{token}/installments?bin={bin}"), None, None);
@@ -265,15 +266,12 @@ fn a_single_payment_after_a_plan_charges_the_order_amount() {
     // A declined plan, then a single payment: the payment goes back to the order amount.
     let s = w.create(json!({}));
     let token = s["token"].as_str().unwrap();
-    assert_eq!(
-        w.confirm_ok(token, "4000000000000002")["confirmResult"]["payment"]["status"],
-        "REQUIRES_PAYMENT_METHOD"
-    );
+    assert_eq!(w.confirm_ok(token, cards::DECLINED)["confirmResult"]["payment"]["status"], "REQUIRES_PAYMENT_METHOD");
     let resp = confirm_with(&w, token, TROY, 2);
     assert_eq!(resp.json_body()["confirmResult"]["payment"]["amount"], 12850);
     let s2 = w.create(json!({}));
     let t2 = s2["token"].as_str().unwrap();
-    let _ = confirm_with(&w, t2, "4000000000000002", 1);
+    let _ = confirm_with(&w, t2, cards::DECLINED, 1);
     let ok = w.confirm_ok(t2, BONUS);
     assert_eq!(ok["confirmResult"]["payment"]["amount"], 12500);
     assert!(ok["confirmResult"]["payment"].get("installments").is_none());

@@ -6,8 +6,9 @@
 mod common;
 
 use common::{err_code, World};
+use hsrc_edge::jobs::scheduled;
+use hsrc_edge::payments;
 use hsrc_edge::providers::{self, Authorize, Instrument, Outcome};
-use hsrc_edge::services::{engine, scheduled};
 use serde_json::{json, Value};
 
 fn token(s: &Value) -> String {
@@ -256,18 +257,26 @@ fn the_provider_answers_a_repeated_reference_with_its_first_answer() {
 #[test]
 fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() {
     use hsrc_edge::faults::{FaultDb, Faults, Mode};
+    let confirm_on = |w: &World, s: &Value, faults: &Faults| {
+        let db = FaultDb { inner: &w.h.db, faults };
+        let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
+        let req = serde_json::from_value(json!({
+            "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
+            "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
+        }))
+        .unwrap();
+        let _ = futures_executor::block_on(hsrc_edge::payments::confirm::confirm(&ctx, &token(s), req));
+    };
+    // Where the sandbox ledger write is among a confirm's awaits (counted on a world of its own).
+    let counted = World::new();
+    let counting = Faults::new(None);
+    confirm_on(&counted, &counted.create(json!({})), &counting);
+    let at = counting.log.borrow().iter().position(|l| l == "write sandbox_ledger").unwrap() + 1;
     let w = World::new();
     let s = w.create(json!({}));
-    let faults = Faults::new(Some((10, Mode::Before))); // the sandbox ledger write (see fault_injection.rs)
-    let db = FaultDb { inner: &w.h.db, faults: &faults };
-    let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
-    let req = serde_json::from_value(json!({
-        "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
-        "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
-    }))
-    .unwrap();
-    let _ = futures_executor::block_on(hsrc_edge::services::confirm::confirm(&ctx, &token(&s), req));
-    assert_eq!(faults.log.borrow()[9], "write sandbox_ledger");
+    let faults = Faults::new(Some((at, Mode::Before)));
+    confirm_on(&w, &s, &faults);
+    assert_eq!(faults.log.borrow()[at - 1], "write sandbox_ledger");
     assert!(ledger(&w, &pid(&s)).is_empty(), "the provider never got it");
 
     w.h.runtime.advance_ms(w.h.config.write_off_after_ms - 1000);
@@ -299,7 +308,9 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
         capture: true,
         deadline_ms: 0,
     };
-    futures_executor::block_on(providers::acquirer("sandbox_primary").unwrap().authorize(&ctx, &late));
+    // The provider's side of it (the table's acquirers end every call at our deadline; the provider does not).
+    let provider = hsrc_edge::providers::sandbox_acquirer::SandboxAcquirer::new("sandbox_primary");
+    futures_executor::block_on(providers::Acquirer::authorize(&provider, &ctx, &late));
     cron(&w);
     let kinds: Vec<String> = ledger(&w, &pid(&s)).into_iter().map(|(_, k, o)| format!("{k}:{o}")).collect();
     assert_eq!(kinds, ["authorize:approved", "void:done"]);
@@ -326,7 +337,7 @@ fn one_bad_row_never_stops_the_reconciler() {
     w.h.background.jobs.borrow_mut().clear();
     // Break the first session's payment row so loading it fails.
     w.h.db.with_conn(|c| c.execute("UPDATE payments SET status = 'NOT_A_STATUS' WHERE id = ?1", [pid(&bad)])).unwrap();
-    let pass = futures_executor::block_on(engine::reconcile::reconcile_due(&w.h.ctx(), 100)).unwrap();
+    let pass = futures_executor::block_on(payments::reconcile::reconcile_due(&w.h.ctx(), 100)).unwrap();
     assert_eq!((pass.visited, pass.settled, pass.errors.len()), (2, 1, 1), "{pass:?}");
     assert_eq!(w.view(&token(&good))["status"], "COMPLETED");
 
@@ -341,7 +352,7 @@ fn one_bad_row_never_stops_the_reconciler() {
     }
     w.h.background.jobs.borrow_mut().clear();
     for (i, t) in tokens.iter().enumerate() {
-        let pass = futures_executor::block_on(engine::reconcile::reconcile_due(&w.h.ctx(), 1)).unwrap();
+        let pass = futures_executor::block_on(payments::reconcile::reconcile_due(&w.h.ctx(), 1)).unwrap();
         assert_eq!(pass.settled, 1, "pass {i}");
         assert_eq!(w.view(t)["status"], "COMPLETED");
     }

@@ -6,9 +6,11 @@ mod common;
 
 use common::{err_code, World};
 use hsrc_edge::http::Method;
+use hsrc_edge::ops::{self, SearchParams, Term};
 use hsrc_edge::platform::{Ctx, HttpOutcome, SqlValue};
-use hsrc_edge::services::ops::{self, SearchParams, Term};
-use hsrc_edge::services::webhooks::delivery::deliver_one;
+use hsrc_edge::webhooks::delivery::deliver_one;
+use hsrc_shared::test_cards as cards;
+use hsrc_testkit::fields::token;
 use serde_json::{json, Value};
 
 const DAY_MS: i64 = 86_400_000;
@@ -86,15 +88,16 @@ impl Ops for World {
     }
 }
 
-fn token(session: &Value) -> String {
-    s(&session["token"])
-}
-
 #[test]
 fn ops_routes_need_the_secret_key() {
     let w = World::new();
     let session = w.session_with("ord_auth", json!({}));
-    for path in ["/v1/ops/search".to_string(), format!("/v1/ops/sessions/{}", s(&session["id"]))] {
+    let paths = [
+        "/v1/ops/search".to_string(),
+        format!("/v1/ops/sessions/{}", s(&session["id"])),
+        format!("/v1/ops/payments/{}", s(&session["payment_id"])),
+    ];
+    for path in paths {
         assert_eq!(err_code(&w.call(Method::Get, &path, None, None)), (401, "api_key_missing".into()), "{path}");
         assert_eq!(
             err_code(&w.call(Method::Get, &path, None, Some("sk_test_not_a_key"))),
@@ -116,7 +119,7 @@ fn search_finds_a_session_by_every_handle_support_is_given() {
     let session = w.session_with("ord_1001", json!({ "customer": { "email": "Prefill@Merchant.example" } }));
     let sid = s(&session["id"]);
     let pid = s(&session["payment_id"]);
-    let confirm = w.confirm(&token(&session), "4242424242424242");
+    let confirm = w.confirm(&token(&session), cards::SUCCESS);
     assert_eq!(confirm.status, 200);
     let confirm_request = confirm.header("request-id").unwrap().to_string();
     let payment = w.payment(&pid);
@@ -201,7 +204,7 @@ fn lists_filter_by_status_and_date_and_page_without_gaps() {
     for i in 0..5 {
         let session = w.session_with(&format!("ord_page_{i}"), json!({}));
         if i % 2 == 0 {
-            w.confirm_ok(&token(&session), "4242424242424242");
+            w.confirm_ok(&token(&session), cards::SUCCESS);
         }
         created.push(s(&session["id"]));
         w.h.runtime.advance_ms(DAY_MS);
@@ -266,7 +269,7 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
     let w = World::new();
     let session = w.session_with("ord_fallback", json!({}));
     let sid = s(&session["id"]);
-    let confirm = w.confirm(&token(&session), "4000000000008013");
+    let confirm = w.confirm(&token(&session), cards::PRIMARY_DOWN);
     assert_eq!(confirm.status, 200);
     let confirm_request = confirm.header("request-id").unwrap().to_string();
     let d = w.detail(&sid);
@@ -323,7 +326,7 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
     // A paid payment can be refunded, all of it (issue #13).
     assert_eq!(
         d["actions"],
-        json!({ "cancel_session": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
+        json!({ "cancel_session": false, "cancel_payment": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
     );
 }
 
@@ -331,14 +334,14 @@ fn fallback_payment_shows_both_charges_in_route_order_and_the_whole_timeline() {
 fn decline_then_success_keeps_both_attempts_and_masks_the_payer() {
     let w = World::new();
     let session = w.session_with("ord_retry", json!({}));
-    w.confirm_ok(&token(&session), "4000000000000002");
+    w.confirm_ok(&token(&session), cards::DECLINED);
     let mid = w.detail(&s(&session["id"]));
     assert_eq!(
         (mid["verdict"]["paid"].as_str(), mid["payment"]["last_decline_code"].as_str()),
         (Some("awaiting_payer"), Some("card_declined"))
     );
     assert_eq!(mid["actions"]["cancel_session"], true);
-    w.confirm_ok(&token(&session), "5555555555554444");
+    w.confirm_ok(&token(&session), cards::SUCCESS_MASTERCARD);
     let d = w.detail(&s(&session["id"]));
     let charges = d["payment"]["charges"].as_array().unwrap();
     assert_eq!(charges.iter().map(|c| s(&c["status"])).collect::<Vec<_>>(), ["declined", "succeeded"]);
@@ -356,7 +359,7 @@ fn decline_then_success_keeps_both_attempts_and_masks_the_payer() {
 fn three_ds_steps_are_listed_with_their_outcome() {
     let w = World::new();
     let session = w.session_with("ord_3ds", json!({}));
-    let r = w.confirm_ok(&token(&session), "4000000000003220");
+    let r = w.confirm_ok(&token(&session), cards::THREE_DS);
     let url = s(&r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"]);
     let challenge_id = url.rsplit('/').next().unwrap().to_string();
     let waiting = w.detail(&s(&session["id"]));
@@ -391,7 +394,7 @@ fn three_ds_steps_are_listed_with_their_outcome() {
 fn a_timed_out_provider_is_settled_when_ops_reads_the_session() {
     let w = World::new();
     let session = w.session_with("ord_timeout", json!({}));
-    let r = w.confirm_ok(&token(&session), "4000000000000119");
+    let r = w.confirm_ok(&token(&session), cards::TIMEOUT_THEN_SUCCESS);
     assert_eq!(r["checkout_session"]["status"], "PROCESSING");
     assert_eq!(w.detail(&s(&session["id"]))["verdict"]["paid"], "in_progress");
     assert_eq!(w.search_ids("status=PROCESSING"), vec![s(&session["id"])]);
@@ -408,12 +411,12 @@ fn a_timed_out_provider_is_settled_when_ops_reads_the_session() {
 fn manual_capture_offers_capture_and_void_then_nothing() {
     let w = World::new();
     let session = w.session_with("ord_manual", json!({ "capture_method": "manual" }));
-    w.confirm_ok(&token(&session), "4242424242424242");
+    w.confirm_ok(&token(&session), cards::SUCCESS);
     let d = w.detail(&s(&session["id"]));
     assert_eq!(d["verdict"]["paid"], "authorized");
     assert_eq!(
         d["actions"],
-        json!({ "cancel_session": false, "capture_payment": true, "void_payment": true, "refund_payment": false, "refundable_amount": 0 })
+        json!({ "cancel_session": false, "cancel_payment": false, "capture_payment": true, "void_payment": true, "refund_payment": false, "refundable_amount": 0 })
     );
     let resp = w.post(&format!("/v1/payments/{}/capture", s(&session["payment_id"])), json!({}));
     assert_eq!(resp.status, 200);
@@ -421,7 +424,7 @@ fn manual_capture_offers_capture_and_void_then_nothing() {
     assert_eq!((d["verdict"]["paid"].as_str(), d["payment"]["amount_captured"].as_i64()), (Some("paid"), Some(12500)));
     assert_eq!(
         d["actions"],
-        json!({ "cancel_session": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
+        json!({ "cancel_session": false, "cancel_payment": false, "capture_payment": false, "void_payment": false, "refund_payment": true, "refundable_amount": 12500 })
     );
 }
 
@@ -449,7 +452,7 @@ fn deliveries_and_every_attempt_match_the_webhooks_api() {
     assert_eq!(endpoint.status, 200, "{}", String::from_utf8_lossy(&endpoint.body));
     let endpoint_id = s(&endpoint.json_body()["webhook_endpoint"]["id"]);
     let session = w.session_with("ord_hooks", json!({}));
-    w.confirm_ok(&token(&session), "4000000000008013");
+    w.confirm_ok(&token(&session), cards::PRIMARY_DOWN);
 
     // The first attempt of every delivery fails with a 500; the retry succeeds.
     let queued = w.h.queue.sent.borrow().len();
@@ -458,7 +461,7 @@ fn deliveries_and_every_attempt_match_the_webhooks_api() {
     let retrying = w.detail(&s(&session["id"]));
     assert_eq!(retrying["verdict"]["notified"], "retrying");
     w.h.runtime.advance_ms(10_000);
-    block(hsrc_edge::services::webhooks::sweep(&w.h.ctx(), 100)).unwrap();
+    block(hsrc_edge::webhooks::sweep(&w.h.ctx(), 100)).unwrap();
     w.drain_deliveries();
 
     let d = w.detail(&s(&session["id"]));
@@ -528,6 +531,8 @@ fn every_search_term_is_answered_from_an_index() {
         Term::Email("a@b.example".into()),
         Term::OrderId("ord_1".into()),
         Term::OrderIdOrLast4("4242".into()),
+        Term::RefundId("re_1".into()),
+        Term::CustomerReference("user_1".into()),
     ];
     for term in terms {
         let params = SearchParams {
@@ -561,23 +566,249 @@ fn every_search_term_is_answered_from_an_index() {
             .filter(|line| line.starts_with("SCAN") && *line != "SCAN m" && !line.contains("USING"))
             .collect();
         assert!(scans.is_empty(), "{term:?} scans a table: {plan:#?}");
-        let expected_index = match &term {
-            Term::Email(_) => Some("ops_sessions_by_customer_email"),
-            Term::OrderId(_) => Some("ops_sessions_by_order_id"),
-            Term::OrderIdOrLast4(_) => Some("ops_payments_by_last4"),
-            Term::All => Some("ops_sessions_by_created"),
-            _ => None,
+        // Sessions and API-only payments (#15) are both reached by index for every handle.
+        let expected_indexes: &[&str] = match &term {
+            Term::Email(_) => &["ops_sessions_by_customer_email", "ops_api_payments_by_customer_email"],
+            Term::OrderId(_) => &["ops_sessions_by_order_id", "ops_api_payments_by_order_id"],
+            Term::OrderIdOrLast4(_) => {
+                &["ops_sessions_by_order_id", "ops_api_payments_by_order_id", "ops_payments_by_last4"]
+            }
+            Term::CustomerReference(_) => &["ops_api_payments_by_customer_reference"],
+            Term::All => &["ops_payments_by_created"],
+            _ => &[],
         };
         if term != Term::All {
-            // The matching ids drive the query: sessions are fetched by primary key, not walked through the list.
+            // The matching ids drive the query: payments are fetched by primary key, not walked through the list.
             assert!(
-                plan.iter().any(|l| l.starts_with("SEARCH s USING INDEX sqlite_autoindex_checkout_sessions_1 (id=?)")),
+                plan.iter().any(|l| l.starts_with("SEARCH p USING INDEX sqlite_autoindex_payments_1 (id=?)")),
                 "{term:?}: {plan:#?}"
             );
-            assert!(!plan.iter().any(|l| l.contains("ops_sessions_by_created")), "{term:?} walks the list: {plan:#?}");
+            assert!(!plan.iter().any(|l| l.contains("ops_payments_by_created")), "{term:?} walks the list: {plan:#?}");
         }
-        if let Some(index) = expected_index {
+        // The payment's session and API row are joined by primary key.
+        assert!(
+            plan.iter().any(|l| l.starts_with("SEARCH s USING INDEX sqlite_autoindex_checkout_sessions_1 (id=?)")),
+            "{term:?}: {plan:#?}"
+        );
+        assert!(
+            plan.iter().any(|l| l.starts_with("SEARCH a USING INDEX sqlite_autoindex_api_payments_1 (payment_id=?)")),
+            "{term:?}: {plan:#?}"
+        );
+        for index in expected_indexes {
             assert!(plan.iter().any(|line| line.contains(index)), "{term:?} should use {index}: {plan:#?}");
         }
     }
+}
+
+// ---- API-only payments (#15): no checkout session ---------------------------------------------------------------
+
+fn api_payment_with(w: &World, order_id: &str, extra: Value) -> String {
+    let mut body = json!({
+        "metadata": { "order_id": order_id, "cart": format!("cart-{order_id}") },
+        "customer": { "name": "Zeynep Kaya Demir", "email": "Zeynep@Example.com", "phone": "+905551234567" },
+        "customer_reference": "user_42",
+        "description": "İznik mug",
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    s(&w.api_create(body)["payment"]["id"])
+}
+
+fn payment_detail(w: &World, payment_id: &str) -> Value {
+    let resp = w.get(&format!("/v1/ops/payments/{payment_id}"));
+    assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+    resp.json_body()["ops_payment"].clone()
+}
+
+fn payment_ids(result: &Value) -> Vec<String> {
+    result["data"].as_array().unwrap().iter().map(|r| s(&r["payment_id"])).collect()
+}
+
+#[test]
+fn search_finds_an_api_only_payment_by_every_handle_and_lists_it_beside_sessions() {
+    let w = World::new();
+    let session = w.session_with("ord_sess", json!({}));
+    w.confirm_ok(&token(&session), "4242424242424242");
+    w.h.runtime.advance_ms(1000);
+    let pid = api_payment_with(&w, "ord_api_1", json!({}));
+    let confirm = w.api_confirm(&pid, &w.pm("4242424242424242"));
+    assert_eq!(confirm.status, 200, "{}", String::from_utf8_lossy(&confirm.body));
+    let confirm_request = confirm.header("request-id").unwrap().to_string();
+    let payment = w.payment(&pid);
+    let charge_id = s(&payment["charges"][0]["id"]);
+    let event_id: String =
+        w.h.db
+            .with_conn(|c| c.query_row("SELECT id FROM events WHERE payment_id = ?1 LIMIT 1", [&pid], |r| r.get(0)))
+            .unwrap();
+
+    for (q, matched_by) in [
+        (pid.clone(), "payment_id"),
+        (charge_id, "charge_id"),
+        (event_id, "event_id"),
+        (confirm_request, "request_id"),
+        ("ord_api_1".to_string(), "order_id"),
+        ("order_id:ord_api_1".to_string(), "order_id"),
+        ("cart:cart-ord_api_1".to_string(), "metadata"),
+        ("zeynep@EXAMPLE.com".to_string(), "email"),
+        ("customer_reference:user_42".to_string(), "customer_reference"),
+    ] {
+        let result = w.search(&format!("q={}", enc(&q)));
+        assert_eq!(result["matched_by"], matched_by, "{q}");
+        assert_eq!(payment_ids(&result), vec![pid.clone()], "{q}");
+    }
+    // The last four digits find both payments paid with that card: the API-only one is the newer.
+    assert_eq!(payment_ids(&w.search("q=4242")), vec![pid.clone(), s(&session["payment_id"])]);
+
+    // The row has no session; the payer's email is masked; the customer reference is shown.
+    let row = w.search(&format!("q={pid}"))["data"][0].clone();
+    assert_eq!((row["session_id"].clone(), row["session_status"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        (s(&row["payment_status"]), s(&row["order_id"]), s(&row["payer_email"]), s(&row["card_last4"])),
+        ("SUCCEEDED".into(), "ord_api_1".into(), "Z***@Example.com".into(), "4242".into())
+    );
+    assert_eq!((s(&row["customer_reference"]), row["amount"].as_i64()), ("user_42".into(), Some(12500)));
+    assert!(!w.get(&format!("/v1/ops/search?q={pid}")).body.windows(7).any(|x| x == b"zeynep@"), "never the email");
+
+    // Lists: newest first, both kinds; a session status keeps only session payments; a payment status both.
+    assert_eq!(payment_ids(&w.search("")), vec![pid.clone(), s(&session["payment_id"])]);
+    assert_eq!(w.search_ids("status=COMPLETED"), vec![s(&session["id"])]);
+    assert_eq!(payment_ids(&w.search("payment_status=SUCCEEDED")).len(), 2);
+    assert_eq!(payment_ids(&w.search("q=ord_api_1&payment_status=CREATED")), Vec::<String>::new());
+    // Another merchant sees none of it.
+    let theirs = w.h.seed_merchant("mer_other", "Other Shop", false);
+    let resp = w.call(Method::Get, &format!("/v1/ops/search?q={pid}"), None, Some(&theirs.secret_key));
+    assert_eq!(resp.json_body()["data"], json!([]));
+    assert_eq!(
+        err_code(&w.call(Method::Get, &format!("/v1/ops/payments/{pid}"), None, Some(&theirs.secret_key))),
+        (404, "resource_missing".into())
+    );
+}
+
+#[test]
+fn pages_of_mixed_payments_follow_the_cursor_without_gaps() {
+    let w = World::new();
+    let mut created = Vec::new();
+    for i in 0..5 {
+        let id = if i % 2 == 0 {
+            api_payment_with(&w, &format!("ord_mix_{i}"), json!({}))
+        } else {
+            s(&w.session_with(&format!("ord_mix_{i}"), json!({}))["payment_id"])
+        };
+        created.push(id);
+        w.h.runtime.advance_ms(DAY_MS);
+    }
+    created.reverse();
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let query = match &cursor {
+            Some(c) => format!("limit=2&starting_after={c}"),
+            None => "limit=2".into(),
+        };
+        let page = w.search(&query);
+        seen.extend(payment_ids(&page));
+        if page["has_more"] != true {
+            break;
+        }
+        cursor = Some(s(&page["next_cursor"]));
+    }
+    assert_eq!(seen, created);
+    // Dates bound API-only payments the same way (the harness starts at 2026-11-25T00:00Z).
+    assert_eq!(payment_ids(&w.search("from=2026-11-25&to=2026-11-25")), vec![created[4].clone()]);
+}
+
+#[test]
+fn an_api_only_payment_detail_tells_its_story_without_a_session() {
+    let w = World::new();
+    let pid =
+        api_payment_with(&w, "ord_story", json!({ "max_attempts": 3, "return_url": "https://merchant.example/back" }));
+
+    // Not paid yet: the payer is awaited, and the merchant may cancel it.
+    let d = payment_detail(&w, &pid);
+    assert_eq!((s(&d["object"]), d["session"].clone()), ("ops_payment".into(), Value::Null));
+    assert_eq!(d["verdict"]["paid"], "awaiting_payer");
+    assert_eq!(d["actions"]["cancel_payment"], true);
+    assert_eq!(d["actions"]["cancel_session"], false);
+
+    // A decline, then another card on the same payment.
+    let declined = w.api_confirm(&pid, &w.pm("4000000000009995"));
+    assert_eq!(declined.status, 200);
+    w.h.runtime.advance_ms(1000);
+    let paid = w.api_confirm(&pid, &w.pm("4242424242424242"));
+    assert_eq!(paid.status, 200);
+    let d = payment_detail(&w, &pid);
+    let api = &d["api"];
+    assert_eq!((api["attempts"].as_i64(), api["max_attempts"].as_i64()), (Some(2), Some(3)));
+    assert_eq!(
+        (s(&api["customer_reference"]), s(&api["description"]), s(&api["metadata"]["order_id"])),
+        ("user_42".into(), "İznik mug".into(), "ord_story".into())
+    );
+    assert_eq!(
+        (s(&api["customer"]["name"]), s(&api["customer"]["email"]), s(&api["customer"]["phone"])),
+        ("Zeynep D.".into(), "Z***@Example.com".into(), "+90 ••• 67".into())
+    );
+    assert_eq!(s(&api["return_url"]), "https://merchant.example/back");
+    assert_eq!(d["verdict"]["paid"], "paid");
+    assert_eq!(d["verdict"]["redirect"], Value::Null);
+    assert_eq!(d["actions"]["cancel_payment"], false);
+    assert_eq!(d["actions"]["refund_payment"], true);
+
+    // Both charges as the merchant API shows them, in order.
+    let charges = d["payment"]["charges"].as_array().unwrap();
+    let api_charges = w.payment(&pid)["charges"].as_array().unwrap().clone();
+    assert_eq!(charges.len(), 2);
+    for (ops_charge, api_charge) in charges.iter().zip(&api_charges) {
+        for field in ["id", "provider", "status", "decline_code", "request_id"] {
+            assert_eq!(ops_charge[field], api_charge[field], "{field}");
+        }
+    }
+    assert_eq!(
+        (s(&charges[0]["status"]), s(&charges[0]["decline_code"]), s(&charges[1]["status"])),
+        ("declined".into(), "insufficient_funds".into(), "succeeded".into())
+    );
+    // The timeline covers the payment and its charges (no session entity), from creation.
+    let timeline = d["timeline"].as_array().unwrap();
+    assert_eq!((s(&timeline[0]["entity"]), s(&timeline[0]["to_status"])), ("payment".into(), "CREATED".into()));
+    assert!(timeline.iter().all(|t| t["entity"] != "checkout_session"));
+    assert!(timeline.iter().any(|t| t["entity"] == "payment" && t["to_status"] == "SUCCEEDED"));
+    assert!(timeline.iter().filter(|t| t["entity"] == "charge").count() >= 2);
+    // Every event of the payment, the same list the events API gives (with checkoutSessionId null there).
+    let ops_types: Vec<String> = d["events"].as_array().unwrap().iter().map(|e| s(&e["type"])).collect();
+    assert_eq!(ops_types, w.event_types(&pid));
+    assert!(ops_types.contains(&"payment.succeeded".to_string()), "{ops_types:?}");
+    let listed = w.get(&format!("/v1/events?payment_id={pid}")).json_body();
+    assert!(listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["checkout_session_id"].is_null() && e["data"]["object"]["checkout_session_id"].is_null()));
+    assert_eq!(d["verdict"]["notified"], "no_endpoint");
+
+    // A session's payment seen by payment id is the session's detail.
+    let session = w.session_with("ord_s", json!({}));
+    let by_payment = payment_detail(&w, &s(&session["payment_id"]));
+    let by_session = w.detail(&s(&session["id"]));
+    assert_eq!(by_payment["session"], by_session["session"]);
+    assert_eq!(
+        (by_payment["payment"].clone(), by_payment["api"].clone()),
+        (by_session["payment"].clone(), Value::Null)
+    );
+    // The session route never answers for an API-only payment, and unknown ids are 404.
+    assert_eq!(err_code(&w.get(&format!("/v1/ops/sessions/{pid}"))), (404, "resource_missing".into()));
+    assert_eq!(err_code(&w.get("/v1/ops/payments/pay_missing")), (404, "resource_missing".into()));
+}
+
+#[test]
+fn a_cancelled_api_only_payment_is_not_paid_and_offers_nothing() {
+    let w = World::new();
+    let pid = api_payment_with(&w, "ord_cancel", json!({}));
+    assert_eq!(w.post(&format!("/v1/payments/{pid}/cancel"), json!({})).status, 200);
+    let d = payment_detail(&w, &pid);
+    assert_eq!((s(&d["payment"]["status"]), d["verdict"]["paid"].clone()), ("CANCELLED".into(), json!("not_paid")));
+    assert_eq!(
+        d["actions"],
+        json!({ "cancel_session": false, "cancel_payment": false, "capture_payment": false, "void_payment": false, "refund_payment": false, "refundable_amount": 0 })
+    );
+    assert_eq!(d["events"].as_array().unwrap().iter().map(|e| s(&e["type"])).collect::<Vec<_>>(), ["payment.canceled"]);
 }

@@ -7,24 +7,25 @@ mod common;
 
 use common::{err_code, World};
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
+use hsrc_edge::jobs::scheduled;
 use hsrc_edge::openapi;
 use hsrc_edge::platform::DbError;
-use hsrc_edge::services::refunds::provider::{self as refund_provider, RefundOutcome};
-use hsrc_edge::services::refunds::store::{self, AttemptRow, RefundRow};
-use hsrc_edge::services::scheduled;
+use hsrc_edge::refunds::provider::{self as refund_provider, RefundOutcome};
+use hsrc_edge::refunds::store::{self, AttemptRow, RefundRow};
+use hsrc_shared::api::refunds::RefundAttemptStatus;
 use hsrc_shared::refund::RefundStatus;
-use hsrc_shared::refund_api::RefundAttemptStatus;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
-const REFUND_FAILS: &str = "4000000000007056";
-const REFUND_ASYNC: &str = "4000000000007064";
+const REFUND_FAILS: &str = cards::REFUND_DECLINES;
+const REFUND_ASYNC: &str = cards::REFUND_ASYNC;
 
 fn conforms(w: &World, method: Method, path: &str, r: &ApiResponse) {
     let doc = openapi::document();
-    let (route, _) = hsrc_edge::router::find(method, path.split('?').next().unwrap()).unwrap();
-    let schema = openapi::response_schema(&doc, method.as_str(), route.path, r.status)
+    let (route, _) = hsrc_edge::routing::find(method, path.split('?').next().unwrap()).unwrap();
+    let schema = hsrc_testkit::schema::response_schema(doc, method.as_str(), route.path, r.status)
         .unwrap_or_else(|| panic!("{path} {} is documented", r.status));
-    if let Err(e) = openapi::validate(&doc, schema, &r.json_body()) {
+    if let Err(e) = hsrc_testkit::schema::validate(doc, schema, &r.json_body()) {
         panic!("{path} → {} does not match the document: {e}\n{}", r.status, String::from_utf8_lossy(&r.body));
     }
     let _ = w;
@@ -86,7 +87,7 @@ fn refund_events(w: &World, payment_id: &str) -> Vec<(String, String, i64)> {
 #[test]
 fn a_full_refund_by_default_returns_everything_and_the_payment_stays_succeeded() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     let re = refund_ok(&w, json!({ "payment_id": pid, "reason": "requested_by_customer" }));
     assert_eq!((re["status"].as_str(), re["amount"].as_i64()), (Some("SUCCEEDED"), Some(12500)));
     assert!(re["id"].as_str().unwrap().starts_with("re_"));
@@ -118,7 +119,7 @@ fn a_full_refund_by_default_returns_everything_and_the_payment_stays_succeeded()
 #[test]
 fn several_partials_add_up_and_an_over_refund_is_refused_on_amount() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     for amount in [2500, 5000] {
         let re = refund_ok(&w, json!({ "payment_id": pid, "amount": amount }));
         assert_eq!(re["status"], "SUCCEEDED");
@@ -147,7 +148,7 @@ fn several_partials_add_up_and_an_over_refund_is_refused_on_amount() {
 #[test]
 fn an_authorization_is_voided_not_refunded_and_unpaid_payments_are_refused() {
     let w = World::new();
-    let held = paid(&w, "4242424242424242", json!({ "capture_method": "manual" }));
+    let held = paid(&w, cards::SUCCESS, json!({ "capture_method": "manual" }));
     let r = refund(&w, json!({ "payment_id": held }));
     assert_eq!(err_code(&r), (409, "state_conflict".to_string()));
     assert!(r.json_body()["error"]["message"].as_str().unwrap().contains("Void it instead"));
@@ -157,7 +158,7 @@ fn an_authorization_is_voided_not_refunded_and_unpaid_payments_are_refused() {
     assert_eq!(err_code(&refund(&w, json!({ "payment_id": held, "amount": 4001 }))).0, 400);
     assert_eq!(refund_ok(&w, json!({ "payment_id": held }))["amount"], 4000);
 
-    let declined = paid(&w, "4000000000000002", json!({}));
+    let declined = paid(&w, cards::DECLINED, json!({}));
     let r = refund(&w, json!({ "payment_id": declined }));
     assert_eq!(err_code(&r), (409, "state_conflict".to_string()));
     assert_eq!(refund_rows(&w, &declined), 0);
@@ -242,7 +243,7 @@ fn rows_for(w: &World, pid: &str, amount: i64) -> (RefundRow, AttemptRow) {
     });
     let now = ctx.now_ms();
     let r = RefundRow {
-        id: ctx.new_id("re"),
+        id: ctx.new_id("re").into(),
         merchant_id: w.m.id.clone(),
         payment_id: pid.into(),
         amount,
@@ -258,11 +259,11 @@ fn rows_for(w: &World, pid: &str, amount: i64) -> (RefundRow, AttemptRow) {
         updated_at: now,
     };
     let a = AttemptRow {
-        id: ctx.new_id("rfa"),
+        id: ctx.new_id("rfa").into(),
         refund_id: r.id.clone(),
         sequence: 1,
         provider: "sandbox_primary".into(),
-        charge_id,
+        charge_id: charge_id.into(),
         status: RefundAttemptStatus::Pending,
         failure_code: None,
         message: None,
@@ -282,7 +283,7 @@ fn record(w: &World, r: &RefundRow, a: &AttemptRow) -> Result<Vec<u64>, DbError>
 #[test]
 fn the_database_refuses_a_refund_over_the_budget_even_when_the_check_read_stale_data() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     // Two requests read "12500 left" at the same time; each asks for 8000. The first fits, the second must not.
     let (r1, a1) = rows_for(&w, &pid, 8000);
     let (r2, a2) = rows_for(&w, &pid, 8000);
@@ -291,7 +292,8 @@ fn the_database_refuses_a_refund_over_the_budget_even_when_the_check_read_stale_
     // Nothing of the losing batch exists: no refund, no attempt.
     assert_eq!(refund_rows(&w, &pid), 1);
     let attempts: i64 = w.h.db.with_conn(|c| {
-        c.query_row("SELECT COUNT(*) FROM refund_attempts WHERE refund_id = ?1", [&r2.id], |r| r.get(0)).unwrap()
+        c.query_row("SELECT COUNT(*) FROM refund_attempts WHERE refund_id = ?1", [r2.id.as_str()], |r| r.get(0))
+            .unwrap()
     });
     assert_eq!(attempts, 0);
     // What fits still goes through.
@@ -311,7 +313,7 @@ fn sandbox_ops(w: &World, reference: &str) -> i64 {
 #[test]
 fn a_crash_before_the_provider_call_is_finished_by_the_cron_with_the_same_reference() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     let (r, a) = rows_for(&w, &pid, 3000);
     record(&w, &r, &a).unwrap(); // the Worker died right after this batch
     assert_eq!(sandbox_ops(&w, &a.id), 0);
@@ -326,12 +328,14 @@ fn a_crash_before_the_provider_call_is_finished_by_the_cron_with_the_same_refere
 #[test]
 fn a_lost_provider_response_is_reconciled_without_refunding_twice() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     let (r, a) = rows_for(&w, &pid, 3000);
     record(&w, &r, &a).unwrap();
     let charge_ref: String = w.h.db.with_conn(|c| {
-        c.query_row("SELECT COALESCE(provider_reference, id) FROM charges WHERE id = ?1", [&a.charge_id], |r| r.get(0))
-            .unwrap()
+        c.query_row("SELECT COALESCE(provider_reference, id) FROM charges WHERE id = ?1", [a.charge_id.as_str()], |r| {
+            r.get(0)
+        })
+        .unwrap()
     });
     // The provider refunded, the answer never came back.
     let ctx = w.h.ctx();
@@ -353,24 +357,24 @@ fn a_lost_provider_response_is_reconciled_without_refunding_twice() {
 #[test]
 fn one_bad_row_never_stops_the_reconciliation_pass() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     // The oldest pending refund is broken (its attempts are gone); a good one waits behind it.
     let (bad, bad_a) = rows_for(&w, &pid, 1000);
     record(&w, &bad, &bad_a).unwrap();
-    w.h.db.with_conn(|c| c.execute("DELETE FROM refund_attempts WHERE refund_id = ?1", [&bad.id])).unwrap();
+    w.h.db.with_conn(|c| c.execute("DELETE FROM refund_attempts WHERE refund_id = ?1", [bad.id.as_str()])).unwrap();
     w.h.runtime.advance_ms(10);
     let (good, good_a) = rows_for(&w, &pid, 2000);
     record(&w, &good, &good_a).unwrap();
     let report = futures_executor::block_on(scheduled::run(&w.h.ctx()));
     assert_eq!(report.refunds_settled, 1, "{report:?}");
-    assert!(report.errors.iter().any(|e| e.starts_with(&bad.id)), "{report:?}");
+    assert!(report.errors.iter().any(|e| e.starts_with(bad.id.as_str())), "{report:?}");
     assert_eq!(get_refund(&w, &good.id)["status"], "SUCCEEDED");
 }
 
 #[test]
 fn the_same_idempotency_key_replays_the_refund_instead_of_refunding_twice() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     let send = || {
         let req = ApiRequest::new(Method::Post, "/v1/refunds")
             .with_header("authorization", &format!("Bearer {}", w.m.secret_key))
@@ -387,7 +391,7 @@ fn the_same_idempotency_key_replays_the_refund_instead_of_refunding_twice() {
 #[test]
 fn list_is_newest_first_with_a_cursor_and_bad_input_gets_the_error_model() {
     let w = World::new();
-    let pid = paid(&w, "4242424242424242", json!({}));
+    let pid = paid(&w, cards::SUCCESS, json!({}));
     let ids: Vec<String> = (0..3)
         .map(|_| {
             w.h.runtime.advance_ms(5);
@@ -410,9 +414,9 @@ fn list_is_newest_first_with_a_cursor_and_bad_input_gets_the_error_model() {
     let r = refund(&w, json!({ "payment_id": "pay_000000000000000000000000" }));
     assert_eq!(err_code(&r), (404, "resource_missing".to_string()));
     assert_eq!(r.json_body()["error"]["param"], "payment_id");
-    let r = refund(&w, json!({ "payment_id": "4242424242424242" }));
+    let r = refund(&w, json!({ "payment_id": cards::SUCCESS }));
     assert_eq!(err_code(&r).0, 400);
-    assert!(!String::from_utf8_lossy(&r.body).contains("4242424242424242"), "no echo of the value");
+    assert!(!String::from_utf8_lossy(&r.body).contains(cards::SUCCESS), "no echo of the value");
     assert_eq!(err_code(&refund(&w, json!({ "payment_id": pid, "charge": "x" }))).1, "parameter_unknown");
     assert_eq!(err_code(&refund(&w, json!({ "payment_id": pid, "reason": "bored" }))).0, 400);
     assert_eq!(err_code(&refund(&w, json!({}))), (400, "parameter_missing".to_string()));

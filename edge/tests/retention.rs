@@ -6,8 +6,10 @@ mod common;
 
 use common::World;
 use hsrc_edge::http::{ApiRequest, Method};
+use hsrc_edge::jobs::{retention, scheduled};
 use hsrc_edge::platform::{Ctx, DAY_MS};
-use hsrc_edge::services::{retention, scheduled, webhooks};
+use hsrc_edge::webhooks;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
 fn block<T>(f: impl std::future::Future<Output = T>) -> T {
@@ -40,7 +42,7 @@ fn pay(w: &World, key: &str) -> Value {
     let req = ApiRequest::new(Method::Post, &format!("/v1/checkout-sessions/token/{}/confirm", s["token"].as_str().unwrap()))
         .with_header("idempotency-key", key)
         .with_json(&json!({
-            "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
+            "payment_method": { "type": "card", "card": { "number": cards::SUCCESS, "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
             "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
         }));
     let resp = w.h.request(req);

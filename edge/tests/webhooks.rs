@@ -1,13 +1,16 @@
-//! Webhooks end to end inside one process: endpoints API, outbox fan-out, queue, signed delivery, retries,
-//! disabling, dedupe, rotation, resend, and the events API — on SQLite with the real migrations.
+//! Webhooks end to end inside one process: outbox fan-out, queue, signed delivery, retries, disabling, dedupe,
+//! rotation, resend, and the events API — on SQLite with the real migrations, deliveries answered by the recording
+//! HTTP client. The endpoints API as a merchant uses it is a scenario on both sides
+//! (`hsrc_testkit::scenarios::webhooks`).
 
 mod common;
 
 use common::{err_code, World};
 use hsrc_edge::http::{ApiResponse, Method};
 use hsrc_edge::platform::{Ctx, HttpOutcome};
-use hsrc_edge::services::webhooks::delivery::{deliver_one, Step};
-use hsrc_edge::services::webhooks::policy::Verdict;
+use hsrc_edge::webhooks::delivery::{deliver_one, Step};
+use hsrc_edge::webhooks::policy::Verdict;
+use hsrc_shared::test_cards as cards;
 use hsrc_shared::webhook::{self, WebhookSecret};
 use serde_json::{json, Value};
 
@@ -116,7 +119,7 @@ impl WebhookWorld for World {
     }
 
     fn sweep(&self) -> usize {
-        block(hsrc_edge::services::webhooks::sweep(&self.h.ctx(), 100)).unwrap()
+        block(hsrc_edge::webhooks::sweep(&self.h.ctx(), 100)).unwrap()
     }
 
     fn script(&self, outcomes: &[HttpOutcome]) {
@@ -159,109 +162,6 @@ fn s(v: &Value) -> &str {
 }
 
 #[test]
-fn endpoint_lifecycle_shows_the_secret_only_on_create() {
-    let w = World::new();
-    let created = w.endpoint(json!({ "url": "https://hooks.merchant.example/hsrc", "description": "Orders", "enabled_events": ["payment.succeeded"] }));
-    let id = s(&created["id"]).to_string();
-    assert!(id.starts_with("we_"));
-    assert_eq!((s(&created["object"]), s(&created["status"])), ("webhook_endpoint", "enabled"));
-    let secret = s(&created["secret"]);
-    assert!(secret.starts_with("whsec_") && WebhookSecret::parse(secret).is_ok());
-
-    let got = ok(w.get(&format!("/v1/webhook-endpoints/{id}")))["webhook_endpoint"].clone();
-    assert!(got.get("secret").is_none(), "the secret is shown once");
-    assert_eq!(got["enabled_events"], json!(["payment.succeeded"]));
-    let listed = ok(w.get("/v1/webhook-endpoints"));
-    assert_eq!(listed["data"][0]["id"], id.as_str());
-    assert!(listed["data"][0].get("secret").is_none());
-
-    let patched = ok(w.patch(
-        &format!("/v1/webhook-endpoints/{id}"),
-        json!({ "url": "https://hooks.merchant.example/v2", "enabled_events": ["*"], "description": "" }),
-    ));
-    let patched = &patched["webhook_endpoint"];
-    assert_eq!(
-        (s(&patched["url"]), &patched["enabled_events"], &patched["description"]),
-        ("https://hooks.merchant.example/v2", &json!(["*"]), &Value::Null)
-    );
-    let off =
-        ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": true })))["webhook_endpoint"].clone();
-    assert_eq!((s(&off["status"]), s(&off["disabled_reason"])), ("disabled", "disabled_by_merchant"));
-    let on =
-        ok(w.patch(&format!("/v1/webhook-endpoints/{id}"), json!({ "disabled": false })))["webhook_endpoint"].clone();
-    assert_eq!((s(&on["status"]), &on["disabled_reason"]), ("enabled", &Value::Null));
-
-    let deleted = ok(w.delete(&format!("/v1/webhook-endpoints/{id}")));
-    assert_eq!(deleted, json!({ "id": id, "object": "webhook_endpoint", "deleted": true }));
-    assert_eq!(err_code(&w.get(&format!("/v1/webhook-endpoints/{id}"))), (404, "resource_missing".into()));
-    assert_eq!(err_code(&w.delete(&format!("/v1/webhook-endpoints/{id}"))), (404, "resource_missing".into()));
-}
-
-#[test]
-fn endpoint_requests_are_validated_and_scoped_to_the_merchant() {
-    let w = World::new();
-    let cases = [
-        (json!({ "url": "ftp://hooks.merchant.example/" }), 400, "url_invalid"),
-        (json!({ "url": "javascript:alert(1)" }), 400, "url_invalid"),
-        (json!({ "url": "https://u:p@hooks.merchant.example/" }), 400, "url_invalid"),
-        (
-            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.exploded"] }),
-            400,
-            "parameter_invalid",
-        ),
-        (json!({ "url": "https://hooks.merchant.example/", "enabled_events": [] }), 400, "parameter_invalid"),
-        (
-            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["*", "payment.succeeded"] }),
-            400,
-            "parameter_invalid",
-        ),
-        (json!({ "url": "https://hooks.merchant.example/", "secret": "whsec_mine" }), 400, "parameter_unknown"),
-        (json!({ "description": "no url" }), 400, "parameter_missing"),
-        (json!({ "url": "https://hooks.merchant.example/", "description": "x".repeat(501) }), 400, "parameter_invalid"),
-    ];
-    for (body, status, code) in cases {
-        assert_eq!(err_code(&w.post("/v1/webhook-endpoints", body.clone())), (status, code.into()), "{body}");
-    }
-    let e = w
-        .post(
-            "/v1/webhook-endpoints",
-            json!({ "url": "https://hooks.merchant.example/", "enabled_events": ["payment.succeeded", "nope"] }),
-        )
-        .json_body();
-    assert_eq!(e["error"]["param"], "enabled_events[1]");
-
-    // Keys: none, publishable, and another merchant's secret key.
-    assert_eq!(err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, None)), (401, "api_key_missing".into()));
-    assert_eq!(
-        err_code(&w.call(Method::Get, "/v1/webhook-endpoints", None, Some(&w.m.publishable_key.clone()))),
-        (403, "api_key_wrong_kind".into())
-    );
-    let mine = w.endpoint(json!({ "url": "https://hooks.merchant.example/" }));
-    let other = w.h.seed_merchant("mer_other", "Other", false);
-    let path = format!("/v1/webhook-endpoints/{}", s(&mine["id"]));
-    assert_eq!(err_code(&w.call(Method::Get, &path, None, Some(&other.secret_key))), (404, "resource_missing".into()));
-    assert_eq!(
-        err_code(&w.call(Method::Delete, &path, None, Some(&other.secret_key))),
-        (404, "resource_missing".into())
-    );
-
-    // Updates are validated the same way.
-    assert_eq!(err_code(&w.patch(&path, json!({ "url": "http://" }))), (400, "url_invalid".into()));
-    assert_eq!(err_code(&w.patch(&path, json!({ "disabled": "yes" }))), (400, "parameter_invalid".into()));
-    assert_eq!(err_code(&w.patch(&path, json!({ "status": "enabled" }))), (400, "parameter_unknown".into()));
-
-    // Live mode needs https to a public host.
-    let live = w.h.seed_merchant("mer_live", "Live", true);
-    let resp = w.call(
-        Method::Post,
-        "/v1/webhook-endpoints",
-        Some(json!({ "url": "http://127.0.0.1:9000/hook" })),
-        Some(&live.secret_key),
-    );
-    assert_eq!(err_code(&resp), (400, "url_invalid".into()));
-}
-
-#[test]
 fn a_merchant_has_a_bounded_number_of_endpoints() {
     let w = World::new();
     for i in 0..16 {
@@ -295,7 +195,7 @@ fn events_fan_out_in_the_same_batch_to_subscribed_enabled_endpoints_only() {
         Some(&other.secret_key),
     );
 
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     let events = w.events_of(s(&session["payment_id"]));
     let kinds: Vec<&str> = events.iter().map(|e| s(&e["type"])).collect();
     assert_eq!(kinds, ["charge.succeeded", "payment.succeeded", "checkout_session.completed"]);
@@ -326,7 +226,7 @@ fn events_fan_out_in_the_same_batch_to_subscribed_enabled_endpoints_only() {
 fn deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes() {
     let w = World::new();
     let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     assert_eq!(w.drain(), [Step::Attempted(Verdict::Delivered)]);
     let sent = w.take_sent();
     assert_eq!(sent.len(), 1);
@@ -364,7 +264,7 @@ fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
         HttpOutcome::Response { status: 302 },
         HttpOutcome::Error("connection refused".into()),
     ]);
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
 
     assert_eq!(w.drain(), [Step::Attempted(Verdict::Failed)]);
@@ -428,7 +328,7 @@ fn failures_retry_on_the_schedule_with_the_same_webhook_id_until_success() {
 fn duplicate_and_stale_queue_messages_never_post_twice() {
     let w = World::new();
     w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     let ids = w.take_queue();
     assert_eq!(ids.len(), 1);
     let id = &ids[0];
@@ -444,7 +344,7 @@ fn duplicate_and_stale_queue_messages_never_post_twice() {
 fn a_claimed_delivery_is_left_to_its_consumer_until_the_lease_runs_out() {
     let w = World::new();
     w.endpoint(json!({ "url": "https://hooks.merchant.example/in", "enabled_events": ["payment.succeeded"] }));
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     let id = w.take_queue().remove(0);
     // Another consumer claimed it (and then died without recording anything).
     let lease = w.h.runtime.now.get() + 40_000;
@@ -477,13 +377,13 @@ fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes() {
         w.endpoint(json!({ "url": "https://hooks.merchant.example/gone", "enabled_events": ["payment.succeeded"] }));
     let path = format!("/v1/webhook-endpoints/{}", s(&ep["id"]));
     w.script(&[HttpOutcome::Response { status: 410 }]);
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     assert_eq!(w.drain(), [Step::Attempted(Verdict::Gone)]);
     let got = ok(w.get(&path))["webhook_endpoint"].clone();
     assert_eq!((s(&got["status"]), s(&got["disabled_reason"])), ("disabled", "endpoint_gone"));
 
     // While disabled: new events are not fanned out to it, and the waiting delivery is not attempted.
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     assert_eq!(w.delivery_count(), 1);
     w.h.runtime.advance_ms(60_000);
     assert_eq!(w.sweep(), 0);
@@ -504,7 +404,7 @@ fn an_endpoint_failing_for_three_days_is_disabled_and_the_delivery_given_up() {
     let ep =
         w.endpoint(json!({ "url": "https://hooks.merchant.example/down", "enabled_events": ["payment.succeeded"] }));
     w.script(&vec![HttpOutcome::Response { status: 503 }; 20]);
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
     let start = w.h.runtime.now.get();
     w.drain();
@@ -544,7 +444,7 @@ fn rotation_signs_with_both_secrets_during_the_grace_period() {
     assert!(new.starts_with("whsec_") && new != old);
     assert_eq!(rotated["previous_secret_expires_at"].as_i64(), Some(w.now_s() + 86_400));
 
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     w.drain();
     let sent = w.take_sent().remove(0);
     assert_eq!(sent.header("webhook-signature").split(' ').count(), 2);
@@ -553,7 +453,7 @@ fn rotation_signs_with_both_secrets_during_the_grace_period() {
 
     // After the grace period only the new secret signs.
     w.h.runtime.advance_ms(86_400_000 + 1_000);
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     w.drain();
     let sent = w.take_sent().remove(0);
     assert_eq!(sent.header("webhook-signature").split(' ').count(), 1);
@@ -564,7 +464,7 @@ fn rotation_signs_with_both_secrets_during_the_grace_period() {
 
     // expires_in: 0 retires the old secret at once; out-of-range values are refused.
     let newest = s(&ok(w.post(&path, json!({ "expires_in": 0 })))["webhook_endpoint"]["secret"]).to_string();
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     w.drain();
     let sent = w.take_sent().remove(0);
     assert_eq!(sent.header("webhook-signature").split(' ').count(), 1);
@@ -581,7 +481,7 @@ fn rotation_signs_with_both_secrets_during_the_grace_period() {
 fn resend_redelivers_the_same_event_and_records_the_attempt() {
     let w = World::new();
     let a = w.endpoint(json!({ "url": "https://a.merchant.example/", "enabled_events": ["payment.succeeded"] }));
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     w.drain();
     let event_id = s(&w.events_of(s(&session["payment_id"]))[1]["id"]).to_string();
     // An endpoint added later can be sent the event explicitly, even when not subscribed to its type.
@@ -623,7 +523,7 @@ fn deleting_an_endpoint_cancels_what_it_still_owes() {
     let w = World::new();
     let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
     w.script(&[HttpOutcome::Response { status: 500 }]);
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     let ids = w.take_queue();
     w.deliver(&ids[0]);
     ok(w.delete(&format!("/v1/webhook-endpoints/{}", s(&ep["id"]))));
@@ -646,7 +546,7 @@ fn endpoint_deliveries_list_every_attempt_and_filter_by_status() {
     let w = World::new();
     let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
     w.script(&[HttpOutcome::Response { status: 500 }]);
-    w.pay("4242424242424242");
+    w.pay(cards::SUCCESS);
     w.drain();
     let path = format!("/v1/webhook-endpoints/{}/deliveries", s(&ep["id"]));
     let all = ok(w.get(&path));
@@ -666,8 +566,8 @@ fn endpoint_deliveries_list_every_attempt_and_filter_by_status() {
 #[test]
 fn events_api_lists_filters_and_paginates() {
     let w = World::new();
-    let (ok_session, _) = w.pay("4242424242424242");
-    let (declined_session, _) = w.pay("4000000000000002");
+    let (ok_session, _) = w.pay(cards::SUCCESS);
+    let (declined_session, _) = w.pay(cards::DECLINED);
     let all = ok(w.get("/v1/events?limit=100"));
     let kinds: Vec<&str> = all["data"].as_array().unwrap().iter().map(|e| s(&e["type"])).collect();
     assert_eq!(kinds, ["charge.declined", "checkout_session.completed", "payment.succeeded", "charge.succeeded"]);
@@ -703,10 +603,10 @@ fn events_api_lists_filters_and_paginates() {
 fn asynchronous_outcomes_are_delivered_with_the_id_of_the_job_that_resolved_them() {
     let w = World::new();
     let ep = w.endpoint(json!({ "url": "https://hooks.merchant.example/in" }));
-    let (session, confirm) = w.pay("4000000000000119");
+    let (session, confirm) = w.pay(cards::TIMEOUT_THEN_SUCCESS);
     assert_eq!(confirm["confirmResult"]["payment"]["status"], "PROCESSING");
     w.h.runtime.advance_ms(w.h.config.sandbox_async_delay_ms + 10);
-    let report = block(hsrc_edge::services::scheduled::run(&w.job_ctx("job_test1")));
+    let report = block(hsrc_edge::jobs::scheduled::run(&w.job_ctx("job_test1")));
     assert_eq!(report.settled, 1);
     w.drain();
     let sent = w.take_sent();
@@ -726,9 +626,9 @@ fn webhook_responses_conform_to_the_openapi_document() {
     let w = World::new();
     let doc = openapi::document();
     let check = |method: Method, pattern: &str, r: &ApiResponse| {
-        let schema = openapi::response_schema(&doc, method.as_str(), pattern, r.status)
+        let schema = hsrc_testkit::schema::response_schema(doc, method.as_str(), pattern, r.status)
             .unwrap_or_else(|| panic!("{pattern} {} documented", r.status));
-        if let Err(e) = openapi::validate(&doc, schema, &r.json_body()) {
+        if let Err(e) = hsrc_testkit::schema::validate(doc, schema, &r.json_body()) {
             panic!("{} {pattern} breaks the document: {e}\n{}", method.as_str(), String::from_utf8_lossy(&r.body));
         }
     };
@@ -748,7 +648,7 @@ fn webhook_responses_conform_to_the_openapi_document() {
         "/v1/webhook-endpoints/{id}/rotate-secret",
         &w.post(&format!("/v1/webhook-endpoints/{id}/rotate-secret"), json!({ "expires_in": 60 })),
     );
-    let (session, _) = w.pay("4242424242424242");
+    let (session, _) = w.pay(cards::SUCCESS);
     w.drain();
     let event_id = s(&w.events_of(s(&session["payment_id"]))[0]["id"]).to_string();
     check(Method::Get, "/v1/events/{id}/deliveries", &w.get(&format!("/v1/events/{event_id}/deliveries")));

@@ -4,7 +4,6 @@
 //! signing. The edge validates with the same code the form uses, so browser and server can never disagree.
 
 pub mod api;
-pub mod api_payments;
 pub mod bin;
 pub mod card;
 pub mod crypto;
@@ -12,10 +11,10 @@ pub mod error;
 pub mod installments;
 pub mod lifecycle;
 pub mod money;
-pub mod ops;
 pub mod pan_scan;
 pub mod refund;
-pub mod refund_api;
+pub mod test_cards;
+pub mod time;
 pub mod urls;
 pub mod validate;
 pub mod webhook;

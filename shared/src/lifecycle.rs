@@ -112,6 +112,11 @@ impl SessionStatus {
     pub const ALL: [SessionStatus; 6] =
         [Self::Pending, Self::Processing, Self::Completed, Self::Expired, Self::Cancelled, Self::Failed];
 
+    /// The wire names for a message: `'A', 'B', 'C'`.
+    pub fn one_of() -> String {
+        crate::api::wire_enum::quoted(Self::ALL.iter().map(|s| s.as_str()))
+    }
+
     pub fn is_terminal(self) -> bool {
         match self {
             Self::Pending | Self::Processing => false,
@@ -182,6 +187,11 @@ impl PaymentStatus {
         Self::Cancelled,
         Self::Failed,
     ];
+
+    /// The wire names for a message: `'A', 'B', 'C'`.
+    pub fn one_of() -> String {
+        crate::api::wire_enum::quoted(Self::ALL.iter().map(|s| s.as_str()))
+    }
 
     pub fn is_terminal(self) -> bool {
         match self {
@@ -260,6 +270,11 @@ impl PaymentEvent {
 impl ChargeStatus {
     pub const ALL: [ChargeStatus; 6] =
         [Self::Pending, Self::RequiresAction, Self::Succeeded, Self::Authorized, Self::Declined, Self::Failed];
+
+    /// The wire names for a message: `'A', 'B', 'C'`.
+    pub fn one_of() -> String {
+        crate::api::wire_enum::quoted(Self::ALL.iter().map(|s| s.as_str()))
+    }
 
     pub fn is_terminal(self) -> bool {
         match self {

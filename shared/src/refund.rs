@@ -40,6 +40,11 @@ pub enum RefundEvent {
 impl RefundStatus {
     pub const ALL: [RefundStatus; 4] = [Self::Pending, Self::Succeeded, Self::Failed, Self::Cancelled];
 
+    /// The wire names for a message: `'A', 'B', 'C'`.
+    pub fn one_of() -> String {
+        crate::api::wire_enum::quoted(Self::ALL.iter().map(|s| s.as_str()))
+    }
+
     pub fn is_terminal(self) -> bool {
         match self {
             Self::Pending => false,

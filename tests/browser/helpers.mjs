@@ -113,6 +113,31 @@ export async function withPage(browser, name, fn) {
   }
 }
 
+// ---- The operations console ----------------------------------------------------------------------------------
+
+/** Opens /ops in `lang` and signs in with the sandbox secret key; resolves once the first search answered. */
+export async function signInOps(page, { lang = 'en' } = {}) {
+  await page.goto(`${baseUrl()}/ops`);
+  await page.evaluate((l) => localStorage.setItem('hsrc_ops_lang', l), lang);
+  await page.reload();
+  await page.waitForSelector('#secret-key');
+  await page.fill('#secret-key', secretKey());
+  await page.click('#key-submit');
+  await page.waitForSelector('#results, #no-results');
+}
+
+/** Searches the console for `term`; resolves with the result rows once they answer this term (not an earlier one). */
+export async function searchOps(page, term) {
+  await page.fill('#q', term);
+  await page.click('#search-submit');
+  await page.waitForFunction((t) => document.querySelector('.results-head')?.dataset.q === t, term, { timeout: WAIT.ui });
+  return page.$$eval('#results tbody tr', (rows) => rows.map((r) => ({
+    session: r.dataset.sessionId,
+    payment: r.dataset.paymentId,
+    apiOnly: !!r.querySelector('.tag.api-only'),
+  })));
+}
+
 // ---- The demo merchant page -------------------------------------------------------------------------------------
 
 /** Opens the demo store and starts an embedded checkout; returns the checkout frame locator. */

@@ -5,7 +5,7 @@
 // refund id finds the session. An amount over what is left is refused on the page without calling the API.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, baseUrl, eventually, fetchPayment, launchBrowser, secretKey, withPage, WAIT } from './helpers.mjs';
+import { api, baseUrl, eventually, fetchPayment, launchBrowser, signInOps as signIn, withPage, WAIT } from './helpers.mjs';
 
 const RUN = Date.now().toString(36);
 const ENABLED = process.env.HSRC_BASE_URL && process.env.HSRC_SECRET_KEY;
@@ -25,16 +25,6 @@ async function paidSession(orderId) {
   });
   assert.equal(res.status, 200, await res.text());
   return s;
-}
-
-async function signIn(page) {
-  await page.goto(`${baseUrl()}/ops`);
-  await page.evaluate(() => localStorage.setItem('hsrc_ops_lang', 'en'));
-  await page.reload();
-  await page.waitForSelector('#secret-key');
-  await page.fill('#secret-key', secretKey());
-  await page.click('#key-submit');
-  await page.waitForSelector('#results, #no-results');
 }
 
 async function openDetail(page, sessionId) {

@@ -88,6 +88,44 @@ fn a_decline_then_a_retry_on_the_same_payment() {
         .map(|c| c["status"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(statuses, ["declined", "succeeded"]);
+
+    // The retry limit: with max_attempts 2, a second decline fails the payment and a third confirm is refused.
+    let limited = id(&create(&api, json!({ "max_attempts": 2 })));
+    confirm(&api, &limited, &pm(&api, cards::DECLINED)).expect(200);
+    let r = confirm(&api, &limited, &pm(&api, cards::INSUFFICIENT_FUNDS)).expect(200);
+    assert_eq!(r["payment"]["status"], "FAILED");
+    confirm(&api, &limited, &pm(&api, cards::SUCCESS)).expect_error(409, "state_conflict");
+    let events = api.get(&format!("/v1/events?payment_id={limited}")).expect(200);
+    assert!(events["data"].as_array().unwrap().iter().any(|e| e["type"] == "payment.failed"));
+}
+
+#[test]
+fn an_attached_payment_method_pays_its_customer_again_and_no_one_else() {
+    let api = Api::from_env();
+    let customer = format!("user_{}", std::process::id());
+    let method = pm(&api, cards::SUCCESS);
+    let first = id(&create(&api, json!({ "customer_reference": customer })));
+    assert_eq!(confirm(&api, &first, &method).expect(200)["payment"]["status"], "SUCCEEDED");
+    // Pay and save: attach after the payment it paid, for that payment's customer only.
+    let attach = |reference: &str| {
+        api.post(&format!("/v1/payment-methods/{method}/attach"), json!({ "customer_reference": reference }))
+    };
+    attach("someone_else").expect_error(400, "payment_method_unusable");
+    let attached = attach(&customer).expect(200);
+    assert_eq!(attached["payment_method"]["customer_reference"], customer.as_str());
+    let listed = api.get(&format!("/v1/payment-methods?customer_reference={customer}")).expect(200);
+    assert_eq!(listed["data"][0]["id"], method.as_str());
+
+    let second = id(&create(&api, json!({ "customer_reference": customer })));
+    assert_eq!(confirm(&api, &second, &method).expect(200)["payment"]["status"], "SUCCEEDED", "reused");
+    let other = id(&create(&api, json!({ "customer_reference": "someone_else" })));
+    confirm(&api, &other, &method).expect_error(400, "payment_method_unusable");
+    assert_eq!(api.payment(&other)["charges"], json!([]));
+
+    api.post(&format!("/v1/payment-methods/{method}/detach"), json!({})).expect(200);
+    let third = id(&create(&api, json!({ "customer_reference": customer })));
+    confirm(&api, &third, &method).expect_error(400, "payment_method_unusable");
+    attach(&customer).expect_error(400, "payment_method_unusable");
 }
 
 #[test]
@@ -234,11 +272,21 @@ fn no_card_number_or_cvc_from_the_api_only_paths_reaches_storage_or_logs() {
     let all = [cards::SUCCESS, cards::DECLINED, cards::THREE_DS, cards::PRIMARY_DOWN, cards::INSUFFICIENT_FUNDS];
     let unique_cvc = "816";
     for card in all {
-        let payment = id(&create(&api, json!({})));
+        let payment = id(&create(&api, json!({ "customer_reference": "scan_user" })));
         let v = payment_method_with_cvc(&api, card, unique_cvc).expect(200);
-        let r = confirm(&api, &payment, v["payment_method"]["id"].as_str().unwrap()).expect(200);
+        let method = v["payment_method"]["id"].as_str().unwrap();
+        let r = confirm(&api, &payment, method).expect(200);
         if r["payment"]["status"] == "REQUIRES_ACTION" {
             complete(&api, &challenge(&r), "pass");
+        }
+        // The saved-card paths: attach, list, confirm again with the attached card, detach.
+        if r["payment"]["status"] == "SUCCEEDED" {
+            let attach = json!({ "customer_reference": "scan_user" });
+            api.post(&format!("/v1/payment-methods/{method}/attach"), attach).expect(200);
+            api.get("/v1/payment-methods?customer_reference=scan_user").expect(200);
+            let again = id(&create(&api, json!({ "customer_reference": "scan_user" })));
+            confirm(&api, &again, method).expect(200);
+            api.post(&format!("/v1/payment-methods/{method}/detach"), json!({})).expect(200);
         }
         // And the raw-card (SAQ D, test mode) path.
         let payment = id(&create(&api, json!({})));

@@ -3,19 +3,13 @@
 //! serves no demo.
 
 use serde_json::Value;
-use std::time::Duration;
 
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test.sh"))
 }
 
 fn get(base: &str, path: &str, key: Option<&str>) -> (u16, Option<String>, String) {
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .max_redirects(0)
-        .build()
-        .new_agent();
+    let agent = hsrc_testkit::http::agent();
     let mut req = agent.get(format!("{base}{path}"));
     if let Some(k) = key {
         req = req.header("authorization", format!("Bearer {k}"));

@@ -39,35 +39,9 @@ fn payer_retries(api: &Api, t: &str, card: &str) {
     assert!(["session_processing", "session_not_open"].contains(&code.as_str()), "{code}");
 }
 
-fn d1() -> rusqlite::Connection {
-    let state = std::env::var("HSRC_STATE_DIR").expect("HSRC_STATE_DIR is set by scripts/test.sh");
-    let file = files_under(std::path::Path::new(&state))
-        .into_iter()
-        .find(|p| {
-            p.to_string_lossy().contains("D1DatabaseObject")
-                && p.extension().is_some_and(|e| e == "sqlite")
-                && !p.ends_with("metadata.sqlite")
-        })
-        .expect("the local D1 sqlite file");
-    rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// The provider's ledger for one payment: (reference, kind, outcome), authorizations and operations.
 fn ledger(payment_id: &str) -> Vec<(String, String, String)> {
-    let conn = d1();
+    let conn = hsrc_e2e::worker_state::d1();
     let mut st = conn
         .prepare(
             "SELECT reference, kind, outcome FROM sandbox_ledger WHERE substr(reference, 1, length(?1) + 1) = ?1 || '.' ORDER BY created_at, reference",
@@ -276,7 +250,7 @@ fn d1_conflicts_are_recognised_on_workerd() {
     // The guard: the session's stored version is nudged off what the request will read (1.5 reads as 1), so the
     // cancel's compare-and-set changes no row and the cas_guard CHECK aborts the batch.
     let s = api.create_session(json!({}));
-    d1_write(&format!(
+    hsrc_e2e::worker_state::d1_write(&format!(
         "UPDATE checkout_sessions SET version = version + 0.5 WHERE id = '{}'",
         s["id"].as_str().unwrap()
     ));
@@ -291,7 +265,7 @@ fn d1_conflicts_are_recognised_on_workerd() {
     // Written now, not at time 0: a cron pass fired by another test meanwhile must see a void still inside its
     // write-off window (in flight), not one long lost that it would resolve and so free the capture.
     let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
-    d1_write(&format!(
+    hsrc_e2e::worker_state::d1_write(&format!(
         "INSERT INTO payment_operations (id, reference, payment_id, charge_id, kind, reason, amount, status, provider, created_at) \
          VALUES ('op_e2e_{0}', '{0}.void1', '{0}', '{charge}', 'void', 'voided', 12500, 'pending', 'sandbox_primary', {now_ms})",
         pid(&s)
@@ -302,18 +276,39 @@ fn d1_conflicts_are_recognised_on_workerd() {
     assert_eq!(ledger(pid(&s)).len(), 1, "the capture never reached the provider");
 }
 
-/// Writes to the local D1 file from outside the Worker (to set up a state no API produces).
-fn d1_write(sql: &str) {
-    let state = std::env::var("HSRC_STATE_DIR").expect("HSRC_STATE_DIR is set by scripts/test.sh");
-    let file = files_under(std::path::Path::new(&state))
-        .into_iter()
-        .find(|p| {
-            p.to_string_lossy().contains("D1DatabaseObject")
-                && p.extension().is_some_and(|e| e == "sqlite")
-                && !p.ends_with("metadata.sqlite")
-        })
-        .expect("the local D1 sqlite file");
-    let conn = rusqlite::Connection::open(&file).unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
-    conn.execute_batch(sql).unwrap();
+/// The cause of an intermittent 500 in this binary's tests: a write to the D1 file from outside the Worker (the
+/// setup above) made workerd's D1 fail every statement of an overlapping request with `SQLITE_BUSY`. Requests and
+/// out-of-band writes now exclude each other (`worker_state::d1_write`); here writers that hold the lock for a while run
+/// back to back while other threads create sessions, and no request may fail.
+#[test]
+fn out_of_band_writes_to_d1_never_fail_a_request_in_flight() {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let mut writes = 0;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) || writes < 5 {
+                // Holds the write lock while a slow query runs (~tens of ms).
+                hsrc_e2e::worker_state::d1_write(
+                    "BEGIN IMMEDIATE; UPDATE engine_cursors SET id = id WHERE name = 'none'; \
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT count(*) FROM n; COMMIT;",
+                );
+                writes += 1;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let clients: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let api = Api::from_env();
+                    let body =
+                        json!({ "amount": 12500, "currency": "TRY", "return_url": "https://merchant.example/return" });
+                    (0..6).map(|_| api.post("/v1/checkout-sessions", body.clone()).status).collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        let statuses: Vec<u16> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.join().unwrap();
+        assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    });
 }

@@ -18,10 +18,10 @@ fn s(v: &Value) -> &str {
 
 fn conforms(api: &Api, doc: &Value, method: &str, path: &str, r: &Resp) {
     let m = hsrc_edge::http::Method::parse(method);
-    let (route, _) = hsrc_edge::router::find(m, path.split('?').next().unwrap()).expect("routed");
-    let schema = hsrc_edge::openapi::response_schema(doc, method, route.path, r.status)
+    let (route, _) = hsrc_edge::routing::find(m, path.split('?').next().unwrap()).expect("routed");
+    let schema = hsrc_testkit::schema::response_schema(doc, method, route.path, r.status)
         .unwrap_or_else(|| panic!("{method} {} {} is documented", route.path, r.status));
-    if let Err(e) = hsrc_edge::openapi::validate(doc, schema, &r.json) {
+    if let Err(e) = hsrc_testkit::schema::validate(doc, schema, &r.json) {
         panic!("{method} {path} → {} does not match the document: {e}\n{}", r.status, r.text);
     }
     let _ = api;

@@ -1,42 +1,16 @@
-//! The retention job on the local Worker and its D1 (services/retention.rs, fired through the cron): rows are aged
+//! The retention job on the local Worker and its D1 (jobs/retention.rs, fired through the cron): rows are aged
 //! in the D1 file the way 31 days would age them, then the cron purges what is past its window and nothing else.
 
-use hsrc_e2e::{cards, confirm_body, Api};
-use rusqlite::{params, Connection, OpenFlags};
+use hsrc_e2e::{cards, confirm_body, worker_state, Api};
+use rusqlite::{params, Connection};
 use serde_json::Value;
 use std::time::Duration;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
-/// The local D1 database file that wrangler dev writes (under the run's persist directory).
+/// The local D1 database, writable: rows are aged from outside the Worker, which may be writing too.
 fn d1() -> Connection {
-    let state = std::env::var("HSRC_STATE_DIR").expect("HSRC_STATE_DIR is set by scripts/test.sh");
-    let file = files_under(std::path::Path::new(&state))
-        .into_iter()
-        .find(|p| {
-            p.to_string_lossy().contains("D1DatabaseObject")
-                && p.extension().is_some_and(|e| e == "sqlite")
-                && !p.ends_with("metadata.sqlite")
-        })
-        .expect("the local D1 sqlite file");
-    let conn = Connection::open_with_flags(&file, OpenFlags::SQLITE_OPEN_READ_WRITE).unwrap();
-    conn.busy_timeout(Duration::from_secs(20)).unwrap();
-    conn
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    worker_state::d1_writable(Duration::from_secs(20))
 }
 
 /// A session paid with 4242… and this Idempotency-Key; returns (payment id, session id).

@@ -3,7 +3,8 @@
 //! unauthenticated writes bounded, API key list/revoke/undo, headers, and a streaming body cap. The refusing
 //! non-development Worker is tested in `fail_closed.rs`.
 
-use hsrc_e2e::{cards, confirm_body, Api, Resp};
+use hsrc_e2e::{cards, confirm_body, worker_state, Api, Resp};
+use hsrc_testkit::fields::token;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::time::Duration;
@@ -16,10 +17,6 @@ const PAN_IN_KEY: &str = "6011000990139424";
 
 fn key(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run through scripts/test.sh"))
-}
-
-fn token(s: &Value) -> String {
-    s["token"].as_str().unwrap().to_string()
 }
 
 fn session_with(api: &Api, sk: &str, extra: Value) -> Value {
@@ -35,34 +32,8 @@ fn confirm_from(api: &Api, token: &str, number: &str, ip: &str) -> Resp {
     api.send("POST", &path, None, Some(&confirm_body(number)), &[("cf-connecting-ip", ip)])
 }
 
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// The local D1 database, read-only.
-fn d1() -> rusqlite::Connection {
-    let file = files_under(std::path::Path::new(&key("HSRC_STATE_DIR")))
-        .into_iter()
-        .find(|p| {
-            p.to_string_lossy().contains("D1DatabaseObject")
-                && p.extension().is_some_and(|e| e == "sqlite")
-                && !p.ends_with("metadata.sqlite")
-        })
-        .expect("the local D1 sqlite file");
-    rusqlite::Connection::open_with_flags(&file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap()
-}
-
 fn count(sql: &str, param: &str) -> i64 {
-    d1().query_row(sql, [param], |r| r.get(0)).unwrap()
+    worker_state::d1().query_row(sql, [param], |r| r.get(0)).unwrap()
 }
 
 #[track_caller]
@@ -156,7 +127,7 @@ fn idempotency_rows_hold_a_keyed_fingerprint_and_never_card_data() {
     let again = api.send("POST", &path, None, Some(&body), &[("idempotency-key", "sec-idem-fp")]);
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.json, first);
-    let conn = d1();
+    let conn = worker_state::d1();
     let mut st = conn.prepare("SELECT scope, request_hash, COALESCE(response_body, '') FROM idempotency_keys").unwrap();
     let rows: Vec<(String, String, String)> =
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect();
@@ -169,11 +140,7 @@ fn idempotency_rows_hold_a_keyed_fingerprint_and_never_card_data() {
         }
     }
     // The whole local state and the Worker log: none of this file's card numbers, in any spelling.
-    let mut files = files_under(std::path::Path::new(&key("HSRC_STATE_DIR")));
-    // Miniflare's local trace store (a wrangler dev tool, not our storage; absent on Cloudflare) is left out.
-    files.retain(|p| !p.to_string_lossy().contains("/observability/"));
-    files.push(key("HSRC_WORKER_LOG").into());
-    for file in files {
+    for file in worker_state::scanned_files() {
         let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()).into_owned();
         for pan in [PAN_AS_NUMBER, PAN_IN_TEXT, PAN_IN_TEXT_SPACED, PAN_IN_KEY] {
             assert!(!text.contains(pan), "{pan} was found in {}", file.display());
@@ -388,6 +355,21 @@ fn pages_isolate_their_window_and_limit_browser_features() {
 #[test]
 fn a_chunked_body_over_the_cap_is_refused_while_streaming() {
     let api = Api::from_env();
+    // A raw socket bypasses the kit's client, so it waits out a burst on the shared key itself (at most 3 times).
+    let mut answer = chunked_upload(&api);
+    for _ in 0..3 {
+        if !answer.starts_with("HTTP/1.1 429") {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(5));
+        answer = chunked_upload(&api);
+    }
+    assert!(answer.starts_with("HTTP/1.1 413"), "{}", answer.lines().next().unwrap_or_default());
+    assert!(answer.contains("body_too_large"));
+}
+
+/// POSTs 80 KB of chunked body, never announced by a Content-Length, and returns the raw answer.
+fn chunked_upload(api: &Api) -> String {
     let addr = api.base.trim_start_matches("http://").to_string();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -409,6 +391,5 @@ fn a_chunked_body_over_the_cap_is_refused_while_streaming() {
     let _ = stream.write_all(b"0\r\n\r\n");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
-    assert!(answer.starts_with("HTTP/1.1 413"), "{}", answer.lines().next().unwrap_or_default());
-    assert!(answer.contains("body_too_large"));
+    answer
 }

@@ -3,15 +3,11 @@
 
 use crate::flow::ParentMessage;
 use crate::form::YearMonth;
+pub use hsrc_webkit::browser::{focus as focus_id, random_uuid, set_root_attr, set_title, sleep, window};
+#[cfg(any(feature = "challenge", feature = "card-element"))]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-/// The window; the app only ever runs in one.
-pub fn window() -> web_sys::Window {
-    leptos::prelude::window()
-}
 
 /// The page's own origin (`http://127.0.0.1:8787`).
 pub fn own_origin() -> String {
@@ -34,23 +30,6 @@ pub fn navigate(url: &str) {
     let _ = window().location().assign(url);
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-/// A random UUID for `Idempotency-Key` (CSPRNG-backed `crypto.randomUUID`).
-pub fn random_uuid() -> String {
-    match window().crypto() {
-        Ok(crypto) => crypto.random_uuid(),
-        // Without Web Crypto there is no safe key: fall back to time + Math.random, still unique per submit.
-        Err(_) => format!("{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64),
-    }
-}
-
 /// Unix seconds by the browser's clock.
 pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
@@ -71,12 +50,14 @@ pub fn is_framed() -> bool {
 }
 
 /// Serializes a message to a plain JS object.
+#[cfg(any(feature = "challenge", feature = "card-element"))]
 fn to_js<T: Serialize>(value: &T) -> Option<JsValue> {
     let json = serde_json::to_string(value).ok()?;
     js_sys::JSON::parse(&json).ok()
 }
 
 /// Posts `message` to the parent window, only to `target_origin` (never `*`).
+#[cfg(any(feature = "challenge", feature = "card-element"))]
 pub fn post_to_parent<T: Serialize>(message: &T, target_origin: &str) {
     if target_origin.is_empty() || target_origin == "*" || !is_framed() {
         return;
@@ -84,6 +65,34 @@ pub fn post_to_parent<T: Serialize>(message: &T, target_origin: &str) {
     let (Some(data), Ok(Some(parent))) = (to_js(message), window().parent()) else {
         return;
     };
+    let _ = parent.post_message(&data, target_origin);
+}
+
+/// Posts a message to the merchant page (only to `target_origin`, never `*`) as a plain object built field by field:
+/// the form's most frequent message needs no serializer (the same object `post_to_parent` would send).
+pub fn post_parent_message(message: &ParentMessage, target_origin: &str) {
+    if target_origin.is_empty() || target_origin == "*" || !is_framed() {
+        return;
+    }
+    let Ok(Some(parent)) = window().parent() else { return };
+    let data = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&data, &JsValue::from_str(key), &value);
+    };
+    set("source", message.source.into());
+    set("type", message.kind.into());
+    if let Some(height) = message.height {
+        set("height", height.into());
+    }
+    for (key, value) in [
+        ("checkout_session_id", &message.checkout_session_id),
+        ("payment_id", &message.payment_id),
+        ("status", &message.status),
+    ] {
+        if let Some(value) = value {
+            set(key, value.as_str().into());
+        }
+    }
     let _ = parent.post_message(&data, target_origin);
 }
 
@@ -95,7 +104,7 @@ pub fn report_height(element: &web_sys::Element, parent_origin: String) {
         let height = target.get_bounding_client_rect().height().ceil().max(0.0) as u32;
         if height != last {
             last = height;
-            post_to_parent(&ParentMessage::resize(height), &parent_origin);
+            post_parent_message(&ParentMessage::resize(height), &parent_origin);
         }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
@@ -106,33 +115,10 @@ pub fn report_height(element: &web_sys::Element, parent_origin: String) {
     }
 }
 
-/// Moves keyboard focus to the element with this id (first invalid field, a screen's heading).
-pub fn focus_id(id: &str) {
-    if let Some(el) = window().document().and_then(|d| d.get_element_by_id(id)) {
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
-}
-
-/// Sets an attribute on `<html>` (`lang`, `data-mode`).
-pub fn set_root_attr(name: &str, value: &str) {
-    if let Some(root) = window().document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute(name, value);
-    }
-}
-
 /// The text of the element with this id, which is removed (a data block the server put into the page, read once).
 pub fn take_text(id: &str) -> Option<String> {
     let el = window().document()?.get_element_by_id(id)?;
     let text = el.text_content();
     el.remove();
     text
-}
-
-/// Sets the document title.
-pub fn set_title(title: &str) {
-    if let Some(doc) = window().document() {
-        doc.set_title(title);
-    }
 }

@@ -5,7 +5,7 @@
 
 use crate::form::{Field, FormState, Requirements, YearMonth};
 use crate::i18n::{Lang, Msg};
-use crate::json::Json;
+use crate::lean::json::Json;
 use hsrc_shared::api::CardInput;
 use hsrc_shared::card::CardBrand;
 use serde::Serialize;
@@ -177,20 +177,21 @@ mod tests {
 
     #[test]
     fn only_well_formed_requests_from_the_page_are_taken() {
-        let ok = crate::json::parse(r#"{"source":"hsrc-merchant","type":"create_payment_method","id":3}"#).unwrap();
+        let ok =
+            crate::lean::json::parse(r#"{"source":"hsrc-merchant","type":"create_payment_method","id":3}"#).unwrap();
         assert_eq!(create_request_id(&ok), Some(3));
         for bad in [
             r#"{"source":"hsrc-checkout","type":"create_payment_method","id":3}"#,
             r#"{"source":"hsrc-merchant","type":"other","id":3}"#,
             r#"{"source":"hsrc-merchant","type":"create_payment_method","id":"3"}"#,
         ] {
-            assert_eq!(create_request_id(&crate::json::parse(bad).unwrap()), None, "{bad}");
+            assert_eq!(create_request_id(&crate::lean::json::parse(bad).unwrap()), None, "{bad}");
         }
     }
 
     #[test]
     fn the_created_method_is_read_from_the_api_answer() {
-        let answer = crate::json::parse(
+        let answer = crate::lean::json::parse(
             r#"{"payment_method":{"id":"pm_1","object":"payment_method","type":"card","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2034},"livemode":false,"created_at":1,"expires_at":2}}"#,
         )
         .unwrap();

@@ -1,35 +1,10 @@
-//! Wire types of the sandbox 3DS challenge (`GET /v1/3ds/:id`, `POST /v1/3ds/:id/complete`) and the message the
-//! challenge page sends back to the checkout that opened it.
+//! The sandbox 3DS challenge page's side of the wire: the message it sends back to the checkout that opened it, and
+//! the card brand as printed. The challenge itself (`GET /v1/3ds/:id`, `POST /v1/3ds/:id/complete`) is
+//! `hsrc_shared::api::challenges`, the type the edge serves.
 
-use crate::json::Json;
+use crate::lean::json::Json;
+pub use hsrc_shared::api::challenges::{ChallengeResult, ChallengeStatus, ChallengeView, CompleteChallenge};
 use serde::Serialize;
-
-/// The challenge as the challenge page sees it (read by [`crate::json`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChallengeView {
-    pub id: String,
-    /// `pending`, `passed` or `failed`.
-    pub status: String,
-    pub amount: i64,
-    pub currency: String,
-    pub merchant_name: String,
-    pub card_brand: Option<String>,
-    pub card_last4: Option<String>,
-}
-
-impl ChallengeView {
-    /// Whether the payer already chose an outcome.
-    pub fn is_done(&self) -> bool {
-        self.status != "pending"
-    }
-}
-
-/// `POST /v1/3ds/:id/complete` body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct CompleteChallenge {
-    /// `pass` or `fail`.
-    pub result: &'static str,
-}
 
 /// What the challenge page posts to the checkout (`targetOrigin` = its own origin).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,9 +59,10 @@ mod tests {
     fn completion_message_round_trips() {
         let json = serde_json::to_string(&ChallengeMessage::complete("pass")).expect("serializes");
         assert_eq!(json, r#"{"source":"hsrc-3ds","type":"challenge_complete","result":"pass"}"#);
-        let back = crate::json::parse(&json).expect("parses");
+        let back = crate::lean::json::parse(&json).expect("parses");
         assert!(ChallengeMessage::is_completion(&back));
-        let other = crate::json::parse(r#"{"source":"hsrc-checkout","type":"challenge_complete"}"#).expect("parses");
+        let other =
+            crate::lean::json::parse(r#"{"source":"hsrc-checkout","type":"challenge_complete"}"#).expect("parses");
         assert!(!ChallengeMessage::is_completion(&other));
     }
 

@@ -129,8 +129,8 @@ impl ParentMessage {
             source: "hsrc-checkout",
             kind,
             height: None,
-            checkout_session_id: Some(view.id.clone()),
-            payment_id: Some(view.payment.id.clone()),
+            checkout_session_id: Some(view.id.clone().into_string()),
+            payment_id: Some(view.payment.id.clone().into_string()),
             status: Some(view.status.as_str().to_string()),
         }
     }

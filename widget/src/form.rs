@@ -6,7 +6,7 @@
 
 use crate::card_input::{self, ExpiryError};
 use crate::i18n::Msg;
-use crate::small_map::SmallMap;
+use crate::lean::small_map::SmallMap;
 use hsrc_shared::api::{
     Address, CardInput, CollectField, ConfirmRequest, CustomFieldDef, Customer, PayerDetails, PaymentMethodInput,
     PaymentMethodType,
@@ -444,24 +444,16 @@ impl FormState {
         }
     }
 
-    /// Everything wrong with the form, field by field, then the shared validators' last word.
+    /// Everything wrong with the form, field by field. Each field check is the shared rule the edge runs for that
+    /// value (`validate::*_value`, `card::*_problem`); the edge keeps the last word, and a 400 it answers lands on the
+    /// field its `param` names (`app::Ctx::confirm_failed`). (Running the shared whole-request validators here too
+    /// linked their English API messages and `format!` paths into the form: ≈ 1 KB gzipped for no finding.)
     pub fn validate(&self, req: &Requirements, now: YearMonth) -> FieldErrors {
         // Inserting one by one: `collect` into a map would link a sort routine for nothing.
         let mut errors = FieldErrors::new();
         for field in self.fields(req) {
             if let Some(msg) = self.check(&field, req, now) {
                 errors.insert(field, msg);
-            }
-        }
-        if errors.is_empty() {
-            // Same checks the edge runs; any disagreement lands on the field the shared code names.
-            let payer = self.payer_details(req);
-            let shared = validate::payer_details(&payer, &req.custom_fields)
-                .err()
-                .or_else(|| validate_card_shared(self, now).err());
-            if let Some(e) = shared {
-                let field = e.param.as_deref().and_then(Field::from_param).unwrap_or(Field::CardNumber);
-                errors.insert(field, Msg::FieldInvalid);
             }
         }
         errors
@@ -524,13 +516,6 @@ impl FormState {
         self.card_number.clear();
         self.expiry.clear();
         self.cvc.clear();
-    }
-}
-
-fn validate_card_shared(form: &FormState, now: YearMonth) -> Result<(), hsrc_shared::ApiError> {
-    match form.card_input() {
-        Some(input) => card::validate_card(&input, now.year, now.month).map(|_| ()),
-        None => Err(hsrc_shared::ApiError::invalid("exp_month", "expiry unreadable")),
     }
 }
 
@@ -598,6 +583,51 @@ mod tests {
                 },
             ],
         )
+    }
+
+    /// The form's field checks agree with the shared whole-request validators the edge runs (which the form no
+    /// longer links): whatever the form accepts, they accept; what they refuse, a field check refuses first.
+    #[test]
+    fn field_checks_agree_with_the_edge_validators() {
+        let req = everything();
+        let edge_accepts = |f: &FormState| {
+            let payer = validate::payer_details(&f.payer_details(&req), &req.custom_fields).is_ok();
+            let card = f.card_input().is_some_and(|c| card::validate_card(&c, NOW.year, NOW.month).is_ok());
+            payer && card
+        };
+        let mut shipping = filled();
+        shipping.shipping_same_as_billing = true;
+        type Change = fn(&mut FormState);
+        let variants: Vec<(&str, Change)> = vec![
+            ("as filled", |_| {}),
+            ("bad email", |f| f.email = "ayse@".into()),
+            ("bad phone", |f| f.phone = "0532".into()),
+            ("bad country", |f| f.billing.country = "XX".into()),
+            ("long city", |f| f.billing.city = "x".repeat(300)),
+            ("pan in a note", |f| {
+                f.custom.insert("note".into(), "4242 4242 4242 4242".into());
+            }),
+            ("bad size", |f| {
+                f.custom.insert("size".into(), "XL".into());
+            }),
+            ("letters in tax id", |f| {
+                f.custom.insert("tax_id".into(), "12ab".into());
+            }),
+            ("luhn", |f| f.card_number = "4242 4242 4242 4241".into()),
+            ("past expiry", |f| f.expiry = "01 / 20".into()),
+            ("short cvc", |f| f.cvc = "12".into()),
+            ("amex cvc", |f| {
+                f.card_number = "3782 822463 10005".into();
+                f.cvc = "123".into();
+            }),
+        ];
+        for (what, change) in variants {
+            let mut f = shipping.clone();
+            change(&mut f);
+            let form_accepts = f.validate(&req, NOW).is_empty();
+            assert_eq!(form_accepts, edge_accepts(&f), "{what}");
+            assert_eq!(form_accepts, what == "as filled", "{what}");
+        }
     }
 
     fn filled() -> FormState {

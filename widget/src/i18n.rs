@@ -4,108 +4,10 @@
 //! [`fill`] replaces, so word order can differ between the languages ("₺125,00 öde" vs "Pay ₺125.00").
 //! Decline reasons are chosen by the provider's `decline_code` in [`decline_reason`], never by its English message.
 
-use hsrc_shared::api::Locale;
+// The language type, the packed-catalogue macro and the filler are shared with the ops console (`hsrc-webkit`).
+pub use hsrc_webkit::{fill, Lang};
 
-/// The two languages the checkout speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Turkish: the default, as TRY is the first-class currency.
-    #[default]
-    Tr,
-    /// English.
-    En,
-}
-
-impl Lang {
-    /// The language of a session's locale.
-    pub fn from_locale(locale: Locale) -> Self {
-        match locale {
-            Locale::Tr => Self::Tr,
-            Locale::En => Self::En,
-        }
-    }
-
-    /// Parses an override such as `tr`, `en`, `en-GB` or `TR`; anything else is `None`.
-    pub fn parse(value: &str) -> Option<Self> {
-        let primary = value.trim().split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
-        match primary.as_str() {
-            "tr" => Some(Self::Tr),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    /// The wire locale for this language (used to format amounts).
-    pub fn locale(self) -> Locale {
-        match self {
-            Self::Tr => Locale::Tr,
-            Self::En => Locale::En,
-        }
-    }
-
-    /// BCP 47 tag for the `lang` attribute.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Tr => "tr",
-            Self::En => "en",
-        }
-    }
-}
-
-/// Declares the catalogue: each key with its English and Turkish text.
-///
-/// Each language's texts are stored as one string with the end offset of every message, so [`Msg::text`] is a
-/// table lookup (a `match` over every key and language was about 3 KB of wasm code).
-macro_rules! catalogue {
-    ($($(#[$doc:meta])* $key:ident => $en:literal, $tr:literal;)*) => {
-        /// A message key of the catalogue.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Msg {
-            $($(#[$doc])* $key,)*
-        }
-
-        /// Every English text, back to back.
-        const EN_TEXT: &str = concat!($($en),*);
-        /// Every Turkish text, back to back.
-        const TR_TEXT: &str = concat!($($tr),*);
-        /// End offsets of the English texts, in key order.
-        static EN_ENDS: [u16; Msg::ALL.len()] = ends([$($en.len()),*]);
-        /// End offsets of the Turkish texts, in key order.
-        static TR_ENDS: [u16; Msg::ALL.len()] = ends([$($tr.len()),*]);
-
-        impl Msg {
-            /// Every key, for completeness tests.
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
-
-            /// The text of this message in `lang`.
-            pub fn text(self, lang: Lang) -> &'static str {
-                let (text, ends) = match lang {
-                    Lang::En => (EN_TEXT, &EN_ENDS),
-                    Lang::Tr => (TR_TEXT, &TR_ENDS),
-                };
-                let i = self as usize;
-                let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-                text.get(start..ends[i] as usize).unwrap_or_default()
-            }
-        }
-    };
-}
-
-/// Running sums of text lengths: where each text of a packed catalogue string ends.
-const fn ends<const N: usize>(lens: [usize; N]) -> [u16; N] {
-    let mut out = [0u16; N];
-    let mut end = 0;
-    let mut i = 0;
-    while i < N {
-        end += lens[i];
-        assert!(end <= u16::MAX as usize, "catalogue text too long for u16 offsets");
-        out[i] = end as u16;
-        i += 1;
-    }
-    out
-}
-
-catalogue! {
+hsrc_webkit::catalogue! {
     // Header and chrome.
     /// Caption above the merchant's name.
     PayTo => "Pay", "Ödeme alıcısı";
@@ -263,31 +165,6 @@ pub fn country_options(lang: Lang, current: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Replaces each `{key}` of `template` by its value (an unknown `{…}` stays as it is).
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let tail = &rest[open + 1..];
-        let value = tail
-            .find('}')
-            .and_then(|close| values.iter().find(|(k, _)| *k == &tail[..close]).map(|(_, v)| (close, *v)));
-        match value {
-            Some((close, v)) => {
-                out.push_str(v);
-                rest = &tail[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = tail;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The payer-facing reason for a decline, from the provider's `decline_code` (or the error `code` when there is none).
 pub fn decline_reason(decline_code: Option<&str>, code: Option<&str>) -> Msg {
     match decline_code.or(code).unwrap_or_default() {
@@ -331,35 +208,12 @@ mod tests {
     }
 
     #[test]
-    fn fill_replaces_every_placeholder() {
-        let text = fill(Msg::CompletedBody.text(Lang::Tr), &[("amount", "₺125,00"), ("merchant", "Mağaza")]);
-        assert_eq!(text, "Mağaza için ₺125,00 ödediniz.");
-        assert_eq!(fill(Msg::PayAmount.text(Lang::En), &[("amount", "₺125.00")]), "Pay ₺125.00");
-    }
-
-    #[test]
-    fn fill_keeps_unknown_braces_and_does_not_refill_values() {
-        assert_eq!(fill("{a}-{a} {b} {", &[("a", "x")]), "x-x {b} {");
-        assert_eq!(fill("{a}{b}", &[("a", "{b}"), ("b", "y")]), "{b}y");
-        assert_eq!(fill("", &[("a", "x")]), "");
-    }
-
-    #[test]
     fn packed_catalogue_returns_each_text_whole() {
         assert_eq!(Msg::ALL[0].text(Lang::En), "Pay");
         assert_eq!(Msg::ALL[0].text(Lang::Tr), "Ödeme alıcısı");
         let last = *Msg::ALL.last().expect("messages");
         assert_eq!(last.text(Lang::En), "This verification request was not found or has expired.");
         assert_eq!(last.text(Lang::Tr), "Bu doğrulama isteği bulunamadı ya da süresi doldu.");
-    }
-
-    #[test]
-    fn language_override_parses_tags() {
-        assert_eq!(Lang::parse("tr"), Some(Lang::Tr));
-        assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
-        assert_eq!(Lang::parse(" EN "), Some(Lang::En));
-        assert_eq!(Lang::parse("de"), None);
-        assert_eq!(Lang::parse(""), None);
     }
 
     #[test]

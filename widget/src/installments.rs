@@ -5,7 +5,7 @@
 //! BIN ranges); never more, so the card number never leaves the confirm request.
 
 use crate::i18n::{fill, Lang, Msg};
-use crate::json::{opt, req, FromJson, Json};
+use crate::lean::json::{opt, req, FromJson, Json};
 use hsrc_shared::bin::CardFamily;
 use hsrc_shared::card::normalize_number;
 use hsrc_shared::installments::{InstallmentPlan, InterestPaidBy, PaymentInstallments, SessionInstallments};
@@ -160,7 +160,7 @@ pub fn read_plans(j: &Json) -> Option<Vec<InstallmentPlan>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
+    use crate::lean::json::parse;
     use hsrc_shared::bin::lookup;
     use hsrc_shared::installments::{plan, plans, InstallmentOptions, InstallmentSettings, Offer, Rate};
 

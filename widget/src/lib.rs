@@ -12,9 +12,8 @@ pub mod flow;
 pub mod form;
 pub mod i18n;
 pub mod installments;
-pub mod json;
+pub mod lean;
 pub mod mode;
-pub mod small_map;
 
 #[cfg(target_arch = "wasm32")]
 #[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]

@@ -1,43 +1,15 @@
 //! JSON calls to the edge API (same origin as the page), with the API's error model and `Idempotency-Key`s.
 //!
-//! The request futures are boxed and the responses read through [`crate::json`], so the fetch and parse code
+//! The request futures are boxed and the responses read through [`crate::lean::json`], so the fetch and parse code
 //! exists once in the binary however many places call it.
 
-use crate::browser::{self, sleep};
+use crate::browser;
 #[cfg(feature = "challenge")]
-use crate::challenge::{ChallengeView, CompleteChallenge};
-use crate::json::{self, FromJson, Json};
+use crate::challenge::{ChallengeResult, ChallengeView, CompleteChallenge};
+use crate::lean::json::{self, FromJson, Json};
 use hsrc_shared::api::{ConfirmRequest, ConfirmResponse, PayerSessionView};
-use hsrc_shared::error::codes;
-use hsrc_shared::ApiError;
-use std::future::Future;
-use std::pin::Pin;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-
-/// A boxed local future.
-pub type Fut<T> = Pin<Box<dyn Future<Output = T>>>;
-
-/// Why a call gave no result.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FetchError {
-    /// The request never got an answer (offline, DNS, aborted).
-    Network,
-    /// The API answered with its error model.
-    Api(ApiError),
-    /// The answer was not what the contract says (a bug on one side).
-    Unexpected(u16),
-}
-
-impl FetchError {
-    /// The API error code, when there is one.
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            Self::Api(e) => Some(e.code.as_str()),
-            _ => None,
-        }
-    }
-}
+use hsrc_webkit::net::{exchange, retrying, Call};
+pub use hsrc_webkit::net::{FetchError, Fut};
 
 /// One HTTP exchange: a 2xx answer's JSON, or the API error.
 fn request(
@@ -48,30 +20,8 @@ fn request(
     bearer: Option<&'static str>,
 ) -> Fut<Result<Json, FetchError>> {
     Box::pin(async move {
-        let init = web_sys::RequestInit::new();
-        init.set_method(method);
-        let headers = web_sys::Headers::new().map_err(|_| FetchError::Network)?;
-        let _ = headers.set("Accept", "application/json");
-        if let Some(body) = body {
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&body.into());
-        }
-        if let Some(key) = key {
-            let _ = headers.set("Idempotency-Key", &key);
-        }
-        if let Some(bearer) = bearer {
-            let _ = headers.set("Authorization", &format!("Bearer {bearer}"));
-        }
-        init.set_headers(&headers);
-        let request = web_sys::Request::new_with_str_and_init(&path, &init).map_err(|_| FetchError::Network)?;
-        let response =
-            JsFuture::from(browser::window().fetch_with_request(&request)).await.map_err(|_| FetchError::Network)?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| FetchError::Network)?;
-        let status = response.status();
-        let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
-            Err(_) => String::new(),
-        };
+        let call = Call { method, path: &path, body: body.as_deref(), idempotency_key: key.as_deref(), bearer };
+        let (status, text) = exchange(call).await?;
         let parsed = json::parse(&text);
         if (200..300).contains(&status) {
             return parsed.ok_or(FetchError::Unexpected(status));
@@ -92,20 +42,7 @@ fn post(path: String, body: String, key: String) -> Fut<Result<Json, FetchError>
 /// [`post`] with a publishable key (the card element's calls).
 fn post_as(path: String, body: String, key: String, bearer: Option<&'static str>) -> Fut<Result<Json, FetchError>> {
     Box::pin(async move {
-        let mut attempt = 0;
-        loop {
-            let result = request("POST", path.clone(), Some(body.clone()), Some(key.clone()), bearer).await;
-            let retry = match &result {
-                Err(FetchError::Network) => true,
-                Err(FetchError::Api(e)) => e.code == codes::IDEMPOTENCY_KEY_IN_FLIGHT || e.status == 503,
-                _ => false,
-            };
-            if !retry || attempt >= 3 {
-                return result;
-            }
-            attempt += 1;
-            sleep(600 * attempt).await;
-        }
+        retrying(3, 600, || request("POST", path.clone(), Some(body.clone()), Some(key.clone()), bearer)).await
     })
 }
 
@@ -151,7 +88,7 @@ pub async fn load_challenge(id: &str) -> Result<ChallengeView, FetchError> {
 
 /// Records the payer's choice on the sandbox challenge.
 #[cfg(feature = "challenge")]
-pub async fn complete_challenge(id: &str, result: &'static str, key: String) -> Result<ChallengeView, FetchError> {
+pub async fn complete_challenge(id: &str, result: ChallengeResult, key: String) -> Result<ChallengeView, FetchError> {
     let body = serde_json::to_string(&CompleteChallenge { result }).map_err(|_| FetchError::Unexpected(0))?;
     read(post(format!("/v1/3ds/{id}/complete"), body, key).await, json::challenge_envelope)
 }

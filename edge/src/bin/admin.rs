@@ -17,13 +17,13 @@ fn main() {
                     &["http://localhost:8787", "http://127.0.0.1:8787"],
                 )
             };
-            if let Some(problem) = hsrc_edge::services::merchants::allowlist_problem(hosts, origins, live) {
+            if let Some(problem) = hsrc_edge::accounts::merchants::allowlist_problem(hosts, origins, live) {
                 eprintln!("refusing to seed {id}: {problem}");
                 std::process::exit(2);
             }
             print!(
                 "{}",
-                hsrc_edge::services::merchants::seed_sql(
+                hsrc_edge::accounts::merchants::seed_sql(
                     id,
                     name,
                     live,

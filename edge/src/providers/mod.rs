@@ -1,11 +1,14 @@
 //! Payment providers behind one seam, [`Acquirer`]. Routing and the payments engine see only this trait and the
 //! outcome types; which acquirer serves a provider name is decided here, in [`acquirer`]. Adding a live acquirer is
 //! one new file implementing the trait plus one line in that table (and the name in a merchant's provider list).
+//! The table wraps every acquirer in [`deadline::Deadlined`], so each call ends by the request's `deadline_ms`
+//! with the money classification of a late answer: an acquirer file never writes a timer of its own.
 //!
 //! Every call carries *our* reference for the operation, derived from the payment and the attempt number, and the
 //! same reference is sent on every retry of that attempt: the acquirer answers a repeated reference with the answer
 //! it already gave and never authorizes twice. That is what makes "ask again" safe after an unknown outcome.
 
+pub mod deadline;
 pub mod sandbox;
 pub mod sandbox_acquirer;
 mod sandbox_ledger;
@@ -178,8 +181,10 @@ pub trait Acquirer: Sync {
     async fn vault(&self, ctx: &Ctx<'_>, reference: &str, card: &ValidCard) -> VaultOutcome;
 }
 
-static SANDBOX_PRIMARY: sandbox_acquirer::SandboxAcquirer = sandbox_acquirer::SandboxAcquirer::new(sandbox::PRIMARY);
-static SANDBOX_FALLBACK: sandbox_acquirer::SandboxAcquirer = sandbox_acquirer::SandboxAcquirer::new(sandbox::FALLBACK);
+static SANDBOX_PRIMARY: deadline::Deadlined<sandbox_acquirer::SandboxAcquirer> =
+    deadline::Deadlined(sandbox_acquirer::SandboxAcquirer::new(sandbox::PRIMARY));
+static SANDBOX_FALLBACK: deadline::Deadlined<sandbox_acquirer::SandboxAcquirer> =
+    deadline::Deadlined(sandbox_acquirer::SandboxAcquirer::new(sandbox::FALLBACK));
 
 /// The acquirer serving provider `name`, or `None` for a name nobody implements.
 pub fn acquirer(name: &str) -> Option<&'static dyn Acquirer> {

@@ -8,9 +8,7 @@ const KEY_SLOT: &str = "hsrc_ops_key";
 /// The chosen language (not a secret: kept across tabs).
 const LANG_SLOT: &str = "hsrc_ops_lang";
 
-pub fn window() -> web_sys::Window {
-    leptos::prelude::window()
-}
+pub use hsrc_webkit::browser::{focus, random_uuid, set_title, window};
 
 fn session_storage() -> Option<web_sys::Storage> {
     window().session_storage().ok().flatten()
@@ -64,14 +62,6 @@ pub fn on_hash_change(f: impl Fn() + 'static) {
     callback.forget();
 }
 
-/// A fresh `Idempotency-Key` (CSPRNG-backed).
-pub fn random_uuid() -> String {
-    match window().crypto() {
-        Ok(c) => c.random_uuid(),
-        Err(_) => format!("ops-{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64),
-    }
-}
-
 /// Minutes east of UTC in the reader's zone at that moment (so DST is right for each time shown).
 pub fn offset_min(ms: i64) -> i64 {
     let d = js_sys::Date::new(&JsValue::from_f64(ms as f64));
@@ -85,24 +75,5 @@ pub fn local_midnight_s(year: i32, month: u32, day: u32) -> i64 {
 }
 
 pub fn set_root_lang(code: &str) {
-    if let Some(root) = window().document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", code);
-    }
-}
-
-pub fn set_title(title: &str) {
-    if let Some(doc) = window().document() {
-        doc.set_title(title);
-    }
-}
-
-/// Moves keyboard focus to an element (the dialog's first button, a page heading).
-pub fn focus(id: &str) {
-    if let Some(el) = window()
-        .document()
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
+    hsrc_webkit::browser::set_root_attr("lang", code);
 }

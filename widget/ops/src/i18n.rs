@@ -1,66 +1,10 @@
 //! Every word of the console in Turkish and English. Status words come from [`status_label`], keyed by the wire
 //! value, so the console never shows a colour without a word, nor a word that differs from the API's state.
 
-/// The console's two languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Tr,
-    En,
-}
+// The language type, the packed-catalogue macro and the filler are shared with the payer's form (`hsrc-webkit`).
+pub use hsrc_webkit::{fill, Lang};
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Tr => "tr",
-            Self::En => "en",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_ascii_lowercase().split(['-', '_']).next().unwrap_or_default() {
-            "tr" => Some(Self::Tr),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    pub fn other(self) -> Self {
-        match self {
-            Self::Tr => Self::En,
-            Self::En => Self::Tr,
-        }
-    }
-
-    pub fn locale(self) -> hsrc_shared::api::Locale {
-        match self {
-            Self::Tr => hsrc_shared::api::Locale::Tr,
-            Self::En => hsrc_shared::api::Locale::En,
-        }
-    }
-}
-
-macro_rules! catalogue {
-    ($($key:ident => $en:literal, $tr:literal;)*) => {
-        /// A message key.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg {
-            $($key,)*
-        }
-
-        impl Msg {
-            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
-
-            pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Tr) => $tr,)*
-                }
-            }
-        }
-    };
-}
-
-catalogue! {
+hsrc_webkit::catalogue! {
     Title => "Operations console", "Operasyon konsolu";
     LangToggle => "Türkçe", "English";
     LangToggleLabel => "Switch the console to Turkish", "Konsolu İngilizceye çevir";
@@ -224,8 +168,18 @@ catalogue! {
     ActionDone => "Done.", "Tamamlandı.";
     ActionFailed => "The API refused:", "API reddetti:";
     NetworkError => "The API could not be reached. Check the connection and retry.", "API'ye ulaşılamadı. Bağlantıyı kontrol edip tekrar deneyin.";
-    NotFound => "No such checkout session for this key.", "Bu anahtarla böyle bir ödeme oturumu yok.";
+    NotFound => "No such checkout session or payment for this key.", "Bu anahtarla böyle bir ödeme oturumu veya ödeme yok.";
     Retry => "Retry", "Tekrar dene";
+
+    // API-only payments (#15): a payment without a checkout session.
+    ApiOnly => "API-only", "Yalnız API";
+    ApiSection => "API-only payment", "API ile ödeme";
+    PaymentTitle => "Payment", "Ödeme";
+    FieldCustomerReference => "Customer reference", "Müşteri referansı";
+    FieldDescription => "Description", "Açıklama";
+    FieldSecretExpires => "Client secret valid until", "İstemci anahtarı geçerlilik sonu";
+    CancelPayment => "Cancel payment", "Ödemeyi iptal et";
+    ConfirmCancelPayment => "Cancel this payment? It can no longer be confirmed.", "Bu ödeme iptal edilsin mi? Artık onaylanamaz.";
 }
 
 /// A status word for a wire status value, by what kind of object it belongs to.
@@ -290,15 +244,6 @@ pub fn status_label(kind: Kind, status: &str, lang: Lang) -> String {
     }
 }
 
-/// Replaces `{name}` placeholders.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,7 +274,7 @@ mod tests {
             for s in hsrc_shared::refund::RefundStatus::ALL {
                 assert_ne!(status_label(Kind::Refund, s.as_str(), lang), s.as_str(), "{s:?}");
             }
-            for s in hsrc_shared::refund_api::RefundAttemptStatus::ALL {
+            for s in hsrc_shared::api::refunds::RefundAttemptStatus::ALL {
                 assert_ne!(status_label(Kind::Refund, s.as_str(), lang), s.as_str(), "{s:?}");
             }
         }

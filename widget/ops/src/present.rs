@@ -2,8 +2,9 @@
 //! amounts read, and the search request the form makes. Tested natively; the UI only calls them.
 
 use crate::i18n::{Kind, Lang};
+use hsrc_shared::api::ops::{NotifiedVerdict, PaidVerdict};
 use hsrc_shared::money;
-use hsrc_shared::ops::{NotifiedVerdict, PaidVerdict};
+use hsrc_shared::time::DateTime;
 
 /// What a state means to the person reading it. Each tone has a colour *and* an icon, and every badge also carries
 /// the state's word, so nothing depends on seeing colour.
@@ -94,26 +95,11 @@ pub fn notified_tone(v: NotifiedVerdict) -> Tone {
     }
 }
 
-/// (year, month, day, hour, minute, second, millisecond) of Unix ms, in UTC.
-fn civil(ms: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000)
-}
-
 /// A moment in the reader's time zone, to the second: `25.11.2026 14:03:07` (tr) or `2026-11-25 14:03:07` (en).
 /// `offset_min` is minutes east of UTC.
 pub fn fmt_time(ms: i64, offset_min: i64, lang: Lang) -> String {
-    let (y, mo, d, h, mi, s, _) = civil(ms + offset_min * 60_000);
+    let t = DateTime::of_ms(ms + offset_min * 60_000);
+    let (y, mo, d, h, mi, s) = (t.date.year, t.date.month, t.date.day, t.hour, t.minute, t.second);
     match lang {
         Lang::Tr => format!("{d:02}.{mo:02}.{y} {h:02}:{mi:02}:{s:02}"),
         Lang::En => format!("{y}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
@@ -122,8 +108,8 @@ pub fn fmt_time(ms: i64, offset_min: i64, lang: Lang) -> String {
 
 /// A time of day with milliseconds, for timelines where steps are milliseconds apart: `14:03:07.123`.
 pub fn fmt_clock(ms: i64, offset_min: i64) -> String {
-    let (_, _, _, h, mi, s, milli) = civil(ms + offset_min * 60_000);
-    format!("{h:02}:{mi:02}:{s:02}.{milli:03}")
+    let t = DateTime::of_ms(ms + offset_min * 60_000);
+    format!("{:02}:{:02}:{:02}.{:03}", t.hour, t.minute, t.second, t.millisecond)
 }
 
 /// `+182 ms`, `+2.4 s`, `+3 min` after a reference moment.
@@ -219,22 +205,23 @@ pub fn parse_date_input(v: &str) -> Option<(i32, u32, u32)> {
     Some((y, m, d))
 }
 
-/// The route inside the console (the part after `#`): the search, or one session.
+/// The route inside the console (the part after `#`): the search, one session, or one payment (an API-only payment
+/// has no session, #15).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Search,
     Session(String),
+    Payment(String),
 }
 
 impl Route {
     pub fn parse(hash: &str) -> Self {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
-        match path.strip_prefix("sessions/") {
-            Some(id)
-                if !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') =>
-            {
-                Self::Session(id.to_string())
-            }
+        let id_ok =
+            |id: &str| !id.is_empty() && id.len() <= 100 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        match (path.strip_prefix("sessions/"), path.strip_prefix("payments/")) {
+            (Some(id), _) if id_ok(id) => Self::Session(id.to_string()),
+            (_, Some(id)) if id_ok(id) => Self::Payment(id.to_string()),
             _ => Self::Search,
         }
     }
@@ -243,6 +230,15 @@ impl Route {
         match self {
             Self::Search => "#/".into(),
             Self::Session(id) => format!("#/sessions/{id}"),
+            Self::Payment(id) => format!("#/payments/{id}"),
+        }
+    }
+
+    /// The session or payment id a detail route shows.
+    pub fn detail_id(&self) -> Option<&str> {
+        match self {
+            Self::Search => None,
+            Self::Session(id) | Self::Payment(id) => Some(id),
         }
     }
 }
@@ -345,6 +341,10 @@ mod tests {
         assert_eq!(Route::parse("#/sessions/cs_a\"b"), Route::Search);
         assert_eq!(Route::parse(""), Route::Search);
         assert_eq!(Route::Session("cs_1".into()).hash(), "#/sessions/cs_1");
+        assert_eq!(Route::parse("#/payments/pay_abc"), Route::Payment("pay_abc".into()));
+        assert_eq!(Route::parse("#/payments/pay_<x>"), Route::Search);
+        assert_eq!(Route::Payment("pay_1".into()).hash(), "#/payments/pay_1");
+        assert_eq!(Route::Payment("pay_1".into()).detail_id(), Some("pay_1"));
     }
 
     #[test]

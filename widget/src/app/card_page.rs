@@ -44,7 +44,7 @@ pub fn card_page(key: String, parent_origin: Option<String>, lang: Option<Lang>)
             let message = js_sys::JSON::stringify(&ev.data())
                 .ok()
                 .and_then(|s| s.as_string())
-                .and_then(|s| crate::json::parse(&s));
+                .and_then(|s| crate::lean::json::parse(&s));
             if let Some(id) = message.as_ref().and_then(card_element::create_request_id) {
                 spawn_local(create(ctx, key, id));
             }
@@ -58,7 +58,7 @@ pub fn card_page(key: String, parent_origin: Option<String>, lang: Option<Lang>)
             post(&ElementMessage::ready());
         });
     }
-    super::dom::el("div").class("checkout card-element").id("checkout").child(form_view::card_fields(ctx)).view()
+    crate::lean::dom::el("div").class("checkout card-element").id("checkout").child(form_view::card_fields(ctx)).view()
 }
 
 /// Checks the fields (showing their errors), then `POST /v1/payment-methods` with the publishable key.

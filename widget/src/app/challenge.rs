@@ -1,10 +1,10 @@
 //! 3DS: the frame the checkout opens the challenge in. The page inside it is `challenge_page.rs`, in its own
 //! bundle (the `challenge` feature).
 
-use super::dom::el;
 use crate::browser;
 use crate::challenge::ChallengeMessage;
 use crate::i18n::Msg;
+use crate::lean::dom::el;
 use crate::mode::{is_same_origin_path, with_query_param};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,8 +38,10 @@ pub fn challenge_frame(ctx: super::Ctx, url: String, on_done: impl Fn() + Send +
         if !from_frame {
             return;
         }
-        let message =
-            js_sys::JSON::stringify(&ev.data()).ok().and_then(|s| s.as_string()).and_then(|s| crate::json::parse(&s));
+        let message = js_sys::JSON::stringify(&ev.data())
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| crate::lean::json::parse(&s));
         if message.is_some_and(|m| ChallengeMessage::is_completion(&m)) {
             on_done();
         }

@@ -1,11 +1,11 @@
 //! The sandbox 3DS challenge page (`/checkout/3ds/<id>`), built only into the challenge bundle (the `challenge`
 //! feature): the checkout form never loads it.
 
-use super::dom::{el, group};
 use super::Slot;
 use crate::browser;
-use crate::challenge::{brand_label, ChallengeMessage, ChallengeView};
+use crate::challenge::{brand_label, ChallengeMessage, ChallengeResult, ChallengeStatus, ChallengeView};
 use crate::i18n::{Lang, Msg};
+use crate::lean::dom::{el, group};
 use crate::net;
 use hsrc_shared::money;
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ enum Stage {
     /// The payer chose; the call is in flight.
     Sending(ChallengeView),
     /// Finished with `pass` or `fail`.
-    Done(ChallengeView, &'static str),
+    Done(ChallengeView, ChallengeResult),
 }
 
 /// The sandbox 3DS challenge page: shows what is being paid, offers pass and fail, then tells the checkout.
@@ -34,7 +34,8 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
         spawn_local(async move {
             match net::load_challenge(&id).await {
                 Ok(challenge) if challenge.is_done() => {
-                    let result = if challenge.status == "passed" { "pass" } else { "fail" };
+                    let passed = challenge.status == ChallengeStatus::Passed;
+                    let result = if passed { ChallengeResult::Pass } else { ChallengeResult::Fail };
                     finish(stage, challenge, result);
                 }
                 Ok(challenge) => stage.set(Stage::Ready(challenge)),
@@ -42,7 +43,7 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
             }
         });
     }
-    let choose = move |result: &'static str| {
+    let choose = move |result: ChallengeResult| {
         let Stage::Ready(view) = stage.get_untracked() else {
             return;
         };
@@ -60,12 +61,12 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
         Stage::Missing => el("p").attr("role", "alert").text(Msg::ChallengeMissing.text(lang)).view(),
         Stage::Ready(view) | Stage::Sending(view) => {
             let sending = matches!(stage.get_untracked(), Stage::Sending(_));
-            let button = |class: &'static str, result: &'static str, label: Msg| {
+            let button = |class: &'static str, result: ChallengeResult, label: Msg| {
                 let choose = choose.clone();
                 el("button")
                     .attr("type", "button")
                     .class(class)
-                    .attr("data-result", result)
+                    .attr("data-result", result.as_str())
                     .flag("disabled", sending)
                     .on("click", move |_| choose(result))
                     .text(label.text(lang))
@@ -74,20 +75,25 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
                 facts(view, lang),
                 el("div")
                     .class("actions")
-                    .kid(button("btn primary", "pass", Msg::ChallengePass))
-                    .kid(button("btn danger", "fail", Msg::ChallengeFail))
+                    .kid(button("btn primary", ChallengeResult::Pass, Msg::ChallengePass))
+                    .kid(button("btn danger", ChallengeResult::Fail, Msg::ChallengeFail))
                     .view(),
             ])
         }
         Stage::Done(view, result) => {
             let text = match result {
-                "pass" => Msg::ChallengePassed,
-                _ => Msg::ChallengeFailed,
+                ChallengeResult::Pass => Msg::ChallengePassed,
+                ChallengeResult::Fail => Msg::ChallengeFailed,
             };
             let after = if browser::is_framed() { Msg::ChallengeReturning } else { Msg::ChallengeDoneTopLevel };
             group(vec![
                 facts(view, lang),
-                el("p").class("done").attr("role", "status").attr("data-result", result).text(text.text(lang)).view(),
+                el("p")
+                    .class("done")
+                    .attr("role", "status")
+                    .attr("data-result", result.as_str())
+                    .text(text.text(lang))
+                    .view(),
                 el("p").class("muted").text(after.text(lang)).view(),
             ])
         }
@@ -112,9 +118,9 @@ pub fn challenge_page(id: String, lang_override: Option<Lang>) -> AnyView {
 }
 
 /// Records the outcome and tells the checkout that opened us (same origin only).
-fn finish(stage: Slot<Stage>, view: ChallengeView, result: &'static str) {
+fn finish(stage: Slot<Stage>, view: ChallengeView, result: ChallengeResult) {
     stage.set(Stage::Done(view, result));
-    browser::post_to_parent(&ChallengeMessage::complete(result), &browser::own_origin());
+    browser::post_to_parent(&ChallengeMessage::complete(result.as_str()), &browser::own_origin());
 }
 
 /// Merchant, amount and card of the challenge.

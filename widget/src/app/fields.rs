@@ -1,11 +1,11 @@
 //! Labelled inputs bound to [`crate::form::FormState`]: each has a real `<label>`, `aria-invalid` and an error
 //! message tied to it with `aria-describedby`.
 
-use super::dom::{el, El};
 use super::{use_ctx, Ctx};
 use crate::card_input::{format_card_number, format_expiry, sanitize_cvc};
 use crate::form::Field;
 use crate::i18n::Msg;
+use crate::lean::dom::{el, El};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

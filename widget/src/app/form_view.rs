@@ -1,12 +1,12 @@
 //! The payment form: payer details, addresses, the merchant's custom fields, the card, and the pay button.
 //!
-//! Parts are plain functions building with [`super::dom`] (see there why not `view!`).
+//! Parts are plain functions building with [`crate::lean::dom`] (see there why not `view!`).
 
-use super::dom::{el, nothing};
 use super::fields::{select_field, text_field, FieldSpec, InputKind};
 use super::{use_ctx, Ctx};
 use crate::form::{AddrKind, AddrPart, Field};
 use crate::i18n::{country_options, fill, Lang, Msg};
+use crate::lean::dom::{el, nothing};
 use hsrc_shared::api::{CustomFieldDef, CustomFieldType};
 use hsrc_shared::card::CardBrand;
 use leptos::prelude::*;

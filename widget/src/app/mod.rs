@@ -6,22 +6,20 @@ mod card_page;
 mod challenge;
 #[cfg(feature = "challenge")]
 mod challenge_page;
-mod dom;
 mod fields;
 mod form_view;
 mod plans_view;
 mod screens;
-mod slot;
 
-pub(crate) use slot::Slot;
+pub(crate) use crate::lean::slot::Slot;
 
 use crate::browser;
 use crate::flow::{action_poll_delay_ms, poll_delay_ms, screen_for, ParentMessage, Screen};
 use crate::form::{Field, FieldErrors, FormState, Requirements};
 use crate::i18n::{decline_reason, fill, Lang, Msg};
+use crate::lean::dom::el;
 use crate::mode::{is_http_url, pick_lang, with_query_param, Mode};
 use crate::net::{self, FetchError};
-use dom::el;
 use hsrc_shared::api::{ConfirmResponse, PayerSessionView};
 use hsrc_shared::error::codes;
 use hsrc_shared::lifecycle::SessionStatus;
@@ -209,7 +207,7 @@ impl Ctx {
     /// Posts a message to the merchant page, if we are embedded and know its origin.
     fn post(&self, message: &ParentMessage) {
         if let Some(origin) = &self.page.parent_origin {
-            browser::post_to_parent(message, origin);
+            browser::post_parent_message(message, origin);
         }
     }
 
@@ -239,11 +237,17 @@ impl Ctx {
         self.page.poll_gen.load(Relaxed) == gen
     }
 
-    /// Shows a screen and starts what it needs (polling for outcomes).
+    /// Shows a screen, runs its side effects when it is a new one ([`Self::on_screen`]) and starts what it needs
+    /// (polling for outcomes). Every screen change comes through here, so no reactive `Effect` watches the phase
+    /// (the form has none: Leptos' effect machinery was ≈ 4 KB of its wasm).
     pub fn show(&self, screen: Screen) {
         self.stop_polls();
+        let new = self.phase.with_untracked(|p| !matches!(p, Phase::Show(s) if *s == screen));
         let next = screen.clone();
         self.phase.set(Phase::Show(screen));
+        if new {
+            self.on_screen(&next);
+        }
         match next {
             Screen::Processing => self.poll_outcome(false),
             Screen::Action { .. } => self.watch_action(),
@@ -524,9 +528,8 @@ impl Ctx {
         request_animation_frame(|| browser::focus_id(&Field::CardNumber.id()));
     }
 
-    /// Side effects of a new phase: tell the merchant page, announce it, move focus, and (hosted) leave.
-    fn on_phase(&self, phase: &Phase) {
-        let Phase::Show(screen) = phase else { return };
+    /// Side effects of a new screen: tell the merchant page, announce it, move focus, and (hosted) leave.
+    fn on_screen(&self, screen: &Screen) {
         if let Some(kind) = screen.event() {
             self.post_lifecycle(kind);
         }
@@ -588,13 +591,6 @@ impl Ctx {
 fn checkout_page(token: String, parent_origin: Option<String>, hosted: bool, lang_override: Option<Lang>) -> AnyView {
     let ctx = Ctx::new(token, parent_origin, hosted, lang_override);
     provide_context(ctx);
-    Effect::new(move |previous: Option<Phase>| {
-        let phase = ctx.phase.get();
-        if previous.as_ref() != Some(&phase) {
-            ctx.on_phase(&phase);
-        }
-        phase
-    });
     ctx.load();
     if let Some(origin) = ctx.page.parent_origin.clone() {
         // Once mounted, report the card's height to the loader whenever it changes.

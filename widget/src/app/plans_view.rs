@@ -3,10 +3,10 @@
 //! It never blocks paying: until plans arrive (or if asking fails) there is nothing to choose and the payment is
 //! a single one.
 
-use super::dom::{dyn_view, el, nothing};
 use super::Ctx;
 use crate::i18n::Msg;
 use crate::installments::{bin_key, plan_label};
+use crate::lean::dom::{dyn_view, el, nothing};
 use crate::net;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -2,10 +2,10 @@
 //! rendered by the one [`panel`] view, which keeps the wasm small; only the 3DS screen has its own view.
 
 use super::challenge::challenge_frame;
-use super::dom::{dyn_view, el, nothing};
 use super::{Ctx, Phase};
 use crate::flow::Screen;
 use crate::i18n::{fill, Lang, Msg};
+use crate::lean::dom::{dyn_view, el, nothing};
 use leptos::prelude::*;
 
 /// Merchant, amount and the test-mode badge, above every screen once the session is known.

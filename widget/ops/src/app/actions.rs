@@ -14,6 +14,10 @@ pub enum Action {
     CancelSession {
         session_id: String,
     },
+    /// An unpaid API-only payment (#15).
+    CancelPayment {
+        payment_id: String,
+    },
     Capture {
         payment_id: String,
         amount: String,
@@ -47,6 +51,9 @@ impl Action {
             Self::CancelSession { session_id } => {
                 ("POST", format!("/v1/checkout-sessions/{session_id}/cancel"), serde_json::json!({}))
             }
+            Self::CancelPayment { payment_id } => {
+                ("POST", format!("/v1/payments/{payment_id}/cancel"), serde_json::json!({}))
+            }
             Self::Capture { payment_id, .. } => {
                 ("POST", format!("/v1/payments/{payment_id}/capture"), serde_json::json!({}))
             }
@@ -66,6 +73,7 @@ impl Action {
     fn question(&self, lang: crate::i18n::Lang) -> String {
         match self {
             Self::CancelSession { .. } => Msg::ConfirmCancel.text(lang).to_string(),
+            Self::CancelPayment { .. } => Msg::ConfirmCancelPayment.text(lang).to_string(),
             Self::Capture { amount, .. } => fill(Msg::ConfirmCapture.text(lang), &[("amount", amount)]),
             Self::Void { amount, .. } => fill(Msg::ConfirmVoid.text(lang), &[("amount", amount)]),
             Self::Refund { shown, .. } => fill(Msg::ConfirmRefund.text(lang), &[("amount", shown)]),
@@ -79,6 +87,7 @@ impl Action {
     fn name(&self) -> Msg {
         match self {
             Self::CancelSession { .. } => Msg::CancelSession,
+            Self::CancelPayment { .. } => Msg::CancelPayment,
             Self::Capture { .. } => Msg::CapturePayment,
             Self::Void { .. } => Msg::VoidPayment,
             Self::Refund { .. } => Msg::RefundPayment,

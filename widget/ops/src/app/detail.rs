@@ -1,16 +1,15 @@
-//! One checkout session, the whole story on one screen: the verdict (paid? merchant notified?), the actions, the
-//! session, payment and payer, every charge in route order, the transition timeline, 3DS steps, and every event with
-//! its webhook deliveries and their attempts.
+//! One payment, the whole story on one screen, seen from its checkout session or, for an API-only payment (#15),
+//! without one: the verdict (paid? merchant notified?), the actions, the session (or API data), payment and payer,
+//! every charge in route order, the transition timeline, 3DS steps, and every event with its webhook deliveries.
 
 use super::actions::{ask, Action};
-use super::parts::{time_text, Badge, Field, Id, LoadError, Notice};
-use super::{use_console, Console, Load};
+use super::cards::{ApiCard, PayerCard, PaymentCard, SessionCard};
+use super::parts::{time_text, Badge, Id, LoadError, Notice};
+use super::{use_console, Load};
 use crate::browser;
 use crate::i18n::{Kind, Lang, Msg};
-use crate::present::{self, fmt_amount, fmt_clock, fmt_latency, fmt_offset, Route};
-use hsrc_shared::api::CaptureMethod;
-use hsrc_shared::installments::InterestPaidBy;
-use hsrc_shared::ops::{NotifiedVerdict, OpsEndpoint, OpsEvent, OpsSessionDetail, PaidVerdict, TimelineEntry};
+use crate::present::{self, fmt_amount, fmt_clock, fmt_latency, fmt_offset};
+use hsrc_shared::api::ops::{NotifiedVerdict, OpsPaymentDetail, PaidVerdict, TimelineEntry};
 use leptos::prelude::*;
 
 #[component]
@@ -26,9 +25,9 @@ pub fn DetailPage() -> impl IntoView {
             Load::Failed(e) => view! {
                 <BackLink />
                 <LoadError error=e retry=Callback::new(move |_| {
-                    if let Route::Session(id) = c.route.get_untracked() {
+                    if let Some(id) = c.route.get_untracked().detail_id() {
                         c.detail_id.set(None);
-                        c.load_detail(id);
+                        c.load_detail(id.to_string());
                     }
                 }) />
             }
@@ -69,14 +68,18 @@ fn snake<T: serde::Serialize>(v: &T) -> String {
 }
 
 #[component]
-fn DetailView(d: OpsSessionDetail) -> impl IntoView {
+fn DetailView(d: OpsPaymentDetail) -> impl IntoView {
     let c = use_console();
     let lang = c.lang.get();
     let s = d.session.clone();
     let p = d.payment.clone();
     let v = d.verdict.clone();
-    let amount = fmt_amount(s.amount, &s.currency, lang);
-    browser::set_title(&format!("{} · HSRC Pay", s.id));
+    // A session's amount is the order's (an installment plan's total is the payment's); API-only: the payment's.
+    let amount = fmt_amount(s.as_ref().map_or(p.amount, |s| s.amount), &p.currency, lang);
+    let shown_id = s.as_ref().map_or_else(|| p.id.clone(), |s| s.id.clone());
+    browser::set_title(&format!("{shown_id} · HSRC Pay"));
+    let created_at_ms = s.as_ref().map_or(p.created_at_ms, |s| s.created_at_ms);
+    let livemode = s.as_ref().map(|s| s.livemode).or(d.api.as_ref().map(|a| a.livemode)).unwrap_or(false);
 
     let paid_tone = present::paid_tone(v.paid);
     let notified_tone = present::notified_tone(v.notified);
@@ -84,9 +87,13 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
     let notified_value = snake(&v.notified);
     let (paid_msg, notified_msg) = (paid_text(v.paid), notified_text(v.notified));
 
-    let session_id = s.id.clone();
-    let refresh = move |_| c.load_detail(session_id.clone());
-    let cancel_action = Action::CancelSession { session_id: s.id.clone() };
+    let detail_id = shown_id.clone();
+    let refresh = move |_| c.load_detail(detail_id.clone());
+    // A session is cancelled as a session; an API-only payment as a payment.
+    let (cancel_action, cancel_label, cancel_allowed) = match &s {
+        Some(s) => (Action::CancelSession { session_id: s.id.clone() }, Msg::CancelSession, d.actions.cancel_session),
+        None => (Action::CancelPayment { payment_id: p.id.clone() }, Msg::CancelPayment, d.actions.cancel_payment),
+    };
     let capture_action = Action::Capture { payment_id: p.id.clone(), amount: fmt_amount(p.amount, &p.currency, lang) };
     let void_action = Action::Void { payment_id: p.id.clone(), amount: fmt_amount(p.amount, &p.currency, lang) };
     let actions = d.actions;
@@ -95,12 +102,20 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
         <BackLink />
         <section class="panel detail-head" aria-labelledby="detail-title">
             <div class="head-main">
-                <h1 id="detail-title">{c.t(Msg::SessionSection)}" "<Id value=s.id.clone() /></h1>
+                {match &s {
+                    Some(s) => view! { <h1 id="detail-title">{c.t(Msg::SessionSection)}" "<Id value=s.id.clone() /></h1> }.into_any(),
+                    None => view! {
+                        <h1 id="detail-title">{c.t(Msg::PaymentTitle)}" "<Id value=p.id.clone() />" "<span class="tag api-only" id="api-only">{c.t(Msg::ApiOnly)}</span></h1>
+                    }.into_any(),
+                }}
                 <p class="head-facts">
                     <span class="amount" id="detail-amount">{amount.clone()}</span>
-                    <Badge kind=Kind::Session status=s.status.as_str() />
-                    <span class="muted">{time_text(s.created_at_ms, lang)}</span>
-                    <span class=if s.livemode { "mode live" } else { "mode test" }>{if s.livemode { c.t(Msg::LiveMode) } else { c.t(Msg::TestMode) }}</span>
+                    {match &s {
+                        Some(s) => view! { <Badge kind=Kind::Session status=s.status.as_str() /> }.into_any(),
+                        None => view! { <Badge kind=Kind::Payment status=p.status.as_str() /> }.into_any(),
+                    }}
+                    <span class="muted">{time_text(created_at_ms, lang)}</span>
+                    <span class=if livemode { "mode live" } else { "mode test" }>{if livemode { c.t(Msg::LiveMode) } else { c.t(Msg::TestMode) }}</span>
                 </p>
             </div>
             <button type="button" class="btn ghost" id="refresh" on:click=refresh>{c.t(Msg::Refresh)}</button>
@@ -136,7 +151,7 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
 
         <section class="panel actions" aria-label=c.t(Msg::ActionsSection)>
             <span class="actions-title">{c.t(Msg::ActionsSection)}</span>
-            <button type="button" class="btn" id="action-cancel" disabled=!actions.cancel_session on:click=move |_| ask(c, cancel_action.clone())>{c.t(Msg::CancelSession)}</button>
+            <button type="button" class="btn" id="action-cancel" disabled=!cancel_allowed on:click=move |_| ask(c, cancel_action.clone())>{c.t(cancel_label)}</button>
             <button type="button" class="btn" id="action-capture" disabled=!actions.capture_payment on:click=move |_| ask(c, capture_action.clone())>{c.t(Msg::CapturePayment)}</button>
             <button type="button" class="btn" id="action-void" disabled=!actions.void_payment on:click=move |_| ask(c, void_action.clone())>{c.t(Msg::VoidPayment)}</button>
             <super::refunds::RefundControl payment_id=p.id.clone() currency=p.currency.clone() actions=actions />
@@ -144,152 +159,25 @@ fn DetailView(d: OpsSessionDetail) -> impl IntoView {
         </section>
 
         <div class="cards">
-            <SessionCard d=d.clone() />
-            <PaymentCard d=d.clone() />
-            <PayerCard d=d.clone() />
+            {s.clone().map(|s| view! { <SessionCard s=s /> })}
+            {d.api.clone().map(|a| view! { <ApiCard a=a capture_method=p.capture_method /> })}
+            <PaymentCard p=p.clone() />
+            {match (&s, &d.api) {
+                (Some(s), _) => view! { <PayerCard payer=s.payer.clone() return_url=s.return_url.clone() cancel_url=s.cancel_url.clone() v=v.clone() /> }.into_any(),
+                (None, a) => view! { <PayerCard payer=a.as_ref().map(|a| a.customer.clone()).unwrap_or_default() return_url=a.as_ref().and_then(|a| a.return_url.clone()) cancel_url=None v=v.clone() /> }.into_any(),
+            }}
         </div>
 
         <ChargesTable d=d.clone() />
         <super::refunds::RefundsTable payment=d.payment.clone() />
         <Timeline entries=d.timeline.clone() />
         <Challenges d=d.clone() />
-        <Events events=d.events.clone() endpoints=d.endpoints.clone() />
+        <super::events::Events events=d.events.clone() endpoints=d.endpoints.clone() />
     }
 }
 
 #[component]
-fn SessionCard(d: OpsSessionDetail) -> impl IntoView {
-    let c = use_console();
-    let lang = c.lang.get();
-    let s = d.session;
-    let capture = if s.capture_method == CaptureMethod::Manual { Msg::CaptureManual } else { Msg::CaptureAutomatic };
-    view! {
-        <section class="panel card" aria-labelledby="session-card-title" id="session-card">
-            <h2 id="session-card-title">{c.t(Msg::SessionSection)}</h2>
-            <dl>
-                <Field label=Msg::FieldStatus><Badge kind=Kind::Session status=s.status.as_str() /></Field>
-                <Field label=Msg::FieldCreated>{time_text(s.created_at_ms, lang)}</Field>
-                <Field label=Msg::FieldUpdated>{time_text(s.updated_at_ms, lang)}</Field>
-                <Field label=Msg::FieldExpires>{time_text(s.expires_at_ms, lang)}</Field>
-                <Field label=Msg::FieldAttempts>{format!("{} / {}", s.attempts, s.max_attempts)}</Field>
-                <Field label=Msg::FieldCaptureMethod>{c.t(capture)}{if s.secure_mode { format!(" · {}", c.t(Msg::FieldSecureMode)) } else { String::new() }}</Field>
-                <Field label=Msg::FieldMetadata>
-                    {if s.metadata.is_empty() {
-                        view! { <span>"—"</span> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="kv" id="metadata">
-                                {s.metadata.iter().map(|(k, v)| view! { <li><code>{k.clone()}</code>" = "<span class="wrap">{v.clone()}</span></li> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any()
-                    }}
-                </Field>
-            </dl>
-        </section>
-    }
-}
-
-#[component]
-fn PaymentCard(d: OpsSessionDetail) -> impl IntoView {
-    let c = use_console();
-    let lang = c.lang.get();
-    let p = d.payment;
-    let card = match (&p.card_brand, &p.card_last4, &p.card_exp) {
-        (Some(b), Some(l), Some(e)) => format!("{b} •••• {l} · {e}"),
-        _ => "—".into(),
-    };
-    let error = match p.last_error_code.clone() {
-        Some(code) => {
-            let decline =
-                p.last_decline_code.clone().filter(|d| *d != code).map(|d| format!(" / {d}")).unwrap_or_default();
-            view! { <span><code class="decline">{code}{decline}</code>" "<span class="muted">{p.last_error_message.clone().unwrap_or_default()}</span></span> }.into_any()
-        }
-        None => view! { <span>"—"</span> }.into_any(),
-    };
-    let (id, status) = (p.id.clone(), p.status.as_str());
-    let amount = fmt_amount(p.amount, &p.currency, lang);
-    let captured = fmt_amount(p.amount_captured, &p.currency, lang);
-    let updated = time_text(p.updated_at_ms, lang);
-    // Installments (#16): count × installment, the charged total, the order amount and who paid the interest.
-    let installments = match &p.installments {
-        Some(i) => {
-            let by = if i.interest_paid_by == InterestPaidBy::Payer {
-                Msg::InterestByPayer
-            } else {
-                Msg::InterestByMerchant
-            };
-            format!(
-                "{} × {} · {} {} · {} {} · {}",
-                i.count,
-                fmt_amount(i.installment_amount, &p.currency, lang),
-                c.t(Msg::InstallmentTotal),
-                fmt_amount(i.total_amount, &p.currency, lang),
-                c.t(Msg::InstallmentOrder),
-                fmt_amount(i.base_amount, &p.currency, lang),
-                c.t(by)
-            )
-        }
-        None => c.t(Msg::SinglePayment).to_string(),
-    };
-    view! {
-        <section class="panel card" aria-labelledby="payment-card-title" id="payment-card">
-            <h2 id="payment-card-title">{c.t(Msg::PaymentSection)}</h2>
-            <dl>
-                <Field label=Msg::ColPayment><Id value=id /></Field>
-                <Field label=Msg::FieldStatus><Badge kind=Kind::Payment status=status /></Field>
-                <Field label=Msg::FieldAmount>{amount}</Field>
-                <Field label=Msg::FieldCaptured>{captured}</Field>
-                <Field label=Msg::FieldRefunded><span id="payment-refunded">{fmt_amount(p.amount_refunded, &p.currency, lang)}</span></Field>
-                <Field label=Msg::FieldInstallments><span id="payment-installments">{installments}</span></Field>
-                <Field label=Msg::FieldCard>{card}</Field>
-                <Field label=Msg::FieldLastError>{error}</Field>
-                <Field label=Msg::FieldUpdated>{updated}</Field>
-            </dl>
-        </section>
-    }
-}
-
-#[component]
-fn PayerCard(d: OpsSessionDetail) -> impl IntoView {
-    let c = use_console();
-    let s = d.session;
-    let v = d.verdict;
-    let payer = s.payer.clone();
-    let dash = |o: Option<String>| o.unwrap_or_else(|| "—".into());
-    let shipping = match (payer.shipping_same_as_billing, payer.shipping_place.clone()) {
-        (Some(true), _) => c.t(Msg::SameAsBilling).to_string(),
-        (_, place) => dash(place),
-    };
-    let by = v.cancelled_by.as_deref().map(|b| if b == "payer" { c.t(Msg::ByPayer) } else { c.t(Msg::ByMerchant) });
-    view! {
-        <section class="panel card" aria-labelledby="payer-card-title" id="payer-card">
-            <h2 id="payer-card-title">{c.t(Msg::PayerSection)}</h2>
-            <dl>
-                <Field label=Msg::FieldName>{dash(payer.name.clone())}</Field>
-                <Field label=Msg::FieldEmail><span id="payer-email">{dash(payer.email.clone())}</span></Field>
-                <Field label=Msg::FieldPhone>{dash(payer.phone.clone())}</Field>
-                <Field label=Msg::FieldBilling>{dash(payer.billing_place.clone())}</Field>
-                <Field label=Msg::FieldShipping>{shipping}</Field>
-                {(!payer.custom_field_keys.is_empty()).then(|| view! { <Field label=Msg::FieldCustomFields>{payer.custom_field_keys.join(", ")}</Field> })}
-            </dl>
-            <p class="muted small">{c.t(Msg::MaskedNote)}</p>
-            <h2 id="redirect-title">{c.t(Msg::RedirectSection)}</h2>
-            <dl id="redirects">
-                <Field label=Msg::ReturnUrl><span class="wrap url" id="return-url">{dash(s.return_url.clone())}</span></Field>
-                <Field label=Msg::CancelUrl><span class="wrap url" id="cancel-url">{dash(s.cancel_url.clone())}</span></Field>
-                <Field label=Msg::PayerSentTo>
-                    <span class="wrap url" id="redirect">{v.redirect.clone().unwrap_or_else(|| c.t(Msg::PayerSentNowhere).to_string())}</span>
-                </Field>
-                {by.map(|b| view! { <Field label=Msg::CancelledBy><span id="cancelled-by">{b}</span></Field> })}
-            </dl>
-            <p class="muted small">{c.t(Msg::RedirectNote)}</p>
-        </section>
-    }
-}
-
-#[component]
-fn ChargesTable(d: OpsSessionDetail) -> impl IntoView {
+fn ChargesTable(d: OpsPaymentDetail) -> impl IntoView {
     let c = use_console();
     let lang = c.lang.get();
     let charges = d.payment.charges;
@@ -398,7 +286,7 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
 }
 
 #[component]
-fn Challenges(d: OpsSessionDetail) -> impl IntoView {
+fn Challenges(d: OpsPaymentDetail) -> impl IntoView {
     let c = use_console();
     let lang = c.lang.get();
     let challenges = d.challenges;
@@ -435,109 +323,5 @@ fn Challenges(d: OpsSessionDetail) -> impl IntoView {
                 .into_any()
             }}
         </section>
-    }
-}
-
-#[component]
-fn Events(events: Vec<OpsEvent>, endpoints: Vec<OpsEndpoint>) -> impl IntoView {
-    let c = use_console();
-    let lang = c.lang.get();
-    let count = events.len();
-    view! {
-        <section class="panel" aria-labelledby="events-title" id="events">
-            <h2 id="events-title">{c.t(Msg::EventsSection)}" "<span class="count">{count}</span></h2>
-            {if events.is_empty() {
-                view! { <p class="empty">{c.t(Msg::NoEvents)}</p> }.into_any()
-            } else {
-                events.into_iter().map(|e| view! { <EventBlock e=e endpoints=endpoints.clone() c=c lang=lang /> }).collect_view().into_any()
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn EventBlock(e: OpsEvent, endpoints: Vec<OpsEndpoint>, c: Console, lang: Lang) -> impl IntoView {
-    let deliveries = e.deliveries.clone();
-    let event_id = e.id.clone();
-    let event_type = e.kind.clone();
-    view! {
-        <article class="event" data-event-id=e.id.clone() data-event-type=e.kind.clone()>
-            <header class="event-head">
-                <code class="event-type">{e.kind.clone()}</code>
-                <span class="muted">{time_text(e.created_at_ms, lang)}</span>
-                <span class="muted">{c.t(Msg::ColRequest)}" "<Id value=e.request_id.clone().unwrap_or_default() /></span>
-                <span class="muted"><Id value=e.id.clone() /></span>
-            </header>
-            {if deliveries.is_empty() {
-                view! { <p class="empty small">{c.t(Msg::NoDeliveries)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid deliveries">
-                        <colgroup><col class="w-endpoint" /><col class="w-dstatus" /><col /><col class="w-dactions" /></colgroup>
-                        <thead>
-                            <tr>
-                                <th scope="col">{c.t(Msg::ColEndpoint)}</th>
-                                <th scope="col">{c.t(Msg::ColStatus)}</th>
-                                <th scope="col">{c.t(Msg::ColAttempt)}</th>
-                                <th scope="col"><span class="visually-hidden">{c.t(Msg::ActionsSection)}</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {deliveries.into_iter().map(|dl| {
-                                let endpoint = endpoints.iter().find(|w| w.id == dl.endpoint_id).cloned().unwrap_or(OpsEndpoint {
-                                    id: dl.endpoint_id.clone(), url: String::new(), status: "deleted".into(), disabled_reason: None, consecutive_failures: 0,
-                                });
-                                let shown_url = if endpoint.url.is_empty() { endpoint.id.clone() } else { endpoint.url.clone() };
-                                let resend = Action::Resend { event_id: event_id.clone(), event_type: event_type.clone(), endpoint_id: endpoint.id.clone(), endpoint_url: shown_url.clone() };
-                                let reenable = Action::Reenable { endpoint_id: endpoint.id.clone(), endpoint_url: shown_url.clone() };
-                                let enabled = endpoint.status == "enabled";
-                                let disabled_endpoint = endpoint.status == "disabled";
-                                view! {
-                                    <tr data-delivery-id=dl.id.clone() data-delivery-status=dl.status.clone() data-attempts=dl.attempts.len().to_string()>
-                                        <td>
-                                            <span class="wrap url">{shown_url.clone()}</span>
-                                            <div>
-                                                <Badge kind=Kind::Endpoint status=endpoint.status.clone() />
-                                                {endpoint.disabled_reason.clone().map(|r| view! { <code class="decline">{r}</code> })}
-                                            </div>
-                                        </td>
-                                        <td>
-                                            <Badge kind=Kind::Delivery status=dl.status.clone() />
-                                            <div class="muted small">{dl.attempt_count}" "{c.t(Msg::Attempts)}</div>
-                                            {dl.next_attempt_at_ms.map(|t| view! { <div class="muted small">{c.t(Msg::ColNext)}": "{time_text(t, lang)}</div> })}
-                                        </td>
-                                        <td>
-                                            <ol class="attempts">
-                                                {dl.attempts.iter().map(|a| {
-                                                    let http = a.status_code.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "—".into());
-                                                    view! {
-                                                        <li data-attempt=a.attempt.to_string() data-outcome=a.outcome.clone() data-status-code=a.status_code.map(|s| s.to_string()).unwrap_or_default()>
-                                                            <span class="muted">"#"{a.attempt}</span>" "
-                                                            <span title=time_text(a.started_at_ms, lang)>{fmt_clock(a.started_at_ms, browser::offset_min(a.started_at_ms))}</span>" · "
-                                                            <code>{http}</code>" · "
-                                                            <span>{fmt_latency(a.latency_ms)}</span>" "
-                                                            <Badge kind=Kind::Attempt status=a.outcome.clone() />
-                                                            // "HTTP 500" is already shown as the status code.
-                                                            {a.error.clone().filter(|err| Some(err.as_str()) != a.status_code.map(|s| format!("HTTP {s}")).as_deref()).map(|err| view! { " "<span class="muted wrap">{err}</span> })}
-                                                        </li>
-                                                    }
-                                                }).collect_view()}
-                                            </ol>
-                                        </td>
-                                        <td class="row-actions">
-                                            <button type="button" class="btn small resend" disabled=!enabled on:click=move |_| ask(c, resend.clone())>{c.t(Msg::Resend)}</button>
-                                            {disabled_endpoint.then(|| view! {
-                                                <button type="button" class="btn small reenable" on:click=move |_| ask(c, reenable.clone())>{c.t(Msg::Reenable)}</button>
-                                            })}
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </article>
     }
 }

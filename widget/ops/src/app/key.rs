@@ -6,7 +6,7 @@ use crate::browser;
 use crate::i18n::Msg;
 use crate::net;
 use crate::present::looks_like_secret_key;
-use hsrc_shared::ops::OpsSearchResult;
+use hsrc_shared::api::ops::OpsSearchResult;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

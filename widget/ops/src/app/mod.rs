@@ -1,8 +1,10 @@
 //! The console UI. [`Console`] holds the signals every page shares (the key, the language, the route, the search
-//! and the open session); pages render from it and call its methods, which talk to the API.
+//! and the open session or payment); pages render from it and call its methods, which talk to the API.
 
 mod actions;
+mod cards;
 mod detail;
+mod events;
 mod key;
 mod parts;
 mod refunds;
@@ -12,7 +14,7 @@ use crate::browser;
 use crate::i18n::{Lang, Msg};
 use crate::net::{self, FetchError};
 use crate::present::{Route, SearchForm};
-use hsrc_shared::ops::{OpsSearchResult, OpsSessionDetail, OpsSessionEnvelope};
+use hsrc_shared::api::ops::{OpsPaymentDetail, OpsPaymentEnvelope, OpsSearchResult, OpsSessionEnvelope};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -52,8 +54,9 @@ pub struct Console {
     /// `starting_after` of each page shown so far; the last is the current page.
     pub pages: RwSignal<Vec<Option<String>>>,
     pub results: RwSignal<Load<OpsSearchResult>>,
-    pub detail: RwSignal<Load<OpsSessionDetail>>,
-    /// Which session `detail` is (or is being loaded) for.
+    /// A session's detail is shown as its payment's (with the session); an API-only payment's has none.
+    pub detail: RwSignal<Load<OpsPaymentDetail>>,
+    /// Which session (`cs_…`) or payment (`pay_…`) `detail` is (or is being loaded) for.
     pub detail_id: RwSignal<Option<String>>,
     /// The action waiting for confirmation.
     pub pending: RwSignal<Option<PendingAction>>,
@@ -179,7 +182,7 @@ impl Console {
         self.route.set(route);
     }
 
-    /// Loads (or reloads) one session's detail.
+    /// Loads (or reloads) one session's (`cs_…`) or payment's (`pay_…`) detail.
     pub fn load_detail(&self, id: String) {
         let Some(key) = self.current_key() else { return };
         let reload = self.detail_id.get_untracked().as_deref() == Some(id.as_str());
@@ -189,12 +192,18 @@ impl Console {
         self.detail_id.set(Some(id.clone()));
         let this = *self;
         spawn_local(async move {
-            let result = net::get::<OpsSessionEnvelope>(&format!("/v1/ops/sessions/{id}"), &key).await;
+            let result = if id.starts_with("cs_") {
+                net::get::<OpsSessionEnvelope>(&format!("/v1/ops/sessions/{id}"), &key)
+                    .await
+                    .map(|e| OpsPaymentDetail::from(e.ops_session))
+            } else {
+                net::get::<OpsPaymentEnvelope>(&format!("/v1/ops/payments/{id}"), &key).await.map(|e| e.ops_payment)
+            };
             if this.detail_id.get_untracked().as_deref() != Some(id.as_str()) {
                 return;
             }
             this.detail.set(match result {
-                Ok(e) => Load::Ready(e.ops_session),
+                Ok(d) => Load::Ready(d),
                 Err(e) => this.failed(e),
             });
         });
@@ -208,13 +217,13 @@ fn App() -> impl IntoView {
     console.set_lang(console.lang.get_untracked());
     browser::on_hash_change(move || console.route.set(Route::parse(&browser::hash())));
 
-    // The page follows the route and the key: a session route loads its detail, the search loads once.
+    // The page follows the route and the key: a session or payment route loads its detail, the search loads once.
     Effect::new(move |_| {
         if console.key.get().is_none() {
             return;
         }
         match console.route.get() {
-            Route::Session(id) => {
+            Route::Session(id) | Route::Payment(id) => {
                 if console.detail_id.get_untracked().as_deref() != Some(id.as_str()) {
                     console.load_detail(id);
                 }
@@ -233,7 +242,7 @@ fn App() -> impl IntoView {
             {move || match (console.key.with(Option::is_some), console.route.get()) {
                 (false, _) => view! { <key::KeyGate /> }.into_any(),
                 (true, Route::Search) => view! { <search::SearchPage /> }.into_any(),
-                (true, Route::Session(_)) => view! { <detail::DetailPage /> }.into_any(),
+                (true, Route::Session(_) | Route::Payment(_)) => view! { <detail::DetailPage /> }.into_any(),
             }}
         </main>
         <actions::ConfirmDialog />

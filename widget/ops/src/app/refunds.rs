@@ -7,7 +7,7 @@ use super::parts::{time_text, Badge, Id};
 use super::use_console;
 use crate::i18n::{fill, Kind, Lang, Msg};
 use crate::present::{fmt_amount, fmt_latency, major_input, parse_major_input};
-use hsrc_shared::ops::{OpsActions, OpsPayment, Verdict};
+use hsrc_shared::api::ops::{OpsActions, OpsPayment, Verdict};
 use leptos::prelude::*;
 
 /// ` · ₺25,00 refunded · ₺10,00 refund pending` (nothing when no money went back).
@@ -101,7 +101,7 @@ pub fn RefundsTable(payment: OpsPayment) -> impl IntoView {
                                     .collect::<Vec<_>>()
                                     .join(" · ");
                                 view! {
-                                    <tr data-refund-id=r.id.clone() data-status=status data-amount=r.amount.to_string()>
+                                    <tr data-refund-id=r.id.to_string() data-status=status data-amount=r.amount.to_string()>
                                         <td><Id value=r.id.clone() /></td>
                                         <td class="num">{fmt_amount(r.amount, &currency, lang)}</td>
                                         <td><Badge kind=Kind::Refund status=status /></td>
@@ -109,7 +109,7 @@ pub fn RefundsTable(payment: OpsPayment) -> impl IntoView {
                                         <td>
                                             <ul class="kv refund-attempts">
                                                 {r.attempts.iter().map(|a| view! {
-                                                    <li data-attempt-id=a.id.clone() data-status=a.status.as_str()>
+                                                    <li data-attempt-id=a.id.to_string() data-status=a.status.as_str()>
                                                         <code>{a.provider.clone()}</code>" "
                                                         <Badge kind=Kind::Refund status=a.status.as_str() />
                                                         {a.failure_code.clone().map(|f| view! { " "<code class="decline">{f}</code> })}

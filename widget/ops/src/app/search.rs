@@ -1,13 +1,14 @@
 //! Search: one box for every handle (ids, request ids, order id, email, last four, `key:value`), status filters for
-//! the session and the payment, a date range, and the newest-first list of sessions with their payments.
+//! the session and the payment, a date range, and the newest-first list of payments with their sessions (API-only
+//! payments, #15, have none and open as payments).
 
 use super::parts::{time_text, Badge, Id, LoadError};
 use super::{use_console, Load};
 use crate::browser;
 use crate::i18n::{Kind, Msg};
 use crate::present::{fmt_amount, parse_date_input, Route, SearchForm};
+use hsrc_shared::api::ops::{MatchedBy, OpsRow};
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
-use hsrc_shared::ops::{MatchedBy, OpsRow};
 use leptos::prelude::*;
 
 fn matched_by_text(m: MatchedBy) -> &'static str {
@@ -24,6 +25,7 @@ fn matched_by_text(m: MatchedBy) -> &'static str {
         MatchedBy::OrderIdOrLast4 => "order_id / last4",
         MatchedBy::OrderId => "metadata.order_id",
         MatchedBy::Metadata => "metadata",
+        MatchedBy::CustomerReference => "customer_reference",
     }
 }
 
@@ -180,21 +182,37 @@ fn ResultsTable(rows: Vec<OpsRow>) -> impl IntoView {
             </thead>
             <tbody>
                 {rows.into_iter().map(|r| {
-                    let route = Route::Session(r.session_id.clone());
+                    // An API-only payment (#15) has no session: its row opens the payment.
+                    let route = match &r.session_id {
+                        Some(id) => Route::Session(id.clone()),
+                        None => Route::Payment(r.payment_id.clone()),
+                    };
                     let href = route.hash();
                     let card = match (&r.card_brand, &r.card_last4) {
                         (Some(b), Some(l)) => format!("{b} ••{l}"),
                         _ => "—".into(),
                     };
                     view! {
-                        <tr class="row-link" data-session-id=r.session_id.clone() data-payment-id=r.payment_id.clone() on:click=move |_| c.open(route.clone())>
+                        <tr class="row-link" data-session-id=r.session_id.clone().unwrap_or_default() data-payment-id=r.payment_id.clone() on:click=move |_| c.open(route.clone())>
                             <td>{time_text(r.created_at_ms, lang)}</td>
                             <td>
-                                <a href=href on:click=|ev| ev.stop_propagation()><Id value=r.session_id.clone() /></a>
-                                <div><Badge kind=Kind::Session status=r.session_status.as_str() /></div>
+                                {match (r.session_id.clone(), r.session_status) {
+                                    (Some(id), Some(status)) => view! {
+                                        <a href=href.clone() on:click=|ev| ev.stop_propagation()><Id value=id /></a>
+                                        <div><Badge kind=Kind::Session status=status.as_str() /></div>
+                                    }.into_any(),
+                                    _ => view! {
+                                        <span class="tag api-only">{c.t(Msg::ApiOnly)}</span>
+                                        {r.customer_reference.clone().map(|c| view! { <div class="muted small wrap">{c}</div> })}
+                                    }.into_any(),
+                                }}
                             </td>
                             <td>
-                                <Id value=r.payment_id.clone() />
+                                {if r.session_id.is_none() {
+                                    view! { <a href=href on:click=|ev| ev.stop_propagation()><Id value=r.payment_id.clone() /></a> }.into_any()
+                                } else {
+                                    view! { <Id value=r.payment_id.clone() /> }.into_any()
+                                }}
                                 <div>
                                     <Badge kind=Kind::Payment status=r.payment_status.as_str() />
                                     {r.decline_code.clone().map(|d| view! { <code class="decline">{d}</code> })}

@@ -1,0 +1,23 @@
+//! The scenario suite: each scenario is a function over `&dyn Checkout`, written once. An entry file runs a
+//! suite with one line per suite, e.g. `hsrc_testkit::payments_engine_scenarios!(NativeCheckout::new());`, which
+//! expands to one `#[test]` per scenario (same names on both sides). Storage-level checks (query plans,
+//! card-data scans of SQLite or of the D1 files) are not scenarios: they stay in the native or e2e file that owns
+//! that storage.
+
+pub mod hardening;
+pub mod payments_engine;
+pub mod webhooks;
+
+/// One `#[test]` per named scenario of `$suite`, each on a fresh `$make`.
+#[macro_export]
+macro_rules! scenario_tests {
+    ($make:expr, $suite:ident, $($name:ident),+ $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let checkout = $make;
+                $crate::scenarios::$suite::$name(&checkout);
+            }
+        )+
+    };
+}
