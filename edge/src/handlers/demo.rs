@@ -3,7 +3,6 @@
 
 use crate::accounts::auth;
 use crate::http::ApiResponse;
-use crate::payments;
 use crate::platform::Ctx;
 use crate::routing::Call;
 use crate::sessions;
@@ -77,6 +76,6 @@ pub async fn create_session(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiRespons
 
 pub async fn payment(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let merchant = demo_merchant(ctx).await?;
-    let payment = payments::retrieve(ctx, &merchant.id, call.param("id")).await?;
+    let payment = crate::refunds::retrieve_payment(ctx, &merchant.id, call.param("id")).await?;
     Ok(ApiResponse::ok(&hsrc_shared::api::PaymentEnvelope { payment }))
 }

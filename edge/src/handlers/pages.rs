@@ -2,9 +2,9 @@
 //! handler decides those (and which asset), the Worker glue fetches the asset and sends it with them.
 
 use crate::http::{ApiResponse, Body};
+use crate::payments::payer_view;
 use crate::platform::Ctx;
 use crate::routing::{Call, Op};
-use crate::sessions;
 use hsrc_shared::api::{PayerSessionEnvelope, PayerSessionView};
 use hsrc_shared::ApiError;
 
@@ -98,7 +98,7 @@ async fn embed_ancestors(ctx: &Ctx<'_>, call: &Call<'_>) -> (String, Option<Paye
     let (Some(token), Some(origin)) = (call.req.query_param("token"), call.req.query_param("origin")) else {
         return none();
     };
-    let Ok((view, allowed)) = sessions::payer_view(ctx, token).await else {
+    let Ok((view, allowed)) = payer_view::payer_view(ctx, token).await else {
         return none();
     };
     if origin_allowed(origin, &allowed, view.livemode, &ctx.config.public_origin) {

@@ -1,23 +1,22 @@
 //! Payer routes: authorized by the session token (or the 3DS challenge id) in the path, never by a merchant key.
 
 use crate::http::ApiResponse;
-use crate::payments::confirm;
+use crate::payments::{confirm, payer_view};
 use crate::platform::Ctx;
 use crate::routing::Call;
-use crate::sessions;
 use hsrc_shared::api::challenges::{ChallengeEnvelope, ChallengeResult, CompleteChallenge};
 use hsrc_shared::api::ids::{ChallengeId, PrefixedId};
 use hsrc_shared::api::{ConfirmRequest, PayerDetails, PayerSessionEnvelope};
 use hsrc_shared::ApiError;
 
 pub async fn view(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
-    let (view, _) = sessions::payer_view(ctx, call.param("token")).await?;
+    let (view, _) = payer_view::payer_view(ctx, call.param("token")).await?;
     Ok(ApiResponse::ok(&PayerSessionEnvelope { checkout_session: view }))
 }
 
 pub async fn details(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let body: PayerDetails = call.req.json()?;
-    let view = sessions::update_payer(ctx, call.param("token"), body).await?;
+    let view = payer_view::update_payer(ctx, call.param("token"), body).await?;
     Ok(ApiResponse::ok(&PayerSessionEnvelope { checkout_session: view }))
 }
 
@@ -28,10 +27,7 @@ pub async fn confirm(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiE
 }
 
 pub async fn cancel(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
-    let token = call.param("token");
-    let session = sessions::open_session_for_payer(ctx, token).await?;
-    sessions::cancel(ctx, session, sessions::CancelledBy::Payer).await?;
-    let (view, _) = sessions::payer_view(ctx, token).await?;
+    let view = payer_view::cancel(ctx, call.param("token")).await?;
     Ok(ApiResponse::ok(&PayerSessionEnvelope { checkout_session: view }))
 }
 

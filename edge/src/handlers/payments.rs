@@ -3,6 +3,7 @@
 use crate::http::ApiResponse;
 use crate::payments;
 use crate::platform::Ctx;
+use crate::refunds;
 use crate::routing::KeyCall;
 use hsrc_shared::api::ids::{PaymentId, PrefixedId};
 use hsrc_shared::api::{CaptureRequest, PaymentEnvelope};
@@ -10,7 +11,8 @@ use hsrc_shared::lifecycle::PaymentStatus;
 use hsrc_shared::ApiError;
 
 pub async fn retrieve(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let payment = payments::retrieve(ctx, &call.caller().merchant.id, &PaymentId::from_path(call.param("id"))?).await?;
+    let id = PaymentId::from_path(call.param("id"))?;
+    let payment = refunds::retrieve_payment(ctx, &call.caller().merchant.id, &id).await?;
     Ok(ApiResponse::ok(&PaymentEnvelope { payment }))
 }
 

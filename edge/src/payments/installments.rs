@@ -128,19 +128,3 @@ pub async fn for_confirm(
     let plan = choose(&card, &inputs.offer(session), choice)?;
     Ok(Some(PaymentInstallments::of(&plan, session.amount, inputs.settings.interest_paid_by, card.family)))
 }
-
-/// The `installments` a new session gets: the create body's (checked), else the merchant's default for its
-/// amount and currency.
-pub fn session_setting(
-    merchant: &crate::accounts::auth::Merchant,
-    req: &hsrc_shared::api::CreateSessionRequest,
-    currency: &str,
-) -> Result<hsrc_shared::installments::SessionInstallments, ApiError> {
-    match req.installments {
-        Some(chosen) => {
-            chosen.validate(currency)?;
-            Ok(chosen)
-        }
-        None => Ok(merchant.installments.clone().unwrap_or_default().session_default(req.amount, currency)),
-    }
-}

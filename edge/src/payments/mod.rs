@@ -25,6 +25,7 @@ pub mod installments;
 pub mod methods;
 pub mod operations;
 pub mod owner;
+pub mod payer_view;
 pub mod reconcile;
 pub mod resource;
 pub mod route;

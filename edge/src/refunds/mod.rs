@@ -16,7 +16,7 @@ use crate::webhooks::events::{types, NewEvent, Outbox};
 use hsrc_shared::api::refunds::{CreateRefundRequest, Refund, RefundAttemptStatus};
 use hsrc_shared::api::{List, Payment};
 use hsrc_shared::lifecycle::PaymentStatus;
-use hsrc_shared::refund::{check_refund, PaymentRefundStatus, RefundEvent, RefundRefusal, RefundStatus};
+use hsrc_shared::refund::{check_refund, RefundEvent, RefundRefusal, RefundStatus};
 use hsrc_shared::{codes, validate, ApiError, ErrorType};
 use store::{AttemptRow, RefundRow};
 
@@ -230,52 +230,29 @@ pub async fn cancel(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Refund
     Ok(after)
 }
 
-/// Sets the payment's refund fields from its refunds (newest first) and their attempts.
-pub fn fill(payment: &mut Payment, refunds: &[RefundRow], attempts: &[AttemptRow]) {
-    let mine: Vec<&RefundRow> = refunds.iter().filter(|r| r.payment_id == payment.id).collect();
-    payment.amount_refunded = mine.iter().filter(|r| r.status == RefundStatus::Succeeded).map(|r| r.amount).sum();
-    payment.refund_status = PaymentRefundStatus::of(payment.amount_captured, payment.amount_refunded);
-    payment.refunds = mine.iter().map(|r| r.to_api(attempts)).collect();
-}
-
-/// One payment's refund fields for a read, pending refunds first brought up to date with the provider (the "next
-/// read" settles asynchronous refunds; a provider that cannot be asked leaves them pending, the read still answers).
-/// One query when the payment has no refunds. Returns whether a refund was settled (the payment's version moved).
-pub async fn attach_fresh(ctx: &Ctx<'_>, payment: &mut Payment) -> Result<bool, ApiError> {
-    if payment.status != PaymentStatus::Succeeded {
-        return Ok(false);
+/// `GET /v1/payments/:id`: the payment object with its pending refunds first brought up to date with the provider
+/// (the "next read" settles asynchronous refunds; a provider that cannot be asked leaves them pending, the read still
+/// answers). Assembled here, above `payments`, because settling a refund builds on payments; `payments::retrieve`
+/// fills the refunds as stored. No query more than that when no refund is pending.
+pub async fn retrieve_payment(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {
+    let mut payment = payments::retrieve(ctx, merchant_id, id).await?;
+    let pending = |p: &Payment| p.refunds.iter().filter(|r| r.status == RefundStatus::Pending).count();
+    let before = pending(&payment);
+    if before == 0 {
+        return Ok(payment);
     }
-    let mut refunds = store::for_payment(ctx, &payment.id).await?;
-    let pending: Vec<RefundRow> = refunds.iter().filter(|r| r.status == RefundStatus::Pending).cloned().collect();
-    if !pending.is_empty() {
-        for r in &pending {
-            if let Err(e) = settle::refresh(ctx, r).await {
-                crate::log::error("refund_refresh", &format!("{}: {}", r.id, e.code));
-            }
+    for r in store::for_payment(ctx, &payment.id).await?.iter().filter(|r| r.status == RefundStatus::Pending) {
+        if let Err(e) = settle::refresh(ctx, r).await {
+            crate::log::error("refund_refresh", &format!("{}: {}", r.id, e.code));
         }
-        refunds = store::for_payment(ctx, &payment.id).await?;
     }
-    let settled = refunds.iter().filter(|r| r.status == RefundStatus::Pending).count() < pending.len();
-    let ids: Vec<&str> = refunds.iter().map(|r| r.id.as_str()).collect();
-    let attempts = store::attempts(ctx, &ids).await?;
-    fill(payment, &refunds, &attempts);
-    Ok(settled)
-}
-
-/// Fills the refund fields of payment objects (one query for the refunds, one for their attempts). Only
-/// `SUCCEEDED` payments can have refunds, so the others cost nothing.
-pub async fn attach(ctx: &Ctx<'_>, items: &mut [Payment]) -> Result<(), ApiError> {
-    let ids: Vec<&str> = items.iter().filter(|p| p.status == PaymentStatus::Succeeded).map(|p| p.id.as_str()).collect();
-    if ids.is_empty() {
-        return Ok(());
+    crate::records::refunds::attach(ctx, std::slice::from_mut(&mut payment)).await?;
+    if pending(&payment) < before {
+        // A settled refund moved the payment's version.
+        let now = payments::load_row(ctx, id).await?;
+        (payment.version, payment.updated_at) = (now.version, now.updated_at.div_euclid(1000));
     }
-    let refunds = store::for_payments(ctx, &ids).await?;
-    let refund_ids: Vec<&str> = refunds.iter().map(|r| r.id.as_str()).collect();
-    let attempts = store::attempts(ctx, &refund_ids).await?;
-    for p in items.iter_mut() {
-        fill(p, &refunds, &attempts);
-    }
-    Ok(())
+    Ok(payment)
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ async fn settle_once(
         let mut payment_object =
             payments::api_object_with_metadata(ctx, &row_after, owner.metadata(), &charges).await?;
         // The stored refunds are the state before this batch: show the one it commits.
-        super::fill(&mut payment_object, &siblings, &attempts);
+        crate::records::refunds::fill(&mut payment_object, &siblings, &attempts);
         let value = serde_json::to_value(&payment_object).unwrap_or_default();
         outbox.push_about_refund(ctx, new_event(types::PAYMENT_REFUNDED, value), Some(&after.id));
     }

@@ -3,122 +3,12 @@
 
 use crate::platform::{query_as, query_one, Ctx, Stmt};
 use crate::stmt;
-use crate::store::{self, int, int_bool, int_opt, json_text};
-use hsrc_shared::api::ids::{ChargeId, PaymentId, RefundAttemptId, RefundId};
-use hsrc_shared::api::refunds::{Refund, RefundAttempt, RefundAttemptStatus};
-use hsrc_shared::api::Metadata;
-use hsrc_shared::refund::{RefundReason, RefundStatus};
+use crate::store::{self, int};
 use hsrc_shared::ApiError;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-fn refund_status<'de, D: Deserializer<'de>>(d: D) -> Result<RefundStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    RefundStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown refund status {s}")))
-}
-
-fn attempt_status<'de, D: Deserializer<'de>>(d: D) -> Result<RefundAttemptStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    RefundAttemptStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown attempt status {s}")))
-}
-
-fn reason<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RefundReason>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.as_deref().and_then(RefundReason::parse))
-}
-
-pub const REFUND_COLUMNS: &str = "r.id, r.merchant_id, r.payment_id, r.amount, r.currency, r.status, r.version, \
-     r.reason, r.failure_reason, r.metadata, r.request_id, r.livemode, r.created_at, r.updated_at";
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RefundRow {
-    pub id: RefundId,
-    pub merchant_id: String,
-    pub payment_id: PaymentId,
-    #[serde(deserialize_with = "int")]
-    pub amount: i64,
-    pub currency: String,
-    #[serde(deserialize_with = "refund_status")]
-    pub status: RefundStatus,
-    #[serde(deserialize_with = "int")]
-    pub version: i64,
-    #[serde(deserialize_with = "reason")]
-    pub reason: Option<RefundReason>,
-    pub failure_reason: Option<String>,
-    #[serde(deserialize_with = "json_text")]
-    pub metadata: Metadata,
-    pub request_id: Option<String>,
-    #[serde(deserialize_with = "int_bool")]
-    pub livemode: bool,
-    #[serde(deserialize_with = "int")]
-    pub created_at: i64,
-    #[serde(deserialize_with = "int")]
-    pub updated_at: i64,
-}
-
-pub const ATTEMPT_COLUMNS: &str = "a.id, a.refund_id, a.sequence, a.provider, a.charge_id, a.status, \
-     a.failure_code, a.message, a.latency_ms, a.request_id, a.created_at, a.resolved_at";
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct AttemptRow {
-    pub id: RefundAttemptId,
-    pub refund_id: RefundId,
-    #[serde(deserialize_with = "int")]
-    pub sequence: i64,
-    pub provider: String,
-    pub charge_id: ChargeId,
-    #[serde(deserialize_with = "attempt_status")]
-    pub status: RefundAttemptStatus,
-    pub failure_code: Option<String>,
-    pub message: Option<String>,
-    #[serde(default, deserialize_with = "int_opt")]
-    pub latency_ms: Option<i64>,
-    pub request_id: Option<String>,
-    #[serde(deserialize_with = "int")]
-    pub created_at: i64,
-    #[serde(default, deserialize_with = "int_opt")]
-    pub resolved_at: Option<i64>,
-}
-
-impl AttemptRow {
-    pub fn to_api(&self) -> RefundAttempt {
-        RefundAttempt {
-            id: self.id.clone(),
-            object: "refund_attempt".into(),
-            sequence: self.sequence as u32,
-            provider: self.provider.clone(),
-            charge_id: self.charge_id.clone(),
-            status: self.status,
-            failure_code: self.failure_code.clone(),
-            message: self.message.clone(),
-            latency_ms: self.latency_ms,
-            request_id: self.request_id.clone(),
-            created_at: self.created_at.div_euclid(1000),
-            resolved_at: self.resolved_at.map(|t| t.div_euclid(1000)),
-        }
-    }
-}
-
-impl RefundRow {
-    /// The merchant's refund object; `attempts` may hold other refunds' attempts (a page's), only ours are kept.
-    pub fn to_api(&self, attempts: &[AttemptRow]) -> Refund {
-        Refund {
-            id: self.id.clone(),
-            object: "refund".into(),
-            payment_id: self.payment_id.clone(),
-            amount: self.amount,
-            currency: self.currency.clone(),
-            status: self.status,
-            reason: self.reason,
-            failure_reason: self.failure_reason.clone(),
-            metadata: self.metadata.clone(),
-            attempts: attempts.iter().filter(|a| a.refund_id == self.id).map(AttemptRow::to_api).collect(),
-            version: self.version,
-            request_id: self.request_id.clone(),
-            livemode: self.livemode,
-            created_at: self.created_at.div_euclid(1000),
-            updated_at: self.updated_at.div_euclid(1000),
-        }
-    }
-}
+/// The read side (rows, API shapes, a payment's refunds) is in `records::refunds`, below payments and refunds both.
+pub use crate::records::refunds::{attempts, for_payment, for_payments, AttemptRow, RefundRow, REFUND_COLUMNS};
 
 /// Records a new refund and its first attempt, both `PENDING`, before the provider is called. The INSERT only
 /// happens while the payment is `SUCCEEDED` and its pending + succeeded refunds plus this one fit in the captured
@@ -218,40 +108,6 @@ pub async fn load(ctx: &Ctx<'_>, id: &str) -> Result<Option<RefundRow>, ApiError
         .map_err(store::internal)
 }
 
-/// A payment's refunds, newest first.
-pub async fn for_payment(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<RefundRow>, ApiError> {
-    query_as(
-        ctx.db,
-        stmt!(
-            format!(
-                "SELECT {REFUND_COLUMNS} FROM refunds r WHERE r.payment_id = ?1 ORDER BY r.created_at DESC, r.rowid DESC"
-            ),
-            payment_id
-        ),
-    )
-    .await
-    .map_err(store::internal)
-}
-
-/// The refunds of several payments (a list page) in one query, newest first.
-pub async fn for_payments(ctx: &Ctx<'_>, payment_ids: &[&str]) -> Result<Vec<RefundRow>, ApiError> {
-    if payment_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    query_as(
-        ctx.db,
-        stmt!(
-            format!(
-                "SELECT {REFUND_COLUMNS} FROM refunds r WHERE r.payment_id IN (SELECT value FROM json_each(?1)) \
-                 ORDER BY r.created_at DESC, r.rowid DESC"
-            ),
-            store::to_json_text(&payment_ids)
-        ),
-    )
-    .await
-    .map_err(store::internal)
-}
-
 /// One page of a payment's refunds, newest first, after the refund `starting_after`.
 pub async fn page(
     ctx: &Ctx<'_>,
@@ -272,25 +128,6 @@ pub async fn page(
             merchant_id,
             starting_after,
             i64::from(limit) + 1
-        ),
-    )
-    .await
-    .map_err(store::internal)
-}
-
-/// The attempts of some refunds, oldest first.
-pub async fn attempts(ctx: &Ctx<'_>, refund_ids: &[&str]) -> Result<Vec<AttemptRow>, ApiError> {
-    if refund_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    query_as(
-        ctx.db,
-        stmt!(
-            format!(
-                "SELECT {ATTEMPT_COLUMNS} FROM refund_attempts a WHERE a.refund_id IN (SELECT value FROM json_each(?1)) \
-                 ORDER BY a.refund_id, a.sequence"
-            ),
-            store::to_json_text(&refund_ids)
         ),
     )
     .await

@@ -6,11 +6,11 @@ mod payer;
 pub mod payer_guard;
 pub mod transitions;
 
-pub use payer::{merge_payer, open_session_for_payer, payer_view, update_payer, view_of};
+pub use payer::{merge_payer, open_session_for_payer, save_payer, view_of};
 
 use crate::accounts::auth::Merchant;
-use crate::payments;
 use crate::platform::{query_as, query_one, Ctx};
+use crate::records::payment_reads::{api_object, load_row};
 use crate::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
 use crate::sessions::transitions::{cas, Target};
 use crate::stmt;
@@ -18,6 +18,7 @@ use crate::store::{self, to_json_text};
 use crate::webhooks::events::{types, NewEvent, Outbox};
 use base64::Engine;
 use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List, PayerDetails};
+use hsrc_shared::installments::SessionInstallments;
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
 use hsrc_shared::urls::UrlPolicy;
 use hsrc_shared::{codes, money, validate, ApiError};
@@ -103,7 +104,7 @@ pub async fn create(
     collect.sort();
     collect.dedup();
     // Installments (#16): the create body's choice, else the merchant's default for this amount.
-    let installments = crate::payments::installments::session_setting(merchant, &req, currency.code)?;
+    let installments = installment_setting(merchant, &req, currency.code)?;
 
     let token = new_token(ctx);
     let row = SessionRow {
@@ -189,6 +190,22 @@ fn check_lifetime(secs: i64, livemode: bool, param: &str) -> Result<(), ApiError
         return Err(ApiError::invalid(param, format!("A session must live between {min} seconds and 7 days.")));
     }
     Ok(())
+}
+
+/// The `installments` a new session gets: the create body's (checked), else the merchant's default for its
+/// amount and currency.
+fn installment_setting(
+    merchant: &Merchant,
+    req: &CreateSessionRequest,
+    currency: &str,
+) -> Result<SessionInstallments, ApiError> {
+    match req.installments {
+        Some(chosen) => {
+            chosen.validate(currency)?;
+            Ok(chosen)
+        }
+        None => Ok(merchant.installments.clone().unwrap_or_default().session_default(req.amount, currency)),
+    }
 }
 
 fn rename_param(mut e: ApiError, from: &str, to: &str) -> ApiError {
@@ -321,7 +338,7 @@ async fn reload(ctx: &Ctx<'_>, session: &SessionRow) -> Result<SessionRow, ApiEr
 /// Cancel or expire: the session ends and its payment, which never moved money, is cancelled with it.
 async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: CancelledBy) -> Result<(), ApiError> {
     let to = session.status.next(event).map_err(|e| not_open(session, e.to_string()))?;
-    let payment = payments::load_row(ctx, &session.payment_id).await?;
+    let payment = load_row(ctx, &session.payment_id).await?;
     let payment_to = payment.status.next(PaymentEvent::Cancel).map_err(|e| not_open(session, e.to_string()))?;
     // payment.canceled says why (#12): the session's time ran out, or who cancelled it.
     let reason = match (to, by) {
@@ -348,7 +365,7 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
         ..payment.clone()
     };
     let kind = if to == SessionStatus::Expired { types::SESSION_EXPIRED } else { types::SESSION_CANCELLED };
-    let payment_object = payments::api_object(ctx, &payment_after, &session_after).await?;
+    let payment_object = api_object(ctx, &payment_after, &session_after).await?;
     outbox.push(
         ctx,
         NewEvent {

@@ -44,6 +44,22 @@ pub trait PrefixedId: AsRef<str> + Sized {
     }
 }
 
+/// `id == "pay_…"` for each string type after the colon, and `"pay_…" == id` for each after the semicolon.
+macro_rules! id_eq {
+    ($name:ident: $($lhs:ty),+; $($rhs:ty),+) => {
+        $(impl PartialEq<$lhs> for $name {
+            fn eq(&self, other: &$lhs) -> bool {
+                self.0 == AsRef::<str>::as_ref(other)
+            }
+        })+
+        $(impl PartialEq<$name> for $rhs {
+            fn eq(&self, other: &$name) -> bool {
+                AsRef::<str>::as_ref(self) == other.0
+            }
+        })+
+    };
+}
+
 macro_rules! prefixed_id {
     ($(#[$meta:meta])* $name:ident = $prefix:literal, $what:literal) => {
         $(#[$meta])*
@@ -113,35 +129,7 @@ macro_rules! prefixed_id {
             }
         }
 
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.0 == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
-            }
-        }
-
-        impl PartialEq<String> for $name {
-            fn eq(&self, other: &String) -> bool {
-                &self.0 == other
-            }
-        }
-
-        impl PartialEq<$name> for String {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
-
-        impl PartialEq<$name> for &str {
-            fn eq(&self, other: &$name) -> bool {
-                *self == other.0
-            }
-        }
+        id_eq!($name: str, &str, String; String, &str);
 
         #[cfg(feature = "schema")]
         impl schemars::JsonSchema for $name {

@@ -1,5 +1,9 @@
 //! Rows of the core tables and their API shapes. One place maps storage to the wire, so list, retrieve, events
-//! and webhooks always show the same object.
+//! and webhooks always show the same object. `payment_reads` and `refunds` are the read models several domain
+//! modules build on (a payment's object with its charges, trail and refunds).
+
+pub mod payment_reads;
+pub mod refunds;
 
 use crate::store::{int, int_bool, int_opt, json_text, json_text_opt};
 use hsrc_shared::api::ids::{ChargeId, PaymentId, SessionId};
@@ -221,7 +225,7 @@ impl PaymentRow {
             livemode: self.livemode,
             created_at: self.created_at.div_euclid(1000),
             updated_at: self.updated_at.div_euclid(1000),
-            // Filled in by services::refunds::attach, which reads the refunds table.
+            // Filled in by `records::refunds::attach`, which reads the refunds table.
             amount_refunded: 0,
             refund_status: Default::default(),
             refunds: Vec::new(),
