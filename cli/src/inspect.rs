@@ -3,6 +3,7 @@
 use crate::output::{self, amount, fields, opt, time};
 use hsrc_client::Result;
 use hsrc_shared::api::{CheckoutSession, Event, List, Payment};
+use serde::Serialize;
 use serde_json::Value;
 
 pub fn session(s: &CheckoutSession, as_json: bool) {
@@ -31,22 +32,16 @@ pub fn session(s: &CheckoutSession, as_json: bool) {
 }
 
 pub fn sessions(page: &List<CheckoutSession>, as_json: bool) {
-    if as_json {
-        return output::json(page);
-    }
-    let mut t = output::table(&["id", "status", "amount", "payment", "attempts", "created"]);
-    for s in &page.data {
-        t.add_row(vec![
+    rows(page, as_json, &["id", "status", "amount", "payment", "attempts", "created"], |s| {
+        vec![
             s.id.to_string(),
             s.status.to_string(),
             amount(s.amount, &s.currency),
             s.payment_id.to_string(),
             format!("{}/{}", s.attempts, s.max_attempts),
             time(s.created_at),
-        ]);
-    }
-    println!("{t}");
-    more(page.has_more, &page.next_cursor);
+        ]
+    });
 }
 
 pub fn payment(p: &Payment, as_json: bool) {
@@ -84,22 +79,16 @@ pub fn payment(p: &Payment, as_json: bool) {
 }
 
 pub fn payments(page: &List<Payment>, as_json: bool) {
-    if as_json {
-        return output::json(page);
-    }
-    let mut t = output::table(&["id", "status", "amount", "session", "charges", "created"]);
-    for p in &page.data {
-        t.add_row(vec![
+    rows(page, as_json, &["id", "status", "amount", "session", "charges", "created"], |p| {
+        vec![
             p.id.to_string(),
             p.status.to_string(),
             amount(p.amount, &p.currency),
             p.checkout_session_id.as_ref().map_or_else(|| "—".into(), ToString::to_string),
             p.charges.len().to_string(),
             time(p.created_at),
-        ]);
-    }
-    println!("{t}");
-    more(page.has_more, &page.next_cursor);
+        ]
+    });
 }
 
 pub fn event(e: &Event, as_json: bool) {
@@ -119,48 +108,40 @@ pub fn event(e: &Event, as_json: bool) {
 }
 
 pub fn events(page: &List<Event>, as_json: bool) {
-    if as_json {
-        return output::json(page);
-    }
-    let mut t = output::table(&["id", "type", "payment", "session", "request", "created"]);
-    for e in &page.data {
-        t.add_row(vec![
+    rows(page, as_json, &["id", "type", "payment", "session", "request", "created"], |e| {
+        vec![
             e.id.to_string(),
             e.kind.to_string(),
             opt(&e.payment_id),
             opt(&e.checkout_session_id),
             opt(&e.request_id),
             time(e.created_at),
-        ]);
-    }
-    println!("{t}");
-    more(page.has_more, &page.next_cursor);
+        ]
+    });
 }
 
 pub fn deliveries(page: &List<Value>, as_json: bool) {
-    if as_json {
-        return output::json(page);
-    }
     let s = |v: &Value, k: &str| match &v[k] {
         Value::Null => "-".to_string(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let mut t = output::table(&["delivery", "endpoint", "status", "attempts", "last HTTP status"]);
-    for d in &page.data {
-        t.add_row(vec![
-            s(d, "id"),
-            s(d, "endpoint_id"),
-            s(d, "status"),
-            s(d, "attempt_count"),
-            s(d, "last_status_code"),
-        ]);
-    }
-    println!("{t}");
+    rows(page, as_json, &["delivery", "endpoint", "status", "attempts", "last HTTP status"], |d| {
+        vec![s(d, "id"), s(d, "endpoint_id"), s(d, "status"), s(d, "attempt_count"), s(d, "last_status_code")]
+    });
 }
 
-fn more(has_more: bool, cursor: &Option<String>) {
-    if let (true, Some(c)) = (has_more, cursor) {
+/// A list page: the API's JSON with `--json`, else one table row per item and the cursor of the next page.
+fn rows<T: Serialize>(page: &List<T>, as_json: bool, header: &[&str], row: impl Fn(&T) -> Vec<String>) {
+    if as_json {
+        return output::json(page);
+    }
+    let mut t = output::table(header);
+    for item in &page.data {
+        t.add_row(row(item));
+    }
+    println!("{t}");
+    if let (true, Some(c)) = (page.has_more, &page.next_cursor) {
         println!("more: --starting-after {c}");
     }
 }

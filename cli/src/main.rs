@@ -94,6 +94,27 @@ struct Page {
     starting_after: Option<String>,
 }
 
+impl Page {
+    fn params(self) -> ListParams {
+        ListParams { limit: self.limit, starting_after: self.starting_after, ..Default::default() }
+    }
+}
+
+/// A list page filtered by status (sessions, payments).
+#[derive(Args)]
+struct ByStatus {
+    #[command(flatten)]
+    page: Page,
+    #[arg(long)]
+    status: Option<String>,
+}
+
+impl ByStatus {
+    fn params(self) -> ListParams {
+        ListParams { status: self.status, ..self.page.params() }
+    }
+}
+
 #[derive(Subcommand)]
 enum Sessions {
     Create {
@@ -118,12 +139,7 @@ enum Sessions {
     Get {
         id: String,
     },
-    List {
-        #[command(flatten)]
-        page: Page,
-        #[arg(long)]
-        status: Option<String>,
-    },
+    List(ByStatus),
 }
 
 #[derive(Subcommand)]
@@ -131,12 +147,7 @@ enum Payments {
     Get {
         id: String,
     },
-    List {
-        #[command(flatten)]
-        page: Page,
-        #[arg(long)]
-        status: Option<String>,
-    },
+    List(ByStatus),
     /// Capture an authorized payment (all of it unless --amount).
     Capture {
         id: String,
@@ -212,7 +223,6 @@ fn run(cli: Cli) -> i32 {
         }
     };
     let client = Client::new(&resolved.api_base, &resolved.key);
-    let page = |p: Page| ListParams { limit: p.limit, starting_after: p.starting_after, ..Default::default() };
     match cli.command {
         Command::Login => unreachable!("handled above"),
         Command::Listen { forward_to, events, since, secret, retries, interval_ms } => listen::run(
@@ -243,17 +253,11 @@ fn run(cli: Cli) -> i32 {
                 inspect::show(client.create_session(&body), json, inspect::session)
             }
             Sessions::Get { id } => inspect::show(client.get_session(&id), json, inspect::session),
-            Sessions::List { page: p, status } => {
-                let params = ListParams { status, ..page(p) };
-                inspect::show(client.list_sessions(&params), json, inspect::sessions)
-            }
+            Sessions::List(list) => inspect::show(client.list_sessions(&list.params()), json, inspect::sessions),
         },
         Command::Payments(cmd) => match cmd {
             Payments::Get { id } => inspect::show(client.get_payment(&id), json, inspect::payment),
-            Payments::List { page: p, status } => {
-                let params = ListParams { status, ..page(p) };
-                inspect::show(client.list_payments(&params), json, inspect::payments)
-            }
+            Payments::List(list) => inspect::show(client.list_payments(&list.params()), json, inspect::payments),
             Payments::Capture { id, amount } => {
                 inspect::show(client.capture_payment(&id, &CaptureRequest { amount }), json, inspect::payment)
             }
@@ -261,7 +265,7 @@ fn run(cli: Cli) -> i32 {
         },
         Command::Events(cmd) => match cmd {
             Events::List { page: p, kind, payment, session } => {
-                let params = ListParams { kind, payment_id: payment, checkout_session_id: session, ..page(p) };
+                let params = ListParams { kind, payment_id: payment, checkout_session_id: session, ..p.params() };
                 inspect::show(client.list_events(&params), json, inspect::events)
             }
             Events::Get { id } => inspect::show(client.get_event(&id), json, inspect::event),

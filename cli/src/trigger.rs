@@ -135,7 +135,7 @@ fn drive(client: &Client, event: &str, bar: &ProgressBar) -> Result<String, Erro
         "refund.succeeded" => {
             bar.set_message(format!("refunding {}", created.payment_id));
             let body = CreateRefundRequest {
-                payment_id: created.payment_id.to_string(),
+                payment_id: created.payment_id.clone(),
                 amount: None,
                 reason: None,
                 metadata: BTreeMap::new(),

@@ -142,6 +142,21 @@ pub fn parse_currency(code: &str, param: &str) -> Result<Currency, ApiError> {
     Err(ApiError::invalid_code(codes::CURRENCY_UNSUPPORTED, param, message))
 }
 
+/// The currency and amount of a new session or API-only payment (`currency`, `amount`), checked together.
+///
+/// Errors: [`codes::CURRENCY_UNSUPPORTED`] on `currency`, then those of [`validate_amount`] on `amount`.
+pub fn order_amount(amount: i64, code: &str) -> Result<Currency, ApiError> {
+    let currency = currency(code).ok_or_else(|| {
+        ApiError::invalid_code(
+            codes::CURRENCY_UNSUPPORTED,
+            "currency",
+            format!("Unsupported currency '{code}'. Use an upper-case ISO 4217 code such as TRY."),
+        )
+    })?;
+    validate_amount(amount, &currency, "amount")?;
+    Ok(currency)
+}
+
 impl Currency {
     /// `10^exponent`: how many minor units make one major unit.
     pub fn minor_per_major(&self) -> i64 {

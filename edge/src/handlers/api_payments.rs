@@ -5,6 +5,7 @@ use crate::http::{ApiRequest, ApiResponse, Body, Method};
 use crate::payments::{self, api_confirm, api_payments, customer_cards, methods};
 use crate::platform::Ctx;
 use crate::routing::{Access, Call, KeyCall, Op};
+use hsrc_shared::api::ids::{PaymentId, PaymentMethodId, PrefixedId};
 use hsrc_shared::api::{
     AttachPaymentMethodRequest, CancelPaymentRequest, ConfirmPaymentRequest, CreatePaymentRequest,
     PaymentMethodEnvelope,
@@ -21,13 +22,13 @@ pub async fn create(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, Ap
 
 pub async fn confirm(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
     let body: ConfirmPaymentRequest = call.req.json()?;
-    let result = api_confirm::confirm(ctx, call.caller(), call.param("id"), body).await?;
+    let result = api_confirm::confirm(ctx, call.caller(), &PaymentId::from_path(call.param("id"))?, body).await?;
     Ok(ApiResponse::ok(&result))
 }
 
 pub async fn cancel(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
     let _: CancelPaymentRequest = call.req.json()?;
-    let payment = api_payments::cancel(ctx, &call.caller().merchant, call.param("id")).await?;
+    let payment = api_payments::cancel(ctx, &call.caller().merchant, &PaymentId::from_path(call.param("id"))?).await?;
     Ok(ApiResponse::ok(&hsrc_shared::api::PaymentEnvelope { payment }))
 }
 
@@ -39,8 +40,8 @@ pub struct ClientPaymentEnvelope {
 
 pub async fn client_view(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
     let caller = call.caller();
-    let (payment, _) =
-        api_payments::authorize(ctx, caller, call.param("id"), call.req.query_param("client_secret")).await?;
+    let id = PaymentId::from_path(call.param("id"))?;
+    let (payment, _) = api_payments::authorize(ctx, caller, &id, call.req.query_param("client_secret")).await?;
     let payment = crate::payments::confirm::reconcile_payment_if_waiting(ctx, payment).await?;
     let payment = payments::load_row(ctx, &payment.id).await?;
     Ok(ApiResponse::ok(&ClientPaymentEnvelope { payment: payment.summary() }))
@@ -58,13 +59,15 @@ pub async fn create_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<
 pub async fn attach_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
     let body: AttachPaymentMethodRequest = call.req.json()?;
     let merchant_id = &call.caller().merchant.id;
-    let payment_method = customer_cards::attach(ctx, merchant_id, call.param("id"), &body.customer_reference).await?;
+    let id = PaymentMethodId::from_path(call.param("id"))?;
+    let payment_method = customer_cards::attach(ctx, merchant_id, &id, &body.customer_reference).await?;
     Ok(ApiResponse::ok(&PaymentMethodEnvelope { payment_method }))
 }
 
 /// `POST /v1/payment-methods/:id/detach` (secret key).
 pub async fn detach_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let payment_method = customer_cards::detach(ctx, &call.caller().merchant.id, call.param("id")).await?;
+    let id = PaymentMethodId::from_path(call.param("id"))?;
+    let payment_method = customer_cards::detach(ctx, &call.caller().merchant.id, &id).await?;
     Ok(ApiResponse::ok(&PaymentMethodEnvelope { payment_method }))
 }
 

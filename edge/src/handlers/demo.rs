@@ -6,6 +6,7 @@ use crate::http::ApiResponse;
 use crate::platform::Ctx;
 use crate::routing::Call;
 use crate::sessions;
+use hsrc_shared::api::ids::{PaymentId, PrefixedId};
 use hsrc_shared::api::{CaptureMethod, CreateSessionRequest, SessionEnvelope};
 use hsrc_shared::ApiError;
 use serde::Deserialize;
@@ -76,6 +77,6 @@ pub async fn create_session(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiRespons
 
 pub async fn payment(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let merchant = demo_merchant(ctx).await?;
-    let payment = crate::refunds::retrieve_payment(ctx, &merchant.id, call.param("id")).await?;
+    let payment = crate::refunds::retrieve_payment(ctx, &merchant.id, &PaymentId::from_path(call.param("id"))?).await?;
     Ok(ApiResponse::ok(&hsrc_shared::api::PaymentEnvelope { payment }))
 }

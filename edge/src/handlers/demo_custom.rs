@@ -7,6 +7,7 @@ use crate::http::ApiResponse;
 use crate::payments::{api_confirm, api_payments};
 use crate::platform::Ctx;
 use crate::routing::Call;
+use hsrc_shared::api::ids::{PaymentId, PaymentMethodId, PrefixedId};
 use hsrc_shared::api::CaptureMethod;
 use hsrc_shared::api::{ConfirmPaymentRequest, CreatePaymentRequest, PaymentMethodRef};
 use hsrc_shared::ApiError;
@@ -24,7 +25,7 @@ struct DemoOrder {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DemoConfirm {
-    payment_method: String,
+    payment_method: PaymentMethodId,
 }
 
 async fn demo_caller(ctx: &Ctx<'_>) -> Result<Caller, ApiError> {
@@ -57,6 +58,6 @@ pub async fn confirm_payment(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiRespon
     let body: DemoConfirm = call.req.json()?;
     let caller = demo_caller(ctx).await?;
     let req = ConfirmPaymentRequest { payment_method: PaymentMethodRef::Id(body.payment_method), client_secret: None };
-    let result = api_confirm::confirm(ctx, &caller, call.param("id"), req).await?;
+    let result = api_confirm::confirm(ctx, &caller, &PaymentId::from_path(call.param("id"))?, req).await?;
     Ok(ApiResponse::ok(&result))
 }

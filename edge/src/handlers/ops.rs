@@ -6,6 +6,7 @@ use crate::http::ApiResponse;
 use crate::ops::{self, SearchParams};
 use crate::platform::Ctx;
 use crate::routing::KeyCall;
+use hsrc_shared::api::ids::{PaymentId, PrefixedId, SessionId};
 use hsrc_shared::api::ops::{OpsPaymentEnvelope, OpsSessionEnvelope};
 use hsrc_shared::ApiError;
 
@@ -19,12 +20,12 @@ pub async fn search(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, Ap
 
 /// `GET /v1/ops/sessions/:id`.
 pub async fn session(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let detail = ops::session_detail(ctx, &call.caller().merchant.id, call.param("id")).await?;
+    let detail = ops::session_detail(ctx, &call.caller().merchant.id, &SessionId::from_path(call.param("id"))?).await?;
     Ok(ApiResponse::ok(&OpsSessionEnvelope { ops_session: detail }))
 }
 
 /// `GET /v1/ops/payments/:id`: any payment, API-only ones (no session) included.
 pub async fn payment(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let detail = ops::payment_detail(ctx, &call.caller().merchant.id, call.param("id")).await?;
+    let detail = ops::payment_detail(ctx, &call.caller().merchant.id, &PaymentId::from_path(call.param("id"))?).await?;
     Ok(ApiResponse::ok(&OpsPaymentEnvelope { ops_payment: detail }))
 }

@@ -170,17 +170,6 @@ enum Owner<'a> {
     Api,
 }
 
-/// Everything the detail shows besides the session card.
-struct Story {
-    payment: OpsPayment,
-    verdict: Verdict,
-    actions: OpsActions,
-    timeline: Vec<TimelineEntry>,
-    challenges: Vec<OpsChallenge>,
-    events: Vec<OpsEvent>,
-    endpoints: Vec<OpsEndpoint>,
-}
-
 /// `GET /v1/ops/sessions/:id`. Like every merchant read, it first settles what is due (expiry, a timed-out provider
 /// answer, an abandoned challenge), so the console never shows a state the API would not.
 pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<OpsSessionDetail, ApiError> {
@@ -189,17 +178,7 @@ pub async fn session_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
     let session = confirm::reconcile_if_waiting(ctx, session).await?;
     let payment = payments::load_row(ctx, &session.payment_id).await?;
     let story = story(ctx, merchant_id, &payment, Owner::Session(&session)).await?;
-    Ok(OpsSessionDetail {
-        object: "ops_session".into(),
-        session: ops_session(&session),
-        payment: story.payment,
-        verdict: story.verdict,
-        actions: story.actions,
-        timeline: story.timeline,
-        challenges: story.challenges,
-        events: story.events,
-        endpoints: story.endpoints,
-    })
+    Ok(story.into_session_detail(ops_session(&session)))
 }
 
 /// `GET /v1/ops/payments/:id`: any payment of the merchant. A session's payment is told from its session (the same
@@ -214,21 +193,16 @@ pub async fn payment_detail(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Resul
     let payment = confirm::reconcile_payment_if_waiting(ctx, payment).await?;
     let api = api_payments::load(ctx, &payment.id).await?.ok_or_else(|| ApiError::not_found("payment", id))?;
     let story = story(ctx, merchant_id, &payment, Owner::Api).await?;
-    Ok(OpsPaymentDetail {
-        object: "ops_payment".into(),
-        session: None,
-        api: Some(ops_api_payment(&api)),
-        payment: story.payment,
-        verdict: story.verdict,
-        actions: story.actions,
-        timeline: story.timeline,
-        challenges: story.challenges,
-        events: story.events,
-        endpoints: story.endpoints,
-    })
+    Ok(OpsPaymentDetail { api: Some(ops_api_payment(&api)), ..story })
 }
 
-async fn story(ctx: &Ctx<'_>, merchant_id: &str, payment: &PaymentRow, owner: Owner<'_>) -> Result<Story, ApiError> {
+/// One payment's whole story, told the same whoever owns it: `session` and `api` are left for the caller.
+async fn story(
+    ctx: &Ctx<'_>,
+    merchant_id: &str,
+    payment: &PaymentRow,
+    owner: Owner<'_>,
+) -> Result<OpsPaymentDetail, ApiError> {
     let refunds = crate::refunds::ops_view::load(ctx, &payment.id).await?;
     let charges = payments::charges(ctx, &payment.id).await?;
 
@@ -406,7 +380,10 @@ async fn story(ctx: &Ctx<'_>, merchant_id: &str, payment: &PaymentRow, owner: Ow
     timeline.sort_by_key(|t| t.at_ms);
     let mut ops_payment_view = ops_payment(payment, &charges);
     refunds.fill(&mut ops_payment_view);
-    Ok(Story {
+    Ok(OpsPaymentDetail {
+        object: "ops_payment".into(),
+        session: None,
+        api: None,
         payment: ops_payment_view,
         verdict,
         actions,

@@ -13,7 +13,7 @@ use crate::store::{self, int, int_bool, json_text, json_text_opt, to_json_text};
 use crate::webhooks::events::{types, NewEvent, Outbox};
 use base64::Engine;
 use hsrc_shared::api::{CreatePaymentRequest, PaymentCreated, CLIENT_SECRET_SEPARATOR};
-use hsrc_shared::api::{Customer, Metadata, PayerDetails, Payment};
+use hsrc_shared::api::{Customer, Metadata, Payment};
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus};
 use hsrc_shared::urls::{validate_redirect_url, UrlPolicy};
 use hsrc_shared::{card, codes, crypto, money, validate, ApiError, ErrorType};
@@ -63,27 +63,9 @@ pub async fn load(ctx: &Ctx<'_>, payment_id: &str) -> Result<Option<ApiPaymentRo
 
 /// `POST /v1/payments`: validates like a session create, writes the payment `CREATED` and its API row in one batch.
 pub async fn create(ctx: &Ctx<'_>, merchant: &Merchant, req: CreatePaymentRequest) -> Result<PaymentCreated, ApiError> {
-    let currency = money::currency(&req.currency).ok_or_else(|| {
-        ApiError::invalid_code(
-            codes::CURRENCY_UNSUPPORTED,
-            "currency",
-            format!("Unsupported currency '{}'. Use an upper-case ISO 4217 code such as TRY.", req.currency),
-        )
-    })?;
-    money::validate_amount(req.amount, &currency, "amount")?;
+    let currency = money::order_amount(req.amount, &req.currency)?;
     let return_url = req.return_url.as_deref().map(|u| validate_return_url(ctx, merchant, u)).transpose()?;
-    if let Some(customer) = &req.customer {
-        let as_payer = PayerDetails {
-            name: customer.name.clone(),
-            email: customer.email.clone(),
-            phone: customer.phone.clone(),
-            ..Default::default()
-        };
-        validate::payer_details(&as_payer, &[]).map_err(|mut e| {
-            e.param = e.param.map(|p| p.replacen("payer", "customer", 1));
-            e
-        })?;
-    }
+    req.customer.as_ref().map(validate::customer).transpose()?;
     validate::metadata(&req.metadata, "metadata")?;
     let customer_reference =
         req.customer_reference.as_deref().map(|r| validate_customer_reference(r, "customer_reference")).transpose()?;
@@ -253,19 +235,14 @@ pub async fn cancel(ctx: &Ctx<'_>, merchant: &Merchant, id: &str) -> Result<Paym
         .status
         .next(PaymentEvent::Cancel)
         .map_err(|e| ApiError::conflict(codes::STATE_CONFLICT, e.to_string()))?;
-    let mut statements =
+    let statements =
         cas(ctx, Target::payment(&payment), to.as_str(), vec![("next_action", crate::platform::SqlValue::Null)]);
     let after =
         PaymentRow { status: to, version: payment.version + 1, next_action: None, updated_at: ctx.now_ms(), ..payment };
     let object = api_object(ctx, &after, &api).await?;
     let mut outbox = Outbox::default();
     outbox.push(ctx, event(types::PAYMENT_CANCELED, &after, serde_json::to_value(&object).unwrap_or_default()));
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
-    outbox.publish(ctx).await;
+    outbox.commit(ctx, statements, "The payment changed at the same time; read it again.").await?;
     retrieve(ctx, &merchant.id, id).await
 }
 

@@ -6,7 +6,7 @@
 
 use crate::payments::api_payments::{self, validate_customer_reference};
 use crate::payments::methods::{self as payment_methods, unusable, PaymentMethodRow, COLUMNS};
-use crate::platform::{query_as, Ctx};
+use crate::platform::{query_as, Ctx, Stmt};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::api::payment_methods::PaymentMethod;
@@ -68,11 +68,7 @@ pub async fn attach(ctx: &Ctx<'_>, merchant_id: &str, id: &str, reference: &str)
         ),
         crate::platform::Stmt::cas_guard(),
     ];
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment method changed at the same time; read it again."))?;
-    Ok(load(ctx, merchant_id, id).await?.to_api())
+    save(ctx, merchant_id, id, statements).await
 }
 
 /// `POST /v1/payment-methods/:id/detach`: the card is never charged again (detaching twice is a no-op).
@@ -93,6 +89,11 @@ pub async fn detach(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Paymen
         ),
         crate::platform::Stmt::cas_guard(),
     ];
+    save(ctx, merchant_id, id, statements).await
+}
+
+/// Runs an attach or detach (guarded: a lost race is a 409) and answers with the card as stored now.
+async fn save(ctx: &Ctx<'_>, merchant_id: &str, id: &str, statements: Vec<Stmt>) -> Result<PaymentMethod, ApiError> {
     ctx.db
         .batch(statements)
         .await

@@ -221,13 +221,7 @@ async fn finish(ctx: &Ctx<'_>, op: &OpRow, outcome: &OpOutcome) -> Result<(), Ap
             }
         }
     }
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
-    outbox.publish(ctx).await;
-    Ok(())
+    outbox.commit(ctx, statements, "The payment changed at the same time; read it again.").await
 }
 
 /// The cron job's share for operations: settle pending ones by lookup, void expired authorizations, void late

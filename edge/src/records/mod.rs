@@ -7,27 +7,45 @@ pub mod refunds;
 
 use crate::store::{int, int_bool, int_opt, json_text, json_text_opt};
 use hsrc_shared::api::ids::{ChargeId, PaymentId, SessionId};
+use hsrc_shared::api::refunds::RefundAttemptStatus;
 use hsrc_shared::api::{
     CaptureMethod, CardDetails, Charge, CheckoutSession, CollectField, CustomFieldDef, Customer, Locale, Metadata,
     NextAction, PayerDetails, Payment, PaymentError, PaymentSummary,
 };
 use hsrc_shared::installments::{PaymentInstallments, SessionInstallments};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
+use hsrc_shared::refund::RefundStatus;
 use serde::{Deserialize, Deserializer};
 
-fn session_status<'de, D: Deserializer<'de>>(d: D) -> Result<SessionStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    SessionStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown session status {s}")))
+/// A status column's type: read back through its `parse`, so an unknown stored value is an error that names it.
+pub trait StoredStatus: Sized {
+    const WHAT: &'static str;
+    fn parse_stored(s: &str) -> Option<Self>;
 }
 
-fn payment_status<'de, D: Deserializer<'de>>(d: D) -> Result<PaymentStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    PaymentStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown payment status {s}")))
+macro_rules! stored_status {
+    ($($t:ty => $what:literal),+ $(,)?) => {
+        $(impl StoredStatus for $t {
+            const WHAT: &'static str = $what;
+            fn parse_stored(s: &str) -> Option<Self> {
+                <$t>::parse(s)
+            }
+        })+
+    };
 }
 
-fn charge_status<'de, D: Deserializer<'de>>(d: D) -> Result<ChargeStatus, D::Error> {
+stored_status!(
+    SessionStatus => "session",
+    PaymentStatus => "payment",
+    ChargeStatus => "charge",
+    RefundStatus => "refund",
+    RefundAttemptStatus => "attempt",
+);
+
+/// `#[serde(deserialize_with = "status")]` for any [`StoredStatus`] column.
+pub fn status<'de, D: Deserializer<'de>, T: StoredStatus>(d: D) -> Result<T, D::Error> {
     let s = String::deserialize(d)?;
-    ChargeStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown charge status {s}")))
+    T::parse_stored(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown {} status {s}", T::WHAT)))
 }
 
 pub const SESSION_COLUMNS: &str =
@@ -40,7 +58,7 @@ pub const SESSION_COLUMNS: &str =
 pub struct SessionRow {
     pub id: SessionId,
     pub merchant_id: String,
-    #[serde(deserialize_with = "session_status")]
+    #[serde(deserialize_with = "status")]
     pub status: SessionStatus,
     #[serde(deserialize_with = "int")]
     pub version: i64,
@@ -157,7 +175,7 @@ pub struct PaymentRow {
     pub merchant_id: String,
     /// `None` for an API-only payment.
     pub checkout_session_id: Option<SessionId>,
-    #[serde(deserialize_with = "payment_status")]
+    #[serde(deserialize_with = "status")]
     pub status: PaymentStatus,
     #[serde(deserialize_with = "int")]
     pub version: i64,
@@ -244,7 +262,7 @@ pub struct ChargeRow {
     #[serde(deserialize_with = "int")]
     pub sequence: i64,
     pub provider: String,
-    #[serde(deserialize_with = "charge_status")]
+    #[serde(deserialize_with = "status")]
     pub status: ChargeStatus,
     #[serde(deserialize_with = "int")]
     pub amount: i64,

@@ -13,16 +13,6 @@ use hsrc_shared::refund::{PaymentRefundStatus, RefundReason, RefundStatus};
 use hsrc_shared::ApiError;
 use serde::{Deserialize, Deserializer};
 
-fn refund_status<'de, D: Deserializer<'de>>(d: D) -> Result<RefundStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    RefundStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown refund status {s}")))
-}
-
-fn attempt_status<'de, D: Deserializer<'de>>(d: D) -> Result<RefundAttemptStatus, D::Error> {
-    let s = String::deserialize(d)?;
-    RefundAttemptStatus::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown attempt status {s}")))
-}
-
 fn reason<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RefundReason>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.as_deref().and_then(RefundReason::parse))
 }
@@ -38,7 +28,7 @@ pub struct RefundRow {
     #[serde(deserialize_with = "int")]
     pub amount: i64,
     pub currency: String,
-    #[serde(deserialize_with = "refund_status")]
+    #[serde(deserialize_with = "super::status")]
     pub status: RefundStatus,
     #[serde(deserialize_with = "int")]
     pub version: i64,
@@ -67,7 +57,7 @@ pub struct AttemptRow {
     pub sequence: i64,
     pub provider: String,
     pub charge_id: ChargeId,
-    #[serde(deserialize_with = "attempt_status")]
+    #[serde(deserialize_with = "super::status")]
     pub status: RefundAttemptStatus,
     pub failure_code: Option<String>,
     pub message: Option<String>,

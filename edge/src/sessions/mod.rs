@@ -17,7 +17,7 @@ use crate::stmt;
 use crate::store::{self, to_json_text};
 use crate::webhooks::events::{types, NewEvent, Outbox};
 use base64::Engine;
-use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List, PayerDetails};
+use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List};
 use hsrc_shared::installments::SessionInstallments;
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
 use hsrc_shared::urls::UrlPolicy;
@@ -42,14 +42,7 @@ pub async fn create(
     merchant: &Merchant,
     req: CreateSessionRequest,
 ) -> Result<CheckoutSession, ApiError> {
-    let currency = money::currency(&req.currency).ok_or_else(|| {
-        ApiError::invalid_code(
-            codes::CURRENCY_UNSUPPORTED,
-            "currency",
-            format!("Unsupported currency '{}'. Use an upper-case ISO 4217 code such as TRY.", req.currency),
-        )
-    })?;
-    money::validate_amount(req.amount, &currency, "amount")?;
+    let currency = money::order_amount(req.amount, &req.currency)?;
 
     let allow_local = !merchant.livemode;
     let page_policy =
@@ -82,15 +75,7 @@ pub async fn create(
         (None, None) => now_ms + DEFAULT_EXPIRES_IN_S * 1000,
     };
 
-    if let Some(customer) = &req.customer {
-        let as_payer = PayerDetails {
-            name: customer.name.clone(),
-            email: customer.email.clone(),
-            phone: customer.phone.clone(),
-            ..Default::default()
-        };
-        validate::payer_details(&as_payer, &[]).map_err(|e| rename_param(e, "payer", "customer"))?;
-    }
+    req.customer.as_ref().map(validate::customer).transpose()?;
     validate::custom_field_defs(&req.custom_fields)?;
     validate::metadata(&req.metadata, "metadata")?;
     if let Some(key) = req.public_metadata_keys.iter().find(|k| !req.metadata.contains_key(*k)) {
@@ -206,11 +191,6 @@ fn installment_setting(
         }
         None => Ok(merchant.installments.clone().unwrap_or_default().session_default(req.amount, currency)),
     }
-}
-
-fn rename_param(mut e: ApiError, from: &str, to: &str) -> ApiError {
-    e.param = e.param.map(|p| p.replacen(from, to, 1));
-    e
 }
 
 fn host_of(origin: &str) -> Option<String> {
@@ -392,12 +372,7 @@ async fn close(ctx: &Ctx<'_>, session: &SessionRow, event: SessionEvent, by: Can
             object: session_object,
         },
     );
-    statements.append(&mut outbox.statements);
-    ctx.db.batch(statements).await.map_err(|e| {
-        store::conflict_or_internal(e, "The checkout session changed while it was being closed; read it again.")
-    })?;
-    outbox.publish(ctx).await;
-    Ok(())
+    outbox.commit(ctx, statements, "The checkout session changed while it was being closed; read it again.").await
 }
 
 /// The refusal for a session that no longer takes this action, in terms the caller can act on.

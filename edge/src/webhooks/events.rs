@@ -4,6 +4,7 @@
 use crate::platform::{Ctx, Stmt};
 use crate::stmt;
 use hsrc_shared::api::{Event, EventData, EventType};
+use hsrc_shared::ApiError;
 use serde_json::Value as Json;
 
 /// Event types we emit ([`EventType`], named as the code has always called them).
@@ -88,5 +89,14 @@ impl Outbox {
     /// After the batch committed: hand the new deliveries to the queue (the cron sweep catches any we miss).
     pub async fn publish(self, ctx: &Ctx<'_>) {
         crate::webhooks::enqueue_for_events(ctx, &self.events).await;
+    }
+
+    /// Runs a state change's `statements` with these events in one batch, then publishes them. A lost race (the
+    /// batch's guard) is a 409 with `conflict`.
+    pub async fn commit(mut self, ctx: &Ctx<'_>, mut statements: Vec<Stmt>, conflict: &str) -> Result<(), ApiError> {
+        statements.append(&mut self.statements);
+        ctx.db.batch(statements).await.map_err(|e| crate::store::conflict_or_internal(e, conflict))?;
+        self.publish(ctx).await;
+        Ok(())
     }
 }

@@ -60,8 +60,9 @@ macro_rules! id_eq {
     };
 }
 
-macro_rules! prefixed_id {
-    ($(#[$meta:meta])* $name:ident = $prefix:literal, $what:literal) => {
+/// Every id type, from one list: `Name = "prefix_", "what messages call it";`.
+macro_rules! prefixed_ids {
+    ($($(#[$meta:meta])* $name:ident = $prefix:literal, $what:literal;)+) => {$(
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
@@ -145,53 +146,33 @@ macro_rules! prefixed_id {
                 })
             }
         }
-    };
+    )+};
 }
 
-prefixed_id!(
+prefixed_ids! {
     /// A checkout session (`cs_…`).
-    SessionId = "cs_", "checkout session"
-);
-prefixed_id!(
+    SessionId = "cs_", "checkout session";
     /// A payment (`pay_…`).
-    PaymentId = "pay_", "payment"
-);
-prefixed_id!(
+    PaymentId = "pay_", "payment";
     /// One provider attempt of a payment (`ch_…`).
-    ChargeId = "ch_", "charge"
-);
-prefixed_id!(
+    ChargeId = "ch_", "charge";
     /// A refund (`re_…`).
-    RefundId = "re_", "refund"
-);
-prefixed_id!(
+    RefundId = "re_", "refund";
     /// One provider attempt of a refund (`rfa_…`).
-    RefundAttemptId = "rfa_", "refund attempt"
-);
-prefixed_id!(
+    RefundAttemptId = "rfa_", "refund attempt";
     /// An event (`evt_…`).
-    EventId = "evt_", "event"
-);
-prefixed_id!(
+    EventId = "evt_", "event";
     /// A webhook endpoint (`we_…`).
-    EndpointId = "we_", "webhook endpoint"
-);
-prefixed_id!(
+    EndpointId = "we_", "webhook endpoint";
     /// One event's delivery to one endpoint (`dlv_…`, derived from both ids).
-    DeliveryId = "dlv_", "webhook delivery"
-);
-prefixed_id!(
+    DeliveryId = "dlv_", "webhook delivery";
     /// A tokenised card (`pm_…`).
-    PaymentMethodId = "pm_", "payment method"
-);
-prefixed_id!(
+    PaymentMethodId = "pm_", "payment method";
     /// A sandbox 3DS challenge (`chl_…`).
-    ChallengeId = "chl_", "3DS challenge"
-);
-prefixed_id!(
+    ChallengeId = "chl_", "3DS challenge";
     /// A merchant account (`mer_…`).
-    MerchantId = "mer_", "merchant"
-);
+    MerchantId = "mer_", "merchant";
+}
 
 #[cfg(test)]
 mod tests {

@@ -416,6 +416,23 @@ impl From<OpsSessionDetail> for OpsPaymentDetail {
     }
 }
 
+impl OpsPaymentDetail {
+    /// The same story seen from its checkout session.
+    pub fn into_session_detail(self, session: OpsSession) -> OpsSessionDetail {
+        OpsSessionDetail {
+            object: "ops_session".into(),
+            session,
+            payment: self.payment,
+            verdict: self.verdict,
+            actions: self.actions,
+            timeline: self.timeline,
+            challenges: self.challenges,
+            events: self.events,
+            endpoints: self.endpoints,
+        }
+    }
+}
+
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpsPaymentEnvelope {

@@ -52,7 +52,7 @@ pub struct PaymentMethodInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PaymentMethodRef {
-    Id(String),
+    Id(PaymentMethodId),
     Card(PaymentMethodInput),
 }
 

@@ -86,7 +86,7 @@ pub struct Refund {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRefundRequest {
-    pub payment_id: String,
+    pub payment_id: PaymentId,
     /// Defaults to everything not yet refunded (nor reserved by pending refunds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,

@@ -116,7 +116,7 @@ pub struct WebhookEndpoint {
 pub struct Resend {
     /// Only this endpoint (even one not subscribed to the event's type); default: every enabled endpoint that is.
     #[serde(default)]
-    pub endpoint_id: Option<String>,
+    pub endpoint_id: Option<EndpointId>,
 }
 
 /// One HTTP attempt of a delivery.
