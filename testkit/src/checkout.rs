@@ -2,6 +2,7 @@
 //! native harness (`native_checkout`) and the local Worker over HTTP (`http`) implement it, and the scenarios are
 //! written once against it. The typed helpers below read responses through the `shared` wire types.
 
+use crate::receiver::{Hooks, Plan};
 use hsrc_shared::api::{
     ConfirmResponse, Event, List, NextAction, PayerSessionEnvelope, PayerSessionView, Payment, PaymentEnvelope,
     SessionEnvelope,
@@ -126,6 +127,12 @@ pub trait Checkout {
     /// A webhook URL for endpoints that are created and deleted but whose deliveries are not under test; in the
     /// e2e run it points at a closed loopback port, so nothing leaves the machine.
     fn hook_url(&self, path: &str) -> String;
+    /// A webhook receiver that answers each delivery as `plan` says: natively the harness's delivery sink, against
+    /// the Worker a local server on a free 127.0.0.1 port. Deliveries reach it as the platform sends them (over
+    /// HTTP on their own, natively when `run_jobs` runs the queue's consumer).
+    fn receiver(&self, plan: Box<Plan>) -> Box<dyn Hooks + '_>;
+    /// How long the edge waits for a webhook endpoint to answer.
+    fn webhook_timeout_ms(&self) -> u64;
 
     // ---- Typed calls every scenario uses ----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 
 pub use crate::checkout::confirm_body;
 use crate::checkout::{Checkout, Merchant, Ran, Request, Response};
+use crate::receiver::{Hooks, Plan, Receiver};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -215,6 +216,16 @@ impl Checkout for Api {
     /// Port 9 (discard) on loopback: connection refused, the attempt fails fast and stays on this machine.
     fn hook_url(&self, path: &str) -> String {
         format!("http://127.0.0.1:9{path}")
+    }
+
+    /// A receiver on a free loopback port of this machine: the Worker delivers to it through its local queue.
+    fn receiver(&self, plan: Box<Plan>) -> Box<dyn Hooks + '_> {
+        Box::new(Receiver::start(plan))
+    }
+
+    /// `WEBHOOK_TIMEOUT_MS` of the Worker, which `scripts/test.sh` exports as `HSRC_WEBHOOK_TIMEOUT_MS`.
+    fn webhook_timeout_ms(&self) -> u64 {
+        std::env::var("HSRC_WEBHOOK_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
     }
 
     /// The edge's own origin, which may frame the checkout of every test merchant.

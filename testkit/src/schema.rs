@@ -31,8 +31,7 @@ pub fn validate(doc: &Value, schema: &Value, value: &Value) -> Result<(), String
     let validator = jsonschema::draft202012::options()
         .build(&root)
         .map_err(|e| format!("the document's schema does not compile: {e}"))?;
-    let errors: Vec<String> =
-        validator.iter_errors(value).map(|e| format!("${}: {e}", e.instance_path())).collect();
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("${}: {e}", e.instance_path())).collect();
     if errors.is_empty() {
         Ok(())
     } else {

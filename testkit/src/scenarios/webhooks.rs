@@ -1,9 +1,7 @@
 //! The webhook endpoints API as a merchant uses it: the lifecycle (the secret shown once), validation, and
 //! isolation between merchants. Each scenario runs natively and against the local Worker. Endpoints point at
 //! `Checkout::hook_url`, which never leaves the machine in the e2e run; each scenario deletes what it created.
-//! Deliveries themselves are checked per side (a recording HTTP client natively, a real receiver in e2e):
-//! `edge/tests/webhooks.rs`, `tests/tests/webhooks.rs`. (The endpoint wire types are still edge types, so the
-//! bodies are read as JSON here.)
+//! Deliveries are scenarios of their own (`deliveries`, through a receiver of `Checkout::receiver`).
 
 use crate::checkout::{Checkout, Merchant, Request, Response};
 use hsrc_shared::webhook::WebhookSecret;
