@@ -133,6 +133,16 @@ pub trait Checkout {
     fn receiver(&self, plan: Box<Plan>) -> Box<dyn Hooks + '_>;
     /// How long the edge waits for a webhook endpoint to answer.
     fn webhook_timeout_ms(&self) -> u64;
+    /// Whether `needle` appears anywhere the edge keeps data: natively every table and the cache; against the
+    /// Worker every store it persisted and its log (`worker_state::scanned_files`).
+    fn stored(&self, needle: &str) -> bool;
+    /// Sends `req` until one answer is a 429 (at most `max` requests): that answer and how many were answered
+    /// before it. Natively one after another; against the Worker from several threads (then the count is
+    /// approximate). Any 5xx fails the scenario.
+    fn flood(&self, req: Request, max: usize) -> Option<(usize, Response)>;
+    /// Natively moves the clock to the start of the next `window_s` rate-limit window, so a budget is not split
+    /// across two; against the Worker does nothing.
+    fn start_of_window(&self, window_s: u32);
 
     // ---- Typed calls every scenario uses ----------------------------------------------------------------------
 
@@ -221,6 +231,10 @@ pub enum Merchant {
     Live,
     /// A second test-mode merchant, for isolation and for attacks that lock a card or a budget.
     Other,
+    /// A test-mode merchant whose key one scenario rolls (and so retires).
+    Roll,
+    /// A test-mode merchant whose key one scenario spends past its rate limit.
+    Flood,
 }
 
 /// What one pass of the scheduled job did.

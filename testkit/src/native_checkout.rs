@@ -129,6 +129,8 @@ impl Checkout for NativeCheckout {
         let seeded = match merchant {
             Merchant::Live => self.h.seed_merchant("mer_live", "Live Shop", true),
             Merchant::Other => self.h.seed_merchant("mer_other", "Other Shop", false),
+            Merchant::Roll => self.h.seed_merchant("mer_roll", "Roll Shop", false),
+            Merchant::Flood => self.h.seed_merchant("mer_flood", "Flood Shop", false),
         };
         self.others.borrow_mut().push((merchant, seeded.secret_key.clone()));
         seeded.secret_key
@@ -145,6 +147,27 @@ impl Checkout for NativeCheckout {
 
     fn webhook_timeout_ms(&self) -> u64 {
         self.h.config.webhook_timeout_ms
+    }
+
+    fn stored(&self, needle: &str) -> bool {
+        self.h.db.dump().contains(needle)
+            || self.h.cache.entries.borrow().iter().any(|(k, v)| k.contains(needle) || v.contains(needle))
+    }
+
+    fn flood(&self, req: Request, max: usize) -> Option<(usize, Response)> {
+        for passed in 0..max {
+            let r = self.send(req.clone());
+            assert!(r.status < 500, "{} {}", r.status, r.text);
+            if r.status == 429 {
+                return Some((passed, r));
+            }
+        }
+        None
+    }
+
+    fn start_of_window(&self, window_s: u32) {
+        let window = i64::from(window_s) * 1000;
+        self.h.runtime.advance_ms(window - self.h.runtime.now.get().rem_euclid(window));
     }
 
     /// Allowed by the merchant's own allowlist.

@@ -242,7 +242,7 @@ pub fn resend_redelivers_the_same_event_and_records_the_attempt(c: &dyn Checkout
     let s = c.create_session(json!({}));
     mine.add(&s);
     c.confirm_ok(&s.token, cards::SUCCESS);
-    let event = events_of(c, &s.id).into_iter().find(|e| e.kind.to_string() == "payment.succeeded").expect("event");
+    let event = events_of(c, &s.id).into_iter().find(|e| e.kind.as_str() == "payment.succeeded").expect("event");
     let event_id = event.id.as_str().to_string();
     let accepted = |path: &str| -> Vec<Arrival> {
         let all = receiver.arrivals();
@@ -315,7 +315,7 @@ pub fn http_410_disables_the_endpoint_at_once_and_reenabling_resumes(c: &dyn Che
     };
     assert_eq!(ours(&first).len(), 1, "the waiting delivery was not attempted while disabled");
     assert!(ours(&later).is_empty(), "no event reaches a disabled endpoint");
-    let later_event = events_of(c, &later.id).into_iter().find(|e| e.kind.to_string() == "payment.succeeded");
+    let later_event = events_of(c, &later.id).into_iter().find(|e| e.kind.as_str() == "payment.succeeded");
     let resend = format!("/v1/events/{}/resend", later_event.expect("the later payment's event").id);
     c.post(&resend, json!({ "endpoint_id": ep.id.as_str() })).expect_error(409, "endpoint_disabled");
 

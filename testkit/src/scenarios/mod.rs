@@ -4,8 +4,10 @@
 //! card-data scans of SQLite or of the D1 files) are not scenarios: they stay in the native or e2e file that owns
 //! that storage.
 
+pub mod contract;
 pub mod deliveries;
 pub mod hardening;
+pub mod keys;
 pub mod payments_engine;
 pub mod webhooks;
 
