@@ -8,6 +8,7 @@
 //! The e2e merchant is shared with tests running at the same time and every endpoint gets every event, so a
 //! receiver plays its games only with the sessions its scenario created (`Mine`), and reads only their events.
 
+use super::EndpointEnvelope;
 use crate::cards;
 use crate::checkout::{challenge_id, Checkout, Request, Response, Session};
 use crate::receiver::{Answer, Arrival};
@@ -16,7 +17,6 @@ use hsrc_shared::api::{
 };
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
 use hsrc_shared::webhook::{self, WebhookSecret};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -35,11 +35,6 @@ impl Mine {
         let session = arrival.json()["checkoutSessionId"].as_str().unwrap_or_default().to_string();
         self.0.lock().unwrap_or_else(|e| e.into_inner()).contains(&session)
     }
-}
-
-#[derive(Deserialize)]
-struct EndpointEnvelope {
-    webhook_endpoint: WebhookEndpoint,
 }
 
 /// Creates an endpoint for `url` (`extra` merged in); it comes with its secret.
@@ -235,6 +230,70 @@ pub fn every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout(c
     delete_endpoint(c, ep.id.as_str());
 }
 
+pub fn deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes(c: &dyn Checkout) {
+    let mine = Mine::default();
+    let receiver = c.receiver(Box::new(|_: &Arrival, _: usize| Answer::Status(200)));
+    let ep = create_endpoint(c, &receiver.url("/in"), json!({ "enabled_events": ["payment.succeeded"] }));
+    let s = c.create_session(json!({}));
+    mine.add(&s);
+    c.confirm_ok(&s.token, cards::SUCCESS);
+    let d = wait_for(c, "the delivery", 120, || receiver.arrivals().into_iter().find(|a| mine.owns(a)));
+    assert_eq!((d.path.as_str(), d.header("content-type")), ("/in", Some("application/json")));
+    let sent_at: i64 = d.header("webhook-timestamp").and_then(|t| t.parse().ok()).expect("a webhook-timestamp");
+    assert!((0..=5).contains(&(d.received_at - sent_at)), "timestamped when sent: {sent_at} vs {}", d.received_at);
+    assert!(d.header("webhook-signature").is_some_and(|s| s.starts_with("v1,")));
+    assert_eq!(verifies(&secret_of(&ep), &d).as_deref(), Ok(d.webhook_id()));
+    let stranger = WebhookSecret::from_random_bytes(&[3u8; 32]).expect("a secret");
+    assert_eq!(verifies(&stranger, &d), Err(webhook::VerifyError::NoMatchingSignature));
+    let mut tampered = d.clone();
+    tampered.body.push(b' ');
+    assert!(verifies(&secret_of(&ep), &tampered).is_err(), "the signature covers the exact bytes");
+
+    // The envelope of the guide: id, type, paymentId, checkoutSessionId, requestId, data.object; and the
+    // delivered event is the listed event.
+    let event: Event = serde_json::from_slice(&d.body).expect("an event");
+    assert_eq!((event.id.as_str(), event.object.as_str()), (d.webhook_id(), "event"));
+    assert_eq!(event.kind.as_str(), "payment.succeeded");
+    assert_eq!(event.payment_id.as_ref().map(|p| p.as_str()), Some(s.payment_id.as_str()));
+    assert_eq!(event.checkout_session_id.as_ref().map(|p| p.as_str()), Some(s.id.as_str()));
+    assert!(event.request_id.as_deref().is_some_and(|r| r.starts_with("req_")), "{:?}", event.request_id);
+    let object = &event.data.object;
+    assert_eq!((object["id"].as_str(), object["status"].as_str()), (Some(s.payment_id.as_str()), Some("SUCCEEDED")));
+    let listed: Event = c.get(&format!("/v1/events/{}", event.id)).typed(200);
+    assert_eq!(listed, event);
+    delete_endpoint(c, ep.id.as_str());
+}
+
+pub fn asynchronous_outcomes_are_delivered_with_the_id_of_the_job_that_resolved_them(c: &dyn Checkout) {
+    let mine = Mine::default();
+    let receiver = c.receiver(Box::new(|_: &Arrival, _: usize| Answer::Status(200)));
+    let ep = create_endpoint(c, &receiver.url("/in"), json!({}));
+    let s = c.create_session(json!({}));
+    mine.add(&s);
+    let r = c.confirm_ok(&s.token, cards::TIMEOUT_THEN_SUCCESS);
+    assert_eq!(r.confirm_result.payment.status, PaymentStatus::Processing);
+    // The cron settles it (reading the payment here would settle it inside that request instead).
+    let want = ["charge.succeeded", "payment.succeeded", "checkout_session.completed"];
+    let arrived = wait_for(c, "the outcome's events", 240, || {
+        let ours: Vec<Arrival> = receiver.arrivals().into_iter().filter(|a| mine.owns(a) && a.accepted()).collect();
+        (ours.len() >= want.len()).then_some(ours)
+    });
+    let events: Vec<Event> = arrived.iter().map(|a| serde_json::from_slice(&a.body).expect("an event")).collect();
+    let mut kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    kinds.sort_unstable();
+    let mut sorted = want;
+    sorted.sort_unstable();
+    assert_eq!(kinds, sorted, "each event of the outcome, once");
+    let job = events[0].request_id.clone().expect("a request id");
+    assert!(job.starts_with("job_"), "resolved by the scheduled job: {job}");
+    for (e, a) in events.iter().zip(&arrived) {
+        assert_eq!(e.request_id.as_deref(), Some(job.as_str()), "one run resolved it");
+        assert_eq!(e.payment_id.as_ref().map(|p| p.as_str()), Some(s.payment_id.as_str()));
+        assert!(verifies(&secret_of(&ep), a).is_ok());
+    }
+    delete_endpoint(c, ep.id.as_str());
+}
+
 pub fn resend_redelivers_the_same_event_and_records_the_attempt(c: &dyn Checkout) {
     let mine = Mine::default();
     let receiver = c.receiver(Box::new(|_: &Arrival, _: usize| Answer::Status(200)));
@@ -382,6 +441,8 @@ macro_rules! deliveries_scenarios {
             $make,
             deliveries,
             every_event_of_four_flows_arrives_signed_through_failures_and_a_timeout,
+            deliveries_are_signed_per_standard_webhooks_over_the_exact_bytes,
+            asynchronous_outcomes_are_delivered_with_the_id_of_the_job_that_resolved_them,
             resend_redelivers_the_same_event_and_records_the_attempt,
             http_410_disables_the_endpoint_at_once_and_reenabling_resumes,
             a_rotated_secret_signs_next_to_the_old_one,

@@ -11,6 +11,12 @@ pub mod keys;
 pub mod payments_engine;
 pub mod webhooks;
 
+/// The answer of the webhook endpoint routes that return one endpoint.
+#[derive(serde::Deserialize)]
+pub(crate) struct EndpointEnvelope {
+    pub webhook_endpoint: hsrc_shared::api::WebhookEndpoint,
+}
+
 /// One `#[test]` per named scenario of `$suite`, each on a fresh `$make`.
 #[macro_export]
 macro_rules! scenario_tests {
