@@ -9,20 +9,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-: "${HSRC_BASE_URL:?set HSRC_BASE_URL to the local Worker}" "${HSRC_SECRET_KEY:?set HSRC_SECRET_KEY}"
-case "$HSRC_BASE_URL" in
-  http://127.0.0.1:*|http://localhost:*|http://\[::1\]:*) ;;
-  *) echo "clients.sh: refusing a non-loopback target: $HSRC_BASE_URL" >&2; exit 2 ;;
-esac
+source scripts/lib/venv.sh
+hsrc_require_loopback clients.sh
 
 VENV="$ROOT/.venv-clients"
-REQ="$ROOT/tests/clients/requirements.txt"
-if [ ! -x "$VENV/bin/openapi-python-client" ] || ! cmp -s "$REQ" "$VENV/.installed-requirements"; then
-  echo "[clients] installing openapi-python-client into .venv-clients" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ"
-  cp "$REQ" "$VENV/.installed-requirements"
-fi
+hsrc_venv "$VENV" "$ROOT/tests/clients/requirements.txt" openapi-python-client
 
 RUN_DIR="$(mktemp -d /tmp/hsrc-clients.XXXXXX)"
 trap 'rm -rf "$RUN_DIR"' EXIT

@@ -7,20 +7,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-: "${HSRC_BASE_URL:?set HSRC_BASE_URL to the local Worker}" "${HSRC_SECRET_KEY:?set HSRC_SECRET_KEY}"
-case "$HSRC_BASE_URL" in
-  http://127.0.0.1:*|http://localhost:*|http://\[::1\]:*) ;;
-  *) echo "fuzz.sh: refusing a non-loopback target: $HSRC_BASE_URL" >&2; exit 2 ;;
-esac
+source scripts/lib/venv.sh
+hsrc_require_loopback fuzz.sh
 
 VENV="$ROOT/.venv-fuzz"
-REQ="$ROOT/tests/fuzz/requirements.txt"
-if [ ! -x "$VENV/bin/st" ] || ! cmp -s "$REQ" "$VENV/.installed-requirements"; then
-  echo "[fuzz] installing schemathesis into .venv-fuzz" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$REQ"
-  cp "$REQ" "$VENV/.installed-requirements"
-fi
+hsrc_venv "$VENV" "$ROOT/tests/fuzz/requirements.txt" st
 
 # Real identifiers, so token, session and payment routes are fuzzed past the lookup.
 RUN_DIR="$(mktemp -d /tmp/hsrc-fuzz.XXXXXX)"

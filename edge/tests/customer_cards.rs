@@ -6,6 +6,7 @@ mod common;
 
 use common::{dump_storage, err_code, World};
 use hsrc_edge::http::Method;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
 const MINUTE_MS: i64 = 60_000;
@@ -43,7 +44,7 @@ fn status_after_confirm(w: &World, payment: &str, pm: &str) -> String {
 #[test]
 fn an_attached_card_pays_its_customers_later_payments_and_no_one_elses() {
     let w = World::new();
-    let pm = w.pm("4242424242424242");
+    let pm = w.pm(cards::SUCCESS);
     let attached = ok(attach(&w, &pm, "user_1"))["payment_method"].clone();
     assert_eq!(attached["customer_reference"], "user_1");
     // Valid through the card's month (12/2034), no longer 30 minutes.
@@ -74,44 +75,44 @@ fn an_attached_card_pays_its_customers_later_payments_and_no_one_elses() {
     assert_eq!(err_code(&attach(&w, &pm, "user_1")), (400, "payment_method_unusable".into()));
 
     let dump = dump_storage(&w);
-    assert!(!dump.contains("4242424242424242") && !dump.contains("424242424242"), "no PAN in storage");
+    assert!(!dump.contains(cards::SUCCESS) && !dump.contains(&cards::SUCCESS[..12]), "no PAN in storage");
 }
 
 #[test]
 fn a_card_is_attached_only_while_fresh_and_only_for_the_customer_it_paid_for() {
     let w = World::new();
     // Unused and older than 30 minutes: expired, as for a confirm.
-    let stale = w.pm("4242424242424242");
+    let stale = w.pm(cards::SUCCESS);
     w.h.runtime.advance_ms(31 * MINUTE_MS);
     assert_eq!(err_code(&attach(&w, &stale, "user_1")), (400, "payment_method_unusable".into()));
 
     // Pay, then save the card: only for the customer of the payment it paid.
-    let pm = w.pm("4242424242424242");
+    let pm = w.pm(cards::SUCCESS);
     assert_eq!(status_after_confirm(&w, &payment_for(&w, Some("user_1")), &pm), "SUCCEEDED");
     assert_eq!(err_code(&attach(&w, &pm, "user_2")), (400, "payment_method_unusable".into()));
     assert_eq!(ok(attach(&w, &pm, "user_1"))["payment_method"]["customer_reference"], "user_1");
     assert_eq!(ok(attach(&w, &pm, "user_1"))["payment_method"]["customer_reference"], "user_1", "again: no-op");
     assert_eq!(err_code(&attach(&w, &pm, "user_2")), (400, "payment_method_unusable".into()), "already attached");
-    let anonymous = w.pm("4242424242424242");
+    let anonymous = w.pm(cards::SUCCESS);
     assert_eq!(status_after_confirm(&w, &payment_for(&w, None), &anonymous), "SUCCEEDED");
     assert_eq!(err_code(&attach(&w, &anonymous, "user_1")), (400, "payment_method_unusable".into()));
     // A single-use card that was used stays used.
     assert_eq!(err_code(&w.api_confirm(&payment_for(&w, None), &anonymous)), (400, "payment_method_unusable".into()));
 
     // Not attached: nothing to detach.
-    let fresh = w.pm("4242424242424242");
+    let fresh = w.pm(cards::SUCCESS);
     assert_eq!(err_code(&detach(&w, &fresh)), (400, "payment_method_unusable".into()));
 }
 
 #[test]
 fn attach_refuses_bad_references_other_merchants_and_the_publishable_key() {
     let w = World::new();
-    let pm = w.pm("4242424242424242");
-    for bad in ["", "has space", "ü-ser", &"x".repeat(65), "4242424242424242"] {
+    let pm = w.pm(cards::SUCCESS);
+    for bad in ["", "has space", "ü-ser", &"x".repeat(65), cards::SUCCESS] {
         let resp = attach(&w, &pm, bad);
         assert_eq!(err_code(&resp), (400, "parameter_invalid".into()), "{bad:?}");
         assert_eq!(resp.json_body()["error"]["param"], "customer_reference");
-        assert!(!String::from_utf8_lossy(&resp.body).contains("4242424242424242"), "never echoed");
+        assert!(!String::from_utf8_lossy(&resp.body).contains(cards::SUCCESS), "never echoed");
     }
     let resp = w.post("/v1/payments", json!({ "amount": 100, "currency": "TRY", "customer_reference": "a b" }));
     assert_eq!(err_code(&resp), (400, "parameter_invalid".into()));

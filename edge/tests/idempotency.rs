@@ -106,7 +106,7 @@ fn ids_with_the_wrong_prefix_are_the_usual_404_without_an_echo() {
     for path in [
         format!("/v1/payments/{session_id}"),
         format!("/v1/checkout-sessions/{payment_id}"),
-        "/v1/refunds/4242424242424242".to_string(),
+        format!("/v1/refunds/{}", cards::SUCCESS),
         "/v1/events/we_1".to_string(),
         "/v1/webhook-endpoints/evt_1".to_string(),
     ] {

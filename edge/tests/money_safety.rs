@@ -9,15 +9,9 @@ use common::{err_code, World};
 use hsrc_edge::jobs::scheduled;
 use hsrc_edge::payments;
 use hsrc_edge::providers::{self, Authorize, Instrument, Outcome};
+use hsrc_shared::test_cards as cards;
+use hsrc_testkit::fields::{pid, token};
 use serde_json::{json, Value};
-
-fn token(s: &Value) -> String {
-    s["token"].as_str().unwrap().to_string()
-}
-
-fn pid(s: &Value) -> String {
-    s["payment_id"].as_str().unwrap().to_string()
-}
 
 fn cron(w: &World) -> scheduled::RunReport {
     futures_executor::block_on(scheduled::run(&w.h.ctx()))
@@ -60,7 +54,7 @@ fn events(w: &World, payment_id: &str) -> Vec<(String, Value)> {
 }
 
 fn retry_is_refused(w: &World, t: &str) {
-    let (status, code) = err_code(&w.confirm(t, "4242424242424242"));
+    let (status, code) = err_code(&w.confirm(t, cards::SUCCESS));
     assert_eq!(status, 409);
     assert!(["session_processing", "session_not_open"].contains(&code.as_str()), "{code}");
 }
@@ -168,7 +162,7 @@ fn released_authorization_is_voided_by_the_cron_job() {
 fn authorizations_expire_after_seven_days() {
     let w = World::new();
     let s = w.create(json!({ "capture_method": "manual" }));
-    w.confirm_ok(&token(&s), "4242424242424242");
+    w.confirm_ok(&token(&s), cards::SUCCESS);
     w.h.runtime.advance_ms(7 * 24 * 3600 * 1000 - 1000);
     cron(&w);
     assert_eq!(w.payment(&pid(&s))["status"], "AUTHORIZED");
@@ -185,7 +179,7 @@ fn authorizations_expire_after_seven_days() {
 fn capture_and_void_reach_the_provider_and_say_why() {
     let w = World::new();
     let s = w.create(json!({ "capture_method": "manual" }));
-    w.confirm_ok(&token(&s), "4242424242424242");
+    w.confirm_ok(&token(&s), cards::SUCCESS);
     let r = w.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({ "amount": 5000 }));
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     assert_eq!(r.json_body()["payment"]["amount_captured"], 5000);
@@ -193,7 +187,7 @@ fn capture_and_void_reach_the_provider_and_say_why() {
     assert_eq!(kinds, ["authorize:approved_hold", "capture:done"]);
 
     let s = w.create(json!({ "capture_method": "manual" }));
-    w.confirm_ok(&token(&s), "4242424242424242");
+    w.confirm_ok(&token(&s), cards::SUCCESS);
     let r = w.post(&format!("/v1/payments/{}/void", pid(&s)), json!({}));
     assert_eq!(r.status, 200);
     assert_eq!(r.json_body()["payment"]["cancellation_reason"], "voided");
@@ -226,10 +220,8 @@ fn the_provider_answers_a_repeated_reference_with_its_first_answer() {
     let w = World::new();
     let ctx = w.h.ctx();
     let card = hsrc_shared::card::validate_card(
-        &serde_json::from_value(
-            json!({ "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" }),
-        )
-        .unwrap(),
+        &serde_json::from_value(json!({ "number": cards::SUCCESS, "exp_month": 12, "exp_year": 2034, "cvc": "123" }))
+            .unwrap(),
         2026,
         11,
     )
@@ -261,7 +253,7 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
         let db = FaultDb { inner: &w.h.db, faults };
         let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
         let req = serde_json::from_value(json!({
-            "payment_method": { "type": "card", "card": { "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
+            "payment_method": { "type": "card", "card": { "number": cards::SUCCESS, "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
             "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
         }))
         .unwrap();
@@ -290,10 +282,8 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
 
     // The lost request reaches the provider late and is approved.
     let card = hsrc_shared::card::validate_card(
-        &serde_json::from_value(
-            json!({ "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123" }),
-        )
-        .unwrap(),
+        &serde_json::from_value(json!({ "number": cards::SUCCESS, "exp_month": 12, "exp_year": 2034, "cvc": "123" }))
+            .unwrap(),
         2026,
         11,
     )
@@ -322,7 +312,7 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
     });
     assert!(ops.contains("Approved late"));
     // And the payer can still pay: one live authorization in the end.
-    w.confirm_ok(&token(&s), "4242424242424242");
+    w.confirm_ok(&token(&s), cards::SUCCESS);
     assert_eq!(w.payment(&pid(&s))["status"], "SUCCEEDED");
 }
 

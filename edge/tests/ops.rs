@@ -629,10 +629,10 @@ fn payment_ids(result: &Value) -> Vec<String> {
 fn search_finds_an_api_only_payment_by_every_handle_and_lists_it_beside_sessions() {
     let w = World::new();
     let session = w.session_with("ord_sess", json!({}));
-    w.confirm_ok(&token(&session), "4242424242424242");
+    w.confirm_ok(&token(&session), cards::SUCCESS);
     w.h.runtime.advance_ms(1000);
     let pid = api_payment_with(&w, "ord_api_1", json!({}));
-    let confirm = w.api_confirm(&pid, &w.pm("4242424242424242"));
+    let confirm = w.api_confirm(&pid, &w.pm(cards::SUCCESS));
     assert_eq!(confirm.status, 200, "{}", String::from_utf8_lossy(&confirm.body));
     let confirm_request = confirm.header("request-id").unwrap().to_string();
     let payment = w.payment(&pid);
@@ -735,7 +735,7 @@ fn an_api_only_payment_detail_tells_its_story_without_a_session() {
     let declined = w.api_confirm(&pid, &w.pm("4000000000009995"));
     assert_eq!(declined.status, 200);
     w.h.runtime.advance_ms(1000);
-    let paid = w.api_confirm(&pid, &w.pm("4242424242424242"));
+    let paid = w.api_confirm(&pid, &w.pm(cards::SUCCESS));
     assert_eq!(paid.status, 200);
     let d = payment_detail(&w, &pid);
     let api = &d["api"];

@@ -10,6 +10,7 @@ use hsrc_edge::faults::Interleave;
 use hsrc_edge::payments::{self, confirm, operations};
 use hsrc_edge::platform::Ctx;
 use hsrc_edge::sessions;
+use hsrc_shared::test_cards as cards;
 use serde_json::{json, Value};
 
 fn confirm_request(number: &str) -> hsrc_shared::api::ConfirmRequest {
@@ -52,7 +53,7 @@ fn a_confirm_whose_answer_a_payer_poll_settled_first_answers_with_the_settled_pa
     // The provider has recorded its approval; before the confirm settles it, a poll looks it up and settles it.
     let db = Interleave::new(healthy.db, "write sandbox_ledger", payer_poll(&other, &w.m.id, sid));
     let ctx = Ctx { db: &db, ..w.h.ctx() };
-    let answer = futures_executor::block_on(confirm::confirm(&ctx, token, confirm_request("4242424242424242")));
+    let answer = futures_executor::block_on(confirm::confirm(&ctx, token, confirm_request(cards::SUCCESS)));
     assert!(db.ran(), "the poll ran in between");
     let answer = answer.unwrap_or_else(|e| panic!("the confirm must answer with the settled payment, got {e:?}"));
     assert_eq!(answer.confirm_result.payment.status.as_str(), "SUCCEEDED");
@@ -90,7 +91,7 @@ fn a_capture_the_cron_finished_first_answers_with_the_captured_payment() {
     let w = World::new();
     let s = w.create(json!({ "capture_method": "manual" }));
     let (token, pid) = (s["token"].as_str().unwrap(), s["payment_id"].as_str().unwrap());
-    w.confirm_ok(token, "4242424242424242");
+    w.confirm_ok(token, cards::SUCCESS);
     let other = w.h.ctx();
     let healthy = w.h.ctx();
     let cron = async {

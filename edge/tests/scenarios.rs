@@ -7,3 +7,6 @@ use hsrc_testkit::native_checkout::NativeCheckout;
 hsrc_testkit::payments_engine_scenarios!(NativeCheckout::new());
 hsrc_testkit::hardening_scenarios!(NativeCheckout::new());
 hsrc_testkit::webhooks_scenarios!(NativeCheckout::new());
+hsrc_testkit::deliveries_scenarios!(NativeCheckout::new());
+hsrc_testkit::contract_scenarios!(NativeCheckout::new());
+hsrc_testkit::keys_scenarios!(NativeCheckout::new());

@@ -2,6 +2,7 @@
 //! native harness (`native_checkout`) and the local Worker over HTTP (`http`) implement it, and the scenarios are
 //! written once against it. The typed helpers below read responses through the `shared` wire types.
 
+use crate::receiver::{Hooks, Plan};
 use hsrc_shared::api::{
     ConfirmResponse, Event, List, NextAction, PayerSessionEnvelope, PayerSessionView, Payment, PaymentEnvelope,
     SessionEnvelope,
@@ -126,6 +127,22 @@ pub trait Checkout {
     /// A webhook URL for endpoints that are created and deleted but whose deliveries are not under test; in the
     /// e2e run it points at a closed loopback port, so nothing leaves the machine.
     fn hook_url(&self, path: &str) -> String;
+    /// A webhook receiver that answers each delivery as `plan` says: natively the harness's delivery sink, against
+    /// the Worker a local server on a free 127.0.0.1 port. Deliveries reach it as the platform sends them (over
+    /// HTTP on their own, natively when `run_jobs` runs the queue's consumer).
+    fn receiver(&self, plan: Box<Plan>) -> Box<dyn Hooks + '_>;
+    /// How long the edge waits for a webhook endpoint to answer.
+    fn webhook_timeout_ms(&self) -> u64;
+    /// Whether `needle` appears anywhere the edge keeps data: natively every table and the cache; against the
+    /// Worker every store it persisted and its log (`worker_state::scanned_files`).
+    fn stored(&self, needle: &str) -> bool;
+    /// Sends `req` until one answer is a 429 (at most `max` requests): that answer and how many were answered
+    /// before it. Natively one after another; against the Worker from several threads (then the count is
+    /// approximate). Any 5xx fails the scenario.
+    fn flood(&self, req: Request, max: usize) -> Option<(usize, Response)>;
+    /// Natively moves the clock to the start of the next `window_s` rate-limit window, so a budget is not split
+    /// across two; against the Worker does nothing.
+    fn start_of_window(&self, window_s: u32);
 
     // ---- Typed calls every scenario uses ----------------------------------------------------------------------
 
@@ -214,6 +231,10 @@ pub enum Merchant {
     Live,
     /// A second test-mode merchant, for isolation and for attacks that lock a card or a budget.
     Other,
+    /// A test-mode merchant whose key one scenario rolls (and so retires).
+    Roll,
+    /// A test-mode merchant whose key one scenario spends past its rate limit.
+    Flood,
 }
 
 /// What one pass of the scheduled job did.

@@ -4,7 +4,10 @@
 
 pub use crate::checkout::confirm_body;
 use crate::checkout::{Checkout, Merchant, Ran, Request, Response};
+use crate::receiver::{Hooks, Plan, Receiver};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The response type of the e2e files written before the `Checkout` trait.
@@ -209,6 +212,8 @@ impl Checkout for Api {
         env(match merchant {
             Merchant::Live => "HSRC_LIVE_SECRET_KEY",
             Merchant::Other => "HSRC_GUARD_SECRET_KEY",
+            Merchant::Roll => "HSRC_ROLL_SECRET_KEY",
+            Merchant::Flood => "HSRC_FLOOD_SECRET_KEY",
         })
     }
 
@@ -216,6 +221,46 @@ impl Checkout for Api {
     fn hook_url(&self, path: &str) -> String {
         format!("http://127.0.0.1:9{path}")
     }
+
+    /// A receiver on a free loopback port of this machine: the Worker delivers to it through its local queue.
+    fn receiver(&self, plan: Box<Plan>) -> Box<dyn Hooks + '_> {
+        Box::new(Receiver::start(plan))
+    }
+
+    /// `WEBHOOK_TIMEOUT_MS` of the Worker, which `scripts/test.sh` exports as `HSRC_WEBHOOK_TIMEOUT_MS`.
+    fn webhook_timeout_ms(&self) -> u64 {
+        std::env::var("HSRC_WEBHOOK_TIMEOUT_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000)
+    }
+
+    fn stored(&self, needle: &str) -> bool {
+        crate::worker_state::scanned_files()
+            .iter()
+            .any(|f| String::from_utf8_lossy(&std::fs::read(f).unwrap_or_default()).contains(needle))
+    }
+
+    /// Four threads; floods run one at a time, so each gets the Worker's throughput to itself.
+    fn flood(&self, req: Request, max: usize) -> Option<(usize, Response)> {
+        static FLOODS: Mutex<()> = Mutex::new(());
+        let _alone = FLOODS.lock().unwrap_or_else(PoisonError::into_inner);
+        let (sent, found) = (AtomicUsize::new(0), Mutex::new(None));
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    while sent.fetch_add(1, Ordering::SeqCst) < max && found.lock().is_ok_and(|f| f.is_none()) {
+                        let r = self.run(&req);
+                        assert!(r.status < 500, "{} {}", r.status, r.text);
+                        if r.status == 429 {
+                            let passed = sent.load(Ordering::SeqCst).saturating_sub(1);
+                            found.lock().unwrap_or_else(PoisonError::into_inner).get_or_insert((passed, r));
+                        }
+                    }
+                });
+            }
+        });
+        found.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn start_of_window(&self, _window_s: u32) {}
 
     /// The edge's own origin, which may frame the checkout of every test merchant.
     fn merchant_origin(&self) -> String {

@@ -1,6 +1,7 @@
-//! Checks a JSON value against a schema of the OpenAPI document (`$ref`s resolved in the document): the native and
-//! end-to-end suites run real responses through it. Test code only — the production crate ships no validator.
-//! Covers the JSON Schema keywords the document uses and names the first mismatch with its location.
+//! Checks a JSON value against a schema of the OpenAPI document: the native and end-to-end suites run real
+//! responses through it. The validation itself is the `jsonschema` crate (JSON Schema 2020-12, the dialect of
+//! OpenAPI 3.1); this module only finds the documented schema of a response and lets its `$ref`s
+//! (`#/components/schemas/…`) resolve inside the document. Test code only: the production crate ships no validator.
 
 use serde_json::Value;
 
@@ -9,116 +10,31 @@ pub fn response_schema<'d>(doc: &'d Value, method: &str, path: &str, status: u16
     let responses = doc.get("paths")?.get(path)?.get(method.to_ascii_lowercase())?.get("responses")?;
     let mut response = responses.get(status.to_string()).or_else(|| responses.get("default"))?;
     if let Some(r) = response.get("$ref").and_then(Value::as_str) {
-        response = resolve(doc, r)?;
+        response = doc.pointer(r.strip_prefix('#')?)?;
     }
     response.get("content")?.get("application/json")?.get("schema")
 }
 
-fn resolve<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
-    doc.pointer(reference.strip_prefix('#')?)
-}
+/// Where `validate` puts the schema under test inside its copy of the document.
+const TARGET: &str = "hsrc_response";
 
-/// Validates `value` against `schema` (a schema of `doc`, `$ref`s resolved in `doc`). Covers the JSON Schema
-/// keywords this document uses; returns the first mismatch with its location.
+/// Validates `value` against `schema` (a schema of `doc`, its `$ref`s resolved in `doc`); on a mismatch, every
+/// error with its location in the value, one per line.
 pub fn validate(doc: &Value, schema: &Value, value: &Value) -> Result<(), String> {
-    check(doc, schema, value, "$", 0)
-}
-
-fn type_matches(t: &str, v: &Value) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "array" => v.is_array(),
-        "string" => v.is_string(),
-        "boolean" => v.is_boolean(),
-        "null" => v.is_null(),
-        "integer" => v.is_i64() || v.is_u64(),
-        "number" => v.is_number(),
-        _ => false,
+    // The document is the root, so `#/components/…` resolves; the schema under test sits in its `$defs` and the
+    // root refers to it. The document's other members (`openapi`, `paths`, …) are not keywords and are ignored.
+    let mut root = doc.clone();
+    let Some(top) = root.as_object_mut() else { return Err("the document is not an object".into()) };
+    let defs = top.entry("$defs").or_insert_with(|| Value::Object(Default::default()));
+    defs.as_object_mut().ok_or("the document's $defs is not an object")?.insert(TARGET.into(), schema.clone());
+    top.insert("$ref".into(), Value::String(format!("#/$defs/{TARGET}")));
+    let validator = jsonschema::draft202012::options()
+        .build(&root)
+        .map_err(|e| format!("the document's schema does not compile: {e}"))?;
+    let errors: Vec<String> = validator.iter_errors(value).map(|e| format!("${}: {e}", e.instance_path())).collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
     }
-}
-
-fn check(doc: &Value, schema: &Value, v: &Value, at: &str, depth: usize) -> Result<(), String> {
-    if depth > 64 {
-        return Err(format!("{at}: schema nests too deeply"));
-    }
-    let s = match schema {
-        Value::Bool(true) => return Ok(()),
-        Value::Bool(false) => return Err(format!("{at}: no value is allowed here")),
-        Value::Object(s) => s,
-        _ => return Err(format!("{at}: malformed schema")),
-    };
-    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let target = resolve(doc, r).ok_or_else(|| format!("{at}: unresolved $ref {r}"))?;
-        check(doc, target, v, at, depth + 1)?;
-    }
-    match s.get("type") {
-        Some(Value::String(t)) if !type_matches(t, v) => return Err(format!("{at}: expected {t}, got {v}")),
-        Some(Value::Array(ts)) if !ts.iter().filter_map(Value::as_str).any(|t| type_matches(t, v)) => {
-            return Err(format!("{at}: expected one of {ts:?}, got {v}"))
-        }
-        _ => {}
-    }
-    if let Some(c) = s.get("const") {
-        if c != v {
-            return Err(format!("{at}: expected {c}, got {v}"));
-        }
-    }
-    if let Some(Value::Array(options)) = s.get("enum") {
-        if !options.contains(v) {
-            return Err(format!("{at}: {v} is not one of {options:?}"));
-        }
-    }
-    if let (Some(min), Some(n)) = (s.get("minimum").and_then(Value::as_f64), v.as_f64()) {
-        if n < min {
-            return Err(format!("{at}: {n} is below {min}"));
-        }
-    }
-    if let (Some(max), Some(n)) = (s.get("maximum").and_then(Value::as_f64), v.as_f64()) {
-        if n > max {
-            return Err(format!("{at}: {n} is above {max}"));
-        }
-    }
-    if let Some(Value::Array(all)) = s.get("allOf") {
-        for sub in all {
-            check(doc, sub, v, at, depth + 1)?;
-        }
-    }
-    for key in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(options)) = s.get(key) {
-            let passing = options.iter().filter(|sub| check(doc, sub, v, at, depth + 1).is_ok()).count();
-            let ok = if key == "oneOf" { passing == 1 } else { passing >= 1 };
-            if !ok {
-                let why: Vec<String> =
-                    options.iter().filter_map(|sub| check(doc, sub, v, at, depth + 1).err()).collect();
-                return Err(format!("{at}: {passing} of the {key} options match ({})", why.join("; ")));
-            }
-        }
-    }
-    if let Value::Object(obj) = v {
-        let props = s.get("properties").and_then(Value::as_object);
-        if let Some(Value::Array(required)) = s.get("required") {
-            for name in required.iter().filter_map(Value::as_str) {
-                if !obj.contains_key(name) {
-                    return Err(format!("{at}: missing required field `{name}`"));
-                }
-            }
-        }
-        for (name, field) in obj {
-            let here = format!("{at}.{name}");
-            match props.and_then(|p| p.get(name)) {
-                Some(sub) => check(doc, sub, field, &here, depth + 1)?,
-                None => match s.get("additionalProperties") {
-                    Some(Value::Bool(false)) => return Err(format!("{here}: field not in the document")),
-                    Some(extra @ Value::Object(_)) => check(doc, extra, field, &here, depth + 1)?,
-                    _ => {}
-                },
-            }
-        }
-    }
-    if let (Value::Array(items), Some(item_schema)) = (v, s.get("items")) {
-        for (i, item) in items.iter().enumerate() {
-            check(doc, item_schema, item, &format!("{at}[{i}]"), depth + 1)?;
-        }
-    }
-    Ok(())
 }

@@ -293,21 +293,8 @@ fn no_card_number_or_cvc_from_the_api_only_paths_reaches_storage_or_logs() {
         let body = json!({ "payment_method": { "type": "card", "card": { "number": card, "exp_month": 12, "exp_year": 2034, "cvc": unique_cvc } } });
         api.post(&format!("/v1/payments/{payment}/confirm"), body).expect(200);
     }
-    let mut files = Vec::new();
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    walk(std::path::Path::new(&env("HSRC_STATE_DIR")), &mut files);
-    // Miniflare's local trace store (a wrangler dev tool, not our storage; absent on Cloudflare) is left out.
-    files.retain(|p| !p.to_string_lossy().contains("/observability/"));
-    files.push(env("HSRC_WORKER_LOG").into());
+    // Every store the Worker persisted and its log (miniflare's trace store left out: `worker_state`).
+    let files = hsrc_e2e::worker_state::scanned_files();
     assert!(files.len() > 2);
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default()).into_owned();

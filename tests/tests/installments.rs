@@ -5,17 +5,18 @@
 //! The merchant's settings are shared by every test of the sandbox merchant, so the tests that read or change them
 //! hold [`SETTINGS`] and put the defaults back.
 
-use hsrc_e2e::{confirm_body, Api};
+use hsrc_e2e::{cards, confirm_body, Api};
 use serde_json::{json, Value};
 use std::sync::Mutex;
 
 static SETTINGS: Mutex<()> = Mutex::new(());
 
-const BONUS: &str = "5400610000000001";
-const WORLD: &str = "5549600000000004";
-const DEBIT: &str = "4132260000000003";
-const TROY: &str = "9792000000000003";
-const FOREIGN: &str = "4242424242424242";
+const BONUS: &str = cards::BONUS_CREDIT;
+const WORLD: &str = cards::WORLD_CREDIT;
+const DEBIT: &str = cards::VISA_DEBIT;
+const TROY: &str = cards::TROY_CREDIT;
+/// A card of no Turkish issuer: no installments.
+const FOREIGN: &str = cards::SUCCESS;
 
 fn plans(api: &Api, token: &str, bin: &str) -> Value {
     api.payer_get(&format!("/v1/checkout-sessions/token/{token}/installments?bin={bin}")).expect(200)

@@ -4,23 +4,16 @@
 //! events carry versions in order. Lost and late outcomes settle through lookups and the cron job
 //! (`wrangler dev --test-scheduled`, fired through `/__scheduled`).
 
-use hsrc_e2e::Api;
+use hsrc_e2e::{cards, Api};
+use hsrc_testkit::fields::{pid, token};
 use serde_json::{json, Value};
 use std::time::Duration;
 
-const APPROVE_LOST: &str = "4000000000007015";
-const APPROVE_LATE: &str = "4000000000007023";
-const FALLBACK_LOST: &str = "4000000000007031";
-const CHALLENGE_LOST: &str = "4000000000007049";
-const HOLD_RELEASED: &str = "4000000000007106";
-
-fn token(s: &Value) -> &str {
-    s["token"].as_str().unwrap()
-}
-
-fn pid(s: &Value) -> &str {
-    s["payment_id"].as_str().unwrap()
-}
+const APPROVE_LOST: &str = cards::RESPONSE_LOST;
+const APPROVE_LATE: &str = cards::APPROVE_AFTER_DEADLINE;
+const FALLBACK_LOST: &str = cards::FALLBACK_RESPONSE_LOST;
+const CHALLENGE_LOST: &str = cards::THREE_DS_RESPONSE_LOST;
+const HOLD_RELEASED: &str = cards::HOLD_RELEASED_EARLY;
 
 /// Fires the cron now and then until the session leaves PROCESSING.
 fn settle(api: &Api, t: &str) -> Value {
@@ -102,15 +95,15 @@ fn types(events: &[Value]) -> Vec<String> {
 fn approval_with_a_lost_response_succeeds_once() {
     let api = Api::from_env();
     let s = api.create_session(json!({}));
-    let r = api.confirm(token(&s), APPROVE_LOST).expect(200);
+    let r = api.confirm(&token(&s), APPROVE_LOST).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
-    payer_retries(&api, token(&s), APPROVE_LOST);
-    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
-    let p = api.payment(pid(&s));
+    payer_retries(&api, &token(&s), APPROVE_LOST);
+    assert_eq!(settle(&api, &token(&s))["status"], "COMPLETED");
+    let p = api.payment(&pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
     assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
     assert_eq!(approved_authorizations(&p), [format!("{}.a1", pid(&s))]);
-    let events = events_in_order(&api, pid(&s));
+    let events = events_in_order(&api, &pid(&s));
     assert_eq!(types(&events).iter().filter(|t| *t == "payment.succeeded").count(), 1);
 }
 
@@ -118,37 +111,33 @@ fn approval_with_a_lost_response_succeeds_once() {
 fn approval_after_the_deadline_is_not_charged_twice() {
     let api = Api::from_env();
     let s = api.create_session(json!({}));
-    let r = api.confirm(token(&s), APPROVE_LATE).expect(200);
+    let r = api.confirm(&token(&s), APPROVE_LATE).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
-    payer_retries(&api, token(&s), cards_success());
-    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
-    let p = api.payment(pid(&s));
+    payer_retries(&api, &token(&s), cards::SUCCESS);
+    assert_eq!(settle(&api, &token(&s))["status"], "COMPLETED");
+    let p = api.payment(&pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
     assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
     assert_eq!(approved_authorizations(&p).len(), 1);
-    events_in_order(&api, pid(&s));
-}
-
-fn cards_success() -> &'static str {
-    hsrc_e2e::cards::SUCCESS
+    events_in_order(&api, &pid(&s));
 }
 
 #[test]
 fn fallback_approval_with_a_lost_response_is_recorded_and_reconciled() {
     let api = Api::from_env();
     let s = api.create_session(json!({}));
-    let r = api.confirm(token(&s), FALLBACK_LOST).expect(200);
+    let r = api.confirm(&token(&s), FALLBACK_LOST).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["status"], "PROCESSING");
-    payer_retries(&api, token(&s), FALLBACK_LOST);
-    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
-    let p = api.payment(pid(&s));
+    payer_retries(&api, &token(&s), FALLBACK_LOST);
+    assert_eq!(settle(&api, &token(&s))["status"], "COMPLETED");
+    let p = api.payment(&pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
     assert_eq!(
         charges(&p),
         [("sandbox_primary".into(), "failed".into()), ("sandbox_fallback".into(), "succeeded".into())]
     );
     assert_eq!(approved_authorizations(&p), [format!("{}.a2", pid(&s))]);
-    let t = types(&events_in_order(&api, pid(&s)));
+    let t = types(&events_in_order(&api, &pid(&s)));
     assert_eq!(t.first().map(String::as_str), Some("charge.failed"));
     assert!(t.contains(&"payment.succeeded".to_string()), "{t:?}");
 }
@@ -157,18 +146,18 @@ fn fallback_approval_with_a_lost_response_is_recorded_and_reconciled() {
 fn three_ds_pass_with_a_lost_authorization_response_succeeds_once() {
     let api = Api::from_env();
     let s = api.create_session(json!({}));
-    let r = api.confirm(token(&s), CHALLENGE_LOST).expect(200);
+    let r = api.confirm(&token(&s), CHALLENGE_LOST).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["status"], "REQUIRES_ACTION");
     let url = r["confirmResult"]["paymentNextAction"]["redirect_user_to_url"]["url"].as_str().unwrap();
     let challenge = url.rsplit('/').next().unwrap();
     api.payer_post(&format!("/v1/3ds/{challenge}/complete"), json!({ "result": "pass" })).expect(200);
-    payer_retries(&api, token(&s), CHALLENGE_LOST);
-    assert_eq!(settle(&api, token(&s))["status"], "COMPLETED");
-    let p = api.payment(pid(&s));
+    payer_retries(&api, &token(&s), CHALLENGE_LOST);
+    assert_eq!(settle(&api, &token(&s))["status"], "COMPLETED");
+    let p = api.payment(&pid(&s));
     assert_eq!(p["status"], "SUCCEEDED");
     assert_eq!(charges(&p), [("sandbox_primary".into(), "succeeded".into())]);
     assert_eq!(approved_authorizations(&p).len(), 1);
-    let t = types(&events_in_order(&api, pid(&s)));
+    let t = types(&events_in_order(&api, &pid(&s)));
     assert_eq!(t.first().map(String::as_str), Some("payment.requires_action"));
 }
 
@@ -176,20 +165,20 @@ fn three_ds_pass_with_a_lost_authorization_response_succeeds_once() {
 fn an_authorization_the_issuer_releases_is_voided_and_cancelled() {
     let api = Api::from_env();
     let s = api.create_session(json!({ "capture_method": "manual" }));
-    let r = api.confirm(token(&s), HOLD_RELEASED).expect(200);
+    let r = api.confirm(&token(&s), HOLD_RELEASED).expect(200);
     assert_eq!(r["confirmResult"]["payment"]["status"], "AUTHORIZED");
-    payer_retries(&api, token(&s), HOLD_RELEASED);
+    payer_retries(&api, &token(&s), HOLD_RELEASED);
     let p = api.wait_for("the released authorization to be voided", Duration::from_secs(40), || {
         api.fire_cron();
-        let p = api.payment(pid(&s));
+        let p = api.payment(&pid(&s));
         (p["status"] == "CANCELLED").then_some(p)
     });
     assert_eq!(p["cancellation_reason"], "authorization_expired");
     assert_eq!(approved_authorizations(&p).len(), 1);
     let kinds: Vec<String> =
-        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+        ledger(&pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
     assert_eq!(kinds, ["authorize:approved_hold", "void:done"]);
-    let events = events_in_order(&api, pid(&s));
+    let events = events_in_order(&api, &pid(&s));
     let t = types(&events);
     let authorized = t.iter().position(|t| t == "payment.authorized").expect("payment.authorized");
     let canceled = t.iter().position(|t| t == "payment.canceled").expect("payment.canceled");
@@ -201,20 +190,20 @@ fn an_authorization_the_issuer_releases_is_voided_and_cancelled() {
 fn capture_and_void_go_through_the_provider() {
     let api = Api::from_env();
     let s = api.create_session(json!({ "capture_method": "manual" }));
-    api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
+    api.confirm(&token(&s), cards::SUCCESS).expect(200);
     let captured = api.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({ "amount": 1000 })).expect(200);
     assert_eq!(captured["payment"]["status"], "SUCCEEDED");
     let kinds: Vec<String> =
-        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+        ledger(&pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
     assert_eq!(kinds, ["authorize:approved_hold", "capture:done"]);
 
     let s = api.create_session(json!({ "capture_method": "manual" }));
-    api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
+    api.confirm(&token(&s), cards::SUCCESS).expect(200);
     let voided = api.post(&format!("/v1/payments/{}/void", pid(&s)), json!({})).expect(200);
     assert_eq!(voided["payment"]["status"], "CANCELLED");
     assert_eq!(voided["payment"]["cancellation_reason"], "voided");
     let kinds: Vec<String> =
-        ledger(pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
+        ledger(&pid(&s)).into_iter().map(|(_, kind, outcome)| format!("{kind}:{outcome}")).collect();
     assert_eq!(kinds, ["authorize:approved_hold", "void:done"]);
 }
 
@@ -223,7 +212,7 @@ fn capture_and_void_go_through_the_provider() {
 fn sixty_racing_confirms_authorize_once() {
     let api = std::sync::Arc::new(Api::from_env());
     let s = api.create_session(json!({}));
-    let t = token(&s).to_string();
+    let t = token(&s);
     let handles: Vec<_> = (0..60)
         .map(|_| {
             let api = api.clone();
@@ -235,7 +224,7 @@ fn sixty_racing_confirms_authorize_once() {
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
     settle(&api, &t);
-    let p = api.payment(pid(&s));
+    let p = api.payment(&pid(&s));
     assert_eq!(approved_authorizations(&p).len(), 1);
     assert_eq!(charges(&p).len(), 1);
 }
@@ -260,20 +249,20 @@ fn d1_conflicts_are_recognised_on_workerd() {
 
     // UNIQUE: a void already in flight for this payment (its pending row) refuses a capture before the provider.
     let s = api.create_session(json!({ "capture_method": "manual" }));
-    api.confirm(token(&s), hsrc_e2e::cards::SUCCESS).expect(200);
-    let charge = api.payment(pid(&s))["charges"][0]["id"].as_str().unwrap().to_string();
+    api.confirm(&token(&s), cards::SUCCESS).expect(200);
+    let charge = api.payment(&pid(&s))["charges"][0]["id"].as_str().unwrap().to_string();
     // Written now, not at time 0: a cron pass fired by another test meanwhile must see a void still inside its
     // write-off window (in flight), not one long lost that it would resolve and so free the capture.
     let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
     hsrc_e2e::worker_state::d1_write(&format!(
         "INSERT INTO payment_operations (id, reference, payment_id, charge_id, kind, reason, amount, status, provider, created_at) \
          VALUES ('op_e2e_{0}', '{0}.void1', '{0}', '{charge}', 'void', 'voided', 12500, 'pending', 'sandbox_primary', {now_ms})",
-        pid(&s)
+        &pid(&s)
     ));
     let r = api.post(&format!("/v1/payments/{}/capture", pid(&s)), json!({}));
     assert_eq!(r.status, 409, "{}", r.text);
     assert_eq!(r.json["error"]["code"], "state_conflict", "{}", r.text);
-    assert_eq!(ledger(pid(&s)).len(), 1, "the capture never reached the provider");
+    assert_eq!(ledger(&pid(&s)).len(), 1, "the capture never reached the provider");
 }
 
 /// The cause of an intermittent 500 in this binary's tests: a write to the D1 file from outside the Worker (the

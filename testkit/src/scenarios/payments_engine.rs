@@ -3,7 +3,7 @@
 
 use crate::cards;
 use crate::checkout::{challenge_id, redirect_url, Checkout, Request};
-use hsrc_shared::api::{Payment, PaymentEnvelope};
+use hsrc_shared::api::{ChallengeEnvelope, ChallengeStatus, PayerSessionEnvelope, Payment, PaymentEnvelope};
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentStatus, SessionStatus};
 use serde_json::json;
 
@@ -80,12 +80,10 @@ pub fn three_ds_challenge_passes_inside_the_checkout(c: &dyn Checkout) {
     assert!(!url.contains(&s.token), "the challenge URL carries no session token");
     let id = challenge_id(&r);
 
-    let view = c.payer_get(&format!("/v1/3ds/{id}")).expect(200);
-    assert_eq!(
-        (view["challenge"]["status"].as_str(), view["challenge"]["card_last4"].as_str()),
-        (Some("pending"), Some("3220"))
-    );
-    assert_eq!(c.complete_challenge(&id, "pass").expect(200)["challenge"]["status"], "passed");
+    let view = c.payer_get(&format!("/v1/3ds/{id}")).typed::<ChallengeEnvelope>(200).challenge;
+    assert_eq!((view.status, view.card_last4.as_deref()), (ChallengeStatus::Pending, Some(&cards::THREE_DS[12..])));
+    let done = c.complete_challenge(&id, "pass").typed::<ChallengeEnvelope>(200).challenge;
+    assert_eq!(done.status, ChallengeStatus::Passed);
     assert_eq!(c.payer_view(&s.token).status, SessionStatus::Completed);
     assert_eq!(c.payment(&s.payment_id).status, PaymentStatus::Succeeded);
     assert_eq!(
@@ -250,8 +248,9 @@ pub fn sessions_expire_on_read_and_by_the_job_but_not_mid_payment(c: &dyn Checko
 
 pub fn payer_cancel_and_merchant_cancel_only_while_open(c: &dyn Checkout) {
     let s = c.create_session(json!({}));
-    let r = c.payer_post(&format!("/v1/checkout-sessions/token/{}/cancel", s.token), json!({})).expect(200);
-    assert_eq!(r["checkout_session"]["status"], "CANCELLED");
+    let r: PayerSessionEnvelope =
+        c.payer_post(&format!("/v1/checkout-sessions/token/{}/cancel", s.token), json!({})).typed(200);
+    assert_eq!(r.checkout_session.status, SessionStatus::Cancelled);
     let busy = c.create_session(json!({}));
     c.confirm_ok(&busy.token, cards::TIMEOUT_THEN_SUCCESS);
     c.post(&format!("/v1/checkout-sessions/{}/cancel", busy.id), json!({})).expect_error(409, "session_processing");

@@ -1,24 +1,24 @@
 //! The webhook endpoints API as a merchant uses it: the lifecycle (the secret shown once), validation, and
 //! isolation between merchants. Each scenario runs natively and against the local Worker. Endpoints point at
 //! `Checkout::hook_url`, which never leaves the machine in the e2e run; each scenario deletes what it created.
-//! Deliveries themselves are checked per side (a recording HTTP client natively, a real receiver in e2e):
-//! `edge/tests/webhooks.rs`, `tests/tests/webhooks.rs`. (The endpoint wire types are still edge types, so the
-//! bodies are read as JSON here.)
+//! Deliveries are scenarios of their own (`deliveries`, through a receiver of `Checkout::receiver`).
 
+use super::EndpointEnvelope;
 use crate::checkout::{Checkout, Merchant, Request, Response};
+use hsrc_shared::api::{DisabledReason, EndpointStatus, List, WebhookEndpoint};
 use hsrc_shared::webhook::WebhookSecret;
 use serde_json::{json, Value};
 
-fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or_default()
-}
-
-fn create(c: &dyn Checkout, body: Value) -> Value {
-    c.post("/v1/webhook-endpoints", body).expect(200)["webhook_endpoint"].clone()
+fn create(c: &dyn Checkout, body: Value) -> WebhookEndpoint {
+    c.post("/v1/webhook-endpoints", body).typed::<EndpointEnvelope>(200).webhook_endpoint
 }
 
 fn patch(c: &dyn Checkout, path: &str, body: Value) -> Response {
     c.send(Request::new("PATCH", path).key(&c.secret_key()).json(body))
+}
+
+fn patched(c: &dyn Checkout, path: &str, body: Value) -> WebhookEndpoint {
+    patch(c, path, body).typed::<EndpointEnvelope>(200).webhook_endpoint
 }
 
 fn delete(c: &dyn Checkout, path: &str) -> Response {
@@ -28,31 +28,31 @@ fn delete(c: &dyn Checkout, path: &str) -> Response {
 pub fn endpoint_lifecycle_shows_the_secret_only_on_create(c: &dyn Checkout) {
     let url = c.hook_url("/hsrc");
     let created = create(c, json!({ "url": url, "description": "Orders", "enabled_events": ["payment.succeeded"] }));
-    let id = s(&created["id"]).to_string();
+    let id = created.id.as_str().to_string();
     assert!(id.starts_with("we_"));
-    assert_eq!((s(&created["object"]), s(&created["status"])), ("webhook_endpoint", "enabled"));
-    let secret = s(&created["secret"]);
+    assert_eq!((created.object.as_str(), created.status), ("webhook_endpoint", EndpointStatus::Enabled));
+    let secret = created.secret.as_deref().unwrap_or_default();
     assert!(secret.starts_with("whsec_") && WebhookSecret::parse(secret).is_ok());
 
     let path = format!("/v1/webhook-endpoints/{id}");
-    let got = c.get(&path).expect(200)["webhook_endpoint"].clone();
-    assert!(got.get("secret").is_none(), "the secret is shown once");
-    assert_eq!((s(&got["url"]), &got["enabled_events"]), (url.as_str(), &json!(["payment.succeeded"])));
-    let listed = c.get("/v1/webhook-endpoints?limit=100").expect(200);
-    let mine = listed["data"].as_array().unwrap().iter().find(|e| e["id"] == id.as_str()).expect("listed");
-    assert!(mine.get("secret").is_none());
+    let got = c.get(&path).expect(200);
+    assert!(got["webhook_endpoint"].get("secret").is_none(), "the secret is shown once");
+    let got: WebhookEndpoint = serde_json::from_value(got["webhook_endpoint"].clone()).expect("an endpoint");
+    assert_eq!((got.url.as_str(), got.enabled_events.join(",")), (url.as_str(), "payment.succeeded".to_string()));
+    let listed: List<WebhookEndpoint> = c.get("/v1/webhook-endpoints?limit=100").typed(200);
+    let mine = listed.data.iter().find(|e| e.id == id.as_str()).expect("listed");
+    assert!(mine.secret.is_none());
 
     let v2 = c.hook_url("/v2");
-    let patched = patch(c, &path, json!({ "url": v2, "enabled_events": ["*"], "description": "" })).expect(200);
-    let patched = &patched["webhook_endpoint"];
+    let changed = patched(c, &path, json!({ "url": v2, "enabled_events": ["*"], "description": "" }));
     assert_eq!(
-        (s(&patched["url"]), &patched["enabled_events"], &patched["description"]),
-        (v2.as_str(), &json!(["*"]), &Value::Null)
+        (changed.url.as_str(), changed.enabled_events.join(","), changed.description),
+        (v2.as_str(), "*".to_string(), None)
     );
-    let off = patch(c, &path, json!({ "disabled": true })).expect(200)["webhook_endpoint"].clone();
-    assert_eq!((s(&off["status"]), s(&off["disabled_reason"])), ("disabled", "disabled_by_merchant"));
-    let on = patch(c, &path, json!({ "disabled": false })).expect(200)["webhook_endpoint"].clone();
-    assert_eq!((s(&on["status"]), &on["disabled_reason"]), ("enabled", &Value::Null));
+    let off = patched(c, &path, json!({ "disabled": true }));
+    assert_eq!((off.status, off.disabled_reason), (EndpointStatus::Disabled, Some(DisabledReason::ByMerchant)));
+    let on = patched(c, &path, json!({ "disabled": false }));
+    assert_eq!((on.status, on.disabled_reason), (EndpointStatus::Enabled, None));
 
     let deleted = delete(c, &path).expect(200);
     assert_eq!(deleted, json!({ "id": id, "object": "webhook_endpoint", "deleted": true }));
@@ -85,7 +85,7 @@ pub fn endpoint_requests_are_validated_and_scoped_to_the_merchant(c: &dyn Checko
     c.send(Request::new("GET", "/v1/webhook-endpoints").key(&c.publishable_key()))
         .expect_error(403, "api_key_wrong_kind");
     let mine = create(c, json!({ "url": url, "enabled_events": ["payment.succeeded"] }));
-    let path = format!("/v1/webhook-endpoints/{}", s(&mine["id"]));
+    let path = format!("/v1/webhook-endpoints/{}", mine.id);
     let other = c.merchant_key(Merchant::Other);
     c.send(Request::new("GET", &path).key(&other)).expect_error(404, "resource_missing");
     c.send(Request::new("DELETE", &path).key(&other)).expect_error(404, "resource_missing");

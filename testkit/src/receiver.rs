@@ -1,6 +1,10 @@
-//! A webhook receiver for end-to-end tests: a tiny HTTP/1.1 server on `127.0.0.1:0` (std only) that records every
-//! request and answers each one as the test's plan says — a status code, or no answer at all (to make the sender
-//! time out). One thread per connection, so a hanging answer never delays the others.
+//! Webhook receivers: what a scenario registers as an endpoint URL and reads deliveries back from.
+//!
+//! - `Hooks`, the receiver as a scenario sees it (`Checkout::receiver` hands one out): a URL and what arrived.
+//! - `Receiver`, the one for the local Worker: a tiny HTTP/1.1 server on a free `127.0.0.1` port (std only) that
+//!   records every request and answers each one as the plan says — a status code, or no answer at all (to make
+//!   the sender time out). One thread per connection, so a hanging answer never delays the others. Natively the
+//!   harness's delivery sink plays the same part (`native_checkout`).
 
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -53,6 +57,20 @@ pub enum Answer {
 /// Decides the answer from the request and how many earlier requests carried the same `webhook-id`.
 pub type Plan = dyn Fn(&Arrival, usize) -> Answer + Send + Sync;
 
+/// A webhook receiver as a scenario uses it, whichever way the edge runs.
+pub trait Hooks {
+    /// The URL of `path` on this receiver, to register as an endpoint.
+    fn url(&self, path: &str) -> String;
+    /// Everything received so far, in arrival order.
+    fn arrivals(&self) -> Vec<Arrival>;
+}
+
+/// How many earlier arrivals carried the `webhook-id` of `arrival` (what a plan is told).
+pub fn earlier_tries(all: &[Arrival], arrival: &Arrival) -> usize {
+    let id = arrival.webhook_id();
+    all.iter().filter(|a| !id.is_empty() && a.webhook_id() == id).count()
+}
+
 pub struct Receiver {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
@@ -88,6 +106,16 @@ impl Receiver {
     /// Everything received so far, in arrival order.
     pub fn arrivals(&self) -> Vec<Arrival> {
         self.arrivals.lock().expect("arrivals").clone()
+    }
+}
+
+impl Hooks for Receiver {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn arrivals(&self) -> Vec<Arrival> {
+        Receiver::arrivals(self)
     }
 }
 
@@ -138,10 +166,7 @@ fn serve(mut stream: TcpStream, arrivals: &Mutex<Vec<Arrival>>, plan: &Plan) {
         }
     }
     let mut arrival = Arrival { path, headers, body, received_at: now_s(), answered: None };
-    let earlier = {
-        let all = arrivals.lock().expect("arrivals");
-        all.iter().filter(|a| !arrival.webhook_id().is_empty() && a.webhook_id() == arrival.webhook_id()).count()
-    };
+    let earlier = earlier_tries(&arrivals.lock().expect("arrivals"), &arrival);
     let answer = plan(&arrival, earlier);
     if let Answer::Status(status) = answer {
         arrival.answered = Some(status);
