@@ -182,9 +182,9 @@ pub async fn attach(ctx: &Ctx<'_>, items: &mut [Payment]) -> Result<(), ApiError
     }
     let refunds = for_payments(ctx, &ids).await?;
     let refund_ids: Vec<&str> = refunds.iter().map(|r| r.id.as_str()).collect();
-    let attempts = attempts(ctx, &refund_ids).await?;
+    let refund_attempts = attempts(ctx, &refund_ids).await?;
     for p in items.iter_mut() {
-        fill(p, &refunds, &attempts);
+        fill(p, &refunds, &refund_attempts);
     }
     Ok(())
 }
