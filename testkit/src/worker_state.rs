@@ -63,10 +63,16 @@ pub fn d1_writable(busy: Duration) -> rusqlite::Connection {
     conn
 }
 
+/// Runs `f` on the local D1 file opened for writing from outside the Worker, while no request of this process is
+/// in flight (waiting up to `busy` for the Worker's own writes).
+pub fn with_d1_write<T>(busy: Duration, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+    let _alone = GATE.write().unwrap_or_else(PoisonError::into_inner);
+    f(&d1_writable(busy))
+}
+
 /// Runs `sql` against the local D1 file from outside the Worker, while no request of this process is in flight.
 pub fn d1_write(sql: &str) {
-    let _alone = GATE.write().unwrap_or_else(PoisonError::into_inner);
-    d1_writable(Duration::from_secs(5)).execute_batch(sql).expect("D1 write");
+    with_d1_write(Duration::from_secs(5), |c| c.execute_batch(sql)).expect("D1 write");
 }
 
 /// Every product store the Worker persisted (D1 database and WAL, KV blobs, queue state) and the Worker's log:

@@ -4,10 +4,11 @@
 //! and the webhook and refund routes' conformance, are native checks: `edge/tests/{hardening,webhooks,refunds}.rs`.)
 
 use crate::cards;
-use crate::checkout::{challenge_id, confirm_body, Checkout, Request, Response};
+use crate::checkout::{challenge_id, confirm_body, Checkout, Request, Response, Session};
 use crate::schema;
 use hsrc_edge::http::Method;
 use hsrc_edge::routing::{self, Access, ROUTES};
+use hsrc_shared::api::SessionEnvelope;
 use serde_json::{json, Value};
 
 pub fn the_served_document_covers_exactly_the_routes(c: &dyn Checkout) {
@@ -73,10 +74,8 @@ pub fn live_responses_conform_to_the_document(c: &dyn Checkout) {
     let create = c.session_body(json!({ "metadata": { "order": "1" }, "public_metadata_keys": ["order"],
         "custom_fields": [{ "key": "tc", "label": "TC", "type": "numeric", "required": false }],
         "collect": ["phone"], "customer": { "email": "a@example.com" } }));
-    let s = post("/v1/checkout-sessions", create).json["checkout_session"].clone();
-    let (t, id, pid) =
-        (s["token"].as_str().unwrap_or_default(), s["id"].as_str().unwrap_or_default(), &s["payment_id"]);
-    let pid = pid.as_str().unwrap_or_default();
+    let s: Session = post("/v1/checkout-sessions", create).typed::<SessionEnvelope>(200).into();
+    let (t, id, pid) = (s.token.as_str(), s.id.as_str(), s.payment_id.as_str());
     assert_eq!(get(&format!("/v1/checkout-sessions/{id}")).status, 200);
     assert_eq!(get("/v1/checkout-sessions?limit=2").status, 200);
     assert_eq!(payer_get(&format!("/v1/checkout-sessions/token/{t}")).status, 200);
