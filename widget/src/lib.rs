@@ -8,9 +8,12 @@
 pub mod card_element;
 pub mod card_input;
 pub mod challenge;
+#[cfg(test)]
+mod fixtures;
 pub mod flow;
 pub mod form;
 pub mod i18n;
+pub mod input_kind;
 pub mod installments;
 pub mod lean;
 pub mod markup;

@@ -11,6 +11,7 @@
 use crate::flow::{screen_for, Screen};
 use crate::form::{AddrKind, AddrPart, Field, FormState, Requirements};
 use crate::i18n::{country_options, fill, Lang, Msg};
+use crate::input_kind::InputKind as Kind;
 use hsrc_shared::api::{CustomFieldType, PayerSessionView};
 use hsrc_shared::money;
 
@@ -173,33 +174,6 @@ impl<'a> Spec<'a> {
     }
 }
 
-/// The input kinds of `app::fields::InputKind`, by their attributes.
-#[derive(Clone, Copy)]
-enum Kind {
-    Text(&'static str),
-    Email,
-    Phone,
-    Decimal,
-    CardNumber,
-    Expiry,
-    Cvc,
-}
-
-impl Kind {
-    /// `(type, inputmode, autocomplete, maxlength)`.
-    fn attrs(self) -> (&'static str, Option<&'static str>, &'static str, Option<&'static str>) {
-        match self {
-            Self::Text(hint) => ("text", None, hint, None),
-            Self::Email => ("email", Some("email"), "email", None),
-            Self::Phone => ("tel", Some("tel"), "tel", None),
-            Self::Decimal => ("text", Some("decimal"), "off", None),
-            Self::CardNumber => ("text", Some("numeric"), "cc-number", Some("23")),
-            Self::Expiry => ("text", Some("numeric"), "cc-exp", Some("7")),
-            Self::Cvc => ("text", Some("numeric"), "cc-csc", Some("4")),
-        }
-    }
-}
-
 fn label_text(h: &Html, label: &str, optional: bool) -> String {
     if optional {
         [label, " (", h.t(Msg::Optional), ")"].concat()
@@ -212,17 +186,17 @@ fn label_text(h: &Html, label: &str, optional: bool) -> String {
 fn text_field(h: &mut Html, form: &FormState, field: &Field, spec: Spec<'_>, kind: Kind) {
     let id = field.id();
     let hint_id = [id.as_str(), "-hint"].concat();
-    let (kind_type, inputmode, autocomplete, maxlength) = kind.attrs();
+
     h.open("div", &[("class", "field")]);
     h.element("label", &[("for", &id)], &label_text(h, spec.label, spec.optional));
     if let Some(hint) = spec.hint {
         h.element("p", &[("class", "hint"), ("id", &hint_id)], h.t(hint));
     }
     h.open("div", &[("class", "input-wrap")]);
-    let mut attrs: Vec<(&str, &str)> = vec![("id", &id), ("name", &id), ("type", kind_type)];
-    attrs.extend(inputmode.map(|m| ("inputmode", m)));
-    attrs.push(("autocomplete", autocomplete));
-    attrs.extend(maxlength.map(|m| ("maxlength", m)));
+    let mut attrs: Vec<(&str, &str)> = vec![("id", &id), ("name", &id), ("type", kind.input_type())];
+    attrs.extend(kind.inputmode().map(|m| ("inputmode", m)));
+    attrs.push(("autocomplete", kind.autocomplete()));
+    attrs.extend(kind.maxlength().map(|m| ("maxlength", m)));
     attrs.extend(spec.placeholder.map(|p| ("placeholder", p)));
     attrs.push(("spellcheck", "false"));
     if !spec.optional {
@@ -233,7 +207,7 @@ fn text_field(h: &mut Html, form: &FormState, field: &Field, spec: Spec<'_>, kin
     }
     let value = form.value(field);
     h.void("input", &attrs, (!value.is_empty()).then_some(("value", value)));
-    if matches!(kind, Kind::CardNumber) {
+    if kind == Kind::CardNumber {
         h.element("span", &[("class", "brand"), ("aria-live", "polite"), ("data-brand", "unknown")], "");
     }
     h.close("div");
@@ -346,43 +320,11 @@ fn escape_into(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hsrc_shared::api::{
-        CollectField, CustomFieldDef, Customer, Locale, MerchantDisplay, PaymentError, PaymentSummary,
-    };
+    use hsrc_shared::api::{CollectField, CustomFieldDef, Customer, PaymentError};
     use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
 
     fn view() -> PayerSessionView {
-        PayerSessionView {
-            id: "cs_1".into(),
-            object: "checkout_session".into(),
-            status: SessionStatus::Pending,
-            amount: 12500,
-            currency: "TRY".into(),
-            expires_at: 0,
-            merchant: MerchantDisplay { name: "HSRC Demo Store".into() },
-            locale: Locale::En,
-            customer: None,
-            collect: vec![],
-            custom_fields: vec![],
-            metadata: Default::default(),
-            return_url: None,
-            cancel_url: None,
-            secure_mode: false,
-            livemode: false,
-            payer: None,
-            attempts_remaining: 3,
-            payment: PaymentSummary {
-                id: "pay_1".into(),
-                status: PaymentStatus::Created,
-                amount: 12500,
-                currency: "TRY".into(),
-                card: None,
-                next_action: None,
-                last_error: None,
-                installments: None,
-            },
-            installments: None,
-        }
+        crate::fixtures::view(SessionStatus::Pending, PaymentStatus::Created)
     }
 
     /// The element ids of a markup, in document order.

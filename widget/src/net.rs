@@ -67,9 +67,7 @@ pub fn load_session(token: &str) -> Fut<Result<PayerSessionView, FetchError>> {
     Box::pin(async move { read(request("GET", path, None, None, None).await, json::session_envelope) })
 }
 
-/// The payer view the Worker inlined into the page, taken once (later loads fetch). Not inlined into its two
-/// callers: the view reader would be copied into each.
-#[inline(never)]
+/// The payer view the Worker inlined into the page, taken once (later loads fetch).
 pub fn inline_session() -> Option<PayerSessionView> {
     browser::take_text("hsrc-view").and_then(|t| json::parse(&t)).and_then(|j| json::session_envelope(&j))
 }

@@ -18,7 +18,6 @@ fn offered(ctx: Ctx) -> bool {
 
 /// Called whenever the card field changes (typed, pasted, cleared): asks for the plans when it reaches another BIN
 /// (6, then 8 digits). A plain call from the input handler rather than an `Effect`, which costs wasm per closure.
-#[inline(never)]
 pub fn card_changed(ctx: Ctx) {
     if !offered(ctx) {
         return;
