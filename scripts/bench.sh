@@ -18,7 +18,8 @@
 # results there; `python3 bench/report.py RAW OUT …` re-renders the report from them), BENCH_TWIGGY=0 (skip the
 # names-kept build and twiggy), BENCH_GROWTH_SESSIONS (10000; 0 skips), BENCH_SWEEP_CONNECTIONS ("1 2 4 8 16 32"),
 # BENCH_ONLY=confirm (while iterating on the confirm path: only the no-op route and confirm with and without a key,
-# the ratios printed, no report written).
+# the ratios printed, no report written), BENCH_ONLY=form (while iterating on the form: the browser weight without
+# twiggy and the browser timing with its baseline, the sizes and the ratio printed, no report written).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -41,8 +42,8 @@ GROWTH_SESSIONS="${BENCH_GROWTH_SESSIONS:-10000}"
 TWO_CONNECTIONS="${BENCH_TWO_CONNECTIONS:-32}"
 OUT_DIR="${BENCH_OUT_DIR:-$ROOT}"
 ONLY="${BENCH_ONLY:-}"
-case "$ONLY" in ""|confirm) ;; *) echo "bench: BENCH_ONLY must be empty or confirm" >&2; exit 2 ;; esac
-if [ "$ONLY" = confirm ]; then SWEEP_SESSIONS=0; fi
+case "$ONLY" in ""|confirm|form) ;; *) echo "bench: BENCH_ONLY must be empty, confirm or form" >&2; exit 2 ;; esac
+if [ -n "$ONLY" ]; then SWEEP_SESSIONS=0; fi
 TWIGGY_VERSION=0.8.0
 BROTLI_PY_VERSION=1.2.1
 VENV="$ROOT/.venv-bench"
@@ -252,6 +253,7 @@ step "browser weight"
 ensure_brotli
 "$PY" bench/sizes.py weights dist/assets "$RUN_DIR/weights.json"
 
+[ "$ONLY" = form ] && BENCH_TWIGGY=0
 step "largest contributors to the widget wasm (twiggy on a names-kept build)"
 # The form's raw cargo output: scripts/build-widget.sh builds it last in target/widget (older layouts: target/).
 TARGET_ROOT="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -303,6 +305,7 @@ set -a; source "$RUN_DIR/keys.env"; set +a
 # Idempotency-Key) and the write-ceiling sweep at well above the rate this machine reaches (the report flags a run
 # that ran out).
 CONFIRM_SESSIONS="${BENCH_CONFIRM_SESSIONS:-$(( WARMUP * 400 + 2 * DURATION * 400 + SWEEP_SESSIONS ))}"
+[ "$ONLY" = form ] && CONFIRM_SESSIONS=1
 python3 bench/sql.py confirm "$CONFIRM_SESSIONS" "http://127.0.0.1" "$RUN_DIR/confirm.sql" "$RUN_DIR/confirm-tokens.txt"
 d1 "$RUN_DIR/state" --file "$RUN_DIR/confirm.sql" >/dev/null
 # Every bench confirm pays with the same sandbox card across thousands of sessions, 16 at a time: under the default
@@ -317,7 +320,7 @@ take_tokens() { # take_tokens COUNT NAME → $RUN_DIR/confirm-NAME.txt, the next
 take_tokens $(( WARMUP * 400 )) warmup
 take_tokens $(( DURATION * 400 )) main
 take_tokens $(( DURATION * 400 )) nokey
-[ "$ONLY" = confirm ] || for c in $SWEEP_CONNECTIONS; do take_tokens $(( SWEEP_DURATION * 300 )) "sweep-$c"; done
+[ -n "$ONLY" ] || for c in $SWEEP_CONNECTIONS; do take_tokens $(( SWEEP_DURATION * 300 )) "sweep-$c"; done
 note "$CONFIRM_SESSIONS open sessions inserted for the confirm scenarios"
 start_worker "$RUN_DIR/state"
 note "Worker on $BASE"
@@ -333,6 +336,21 @@ if [ "$ONLY" != confirm ]; then
 step "browser timing: $LOADS cold loads of the demo merchant page (headless Chromium)"
 HSRC_BASE_URL="$BASE" BENCH_LOADS="$LOADS" BENCH_OUT="$RUN_DIR/browser.json" BENCH_BASELINE_PATH=/assets/bench-baseline.html \
   timeout $(( 120 + LOADS * 30 )) node bench/browser-timing.mjs || die "browser timing failed"
+fi
+if [ "$ONLY" = form ]; then
+  stop_worker
+  python3 - "$RUN_DIR" <<'PY' >&2
+import json, sys
+run = sys.argv[1]
+b = json.load(open(f"{run}/browser.json"))["summary"]
+o, base = b["script_to_interactive_ms"], b["baseline"]["script_to_interactive_ms"]
+print(f"   script tag → card field usable: ours {o['median']} ms (p95 {o['p95']}), baseline {base['median']} ms (p95 {base['p95']});"
+      f" ours / baseline {b['ratio']['median']}× (≤ 1.5: {'PASS' if b['ratio']['pass'] else 'FAIL'});"
+      f" typed digits kept: ours {b['typed_kept']}/{b['loads']}, baseline {b['baseline']['typed_kept']}/{b['baseline']['loads']}")
+PY
+  step "done (BENCH_ONLY=form: no report written; raw results in ${BENCH_RAW_DIR:-the run directory, removed})"
+  [ -n "${BENCH_RAW_DIR:-}" ] && mkdir -p "$BENCH_RAW_DIR" && cp "$RUN_DIR"/*.json "$BENCH_RAW_DIR"/
+  exit 0
 fi
 
 # ---- 5. API throughput ----------------------------------------------------------------------------------------------

@@ -380,10 +380,10 @@ async fn read_capped(req: &mut Request, cap: usize) -> Option<Vec<u8>> {
 async fn to_worker_response(env: &Env, origin: &str, resp: ApiResponse) -> worker::Result<Response> {
     let headers: Vec<(&str, &str)> = resp.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     match &resp.body {
-        ApiBody::Asset { path, inline_view: Some(view) } => {
-            serve_with_inline_view(env, origin, path, &headers, view).await
+        ApiBody::Asset { path, inline_view: Some(view), prerendered } => {
+            serve_with_inline_view(env, origin, path, &headers, view, prerendered.as_ref()).await
         }
-        ApiBody::Asset { path, inline_view: None } => serve_static(env, origin, path, &headers).await,
+        ApiBody::Asset { path, inline_view: None, .. } => serve_static(env, origin, path, &headers).await,
         ApiBody::Bytes(bytes) => {
             let out = Headers::new();
             for (k, v) in headers {
@@ -416,17 +416,22 @@ async fn serve_static(env: &Env, origin: &str, path: &str, headers: &[(&str, &st
     Ok(Response::from_body(body)?.with_status(status).with_headers(out))
 }
 
-/// The checkout shell (about 1 KB, so buffered) with the payer view inlined (`api::pages::with_inline_view`).
+/// The checkout shell (about 1 KB, so buffered) with the payer view inlined (`api::pages::with_inline_view`) and
+/// the form's markup in its body (`with_prerendered_form`).
 async fn serve_with_inline_view(
     env: &Env,
     origin: &str,
     path: &str,
     headers: &[(&str, &str)],
     view_json: &[u8],
+    prerendered: Option<&crate::http::Prerendered>,
 ) -> worker::Result<Response> {
     let mut resp = env.assets("ASSETS")?.fetch(format!("{origin}{path}"), None).await?;
     let status = resp.status_code();
-    let html = crate::handlers::pages::with_inline_view(&resp.text().await?, view_json);
+    let mut html = crate::handlers::pages::with_inline_view(&resp.text().await?, view_json);
+    if let Some(form) = prerendered {
+        html = crate::handlers::pages::with_prerendered_form(&html, form);
+    }
     let out = Headers::new();
     for (k, v) in headers {
         out.set(k, v)?;

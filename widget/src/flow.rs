@@ -149,42 +149,8 @@ impl ParentMessage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hsrc_shared::api::Locale;
-    use hsrc_shared::api::{MerchantDisplay, PaymentSummary, RedirectToUrl};
-
-    fn view(status: SessionStatus, payment: PaymentStatus) -> PayerSessionView {
-        PayerSessionView {
-            id: "cs_1".into(),
-            object: "checkout_session".into(),
-            status,
-            amount: 12500,
-            currency: "TRY".into(),
-            expires_at: 0,
-            merchant: MerchantDisplay { name: "HSRC Demo Store".into() },
-            locale: Locale::Tr,
-            customer: None,
-            collect: vec![],
-            custom_fields: vec![],
-            metadata: Default::default(),
-            return_url: None,
-            cancel_url: None,
-            secure_mode: false,
-            livemode: false,
-            payer: None,
-            attempts_remaining: 2,
-            payment: PaymentSummary {
-                id: "pay_1".into(),
-                status: payment,
-                amount: 12500,
-                currency: "TRY".into(),
-                card: None,
-                next_action: None,
-                last_error: None,
-                installments: None,
-            },
-            installments: None,
-        }
-    }
+    use crate::fixtures::view;
+    use hsrc_shared::api::RedirectToUrl;
 
     fn declined(code: &str) -> PaymentError {
         PaymentError { code: "card_declined".into(), decline_code: Some(code.into()), message: "Declined".into() }

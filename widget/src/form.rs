@@ -155,6 +155,34 @@ impl Field {
     }
 }
 
+/// The autofill token of an address part (`billing postal-code`, …).
+pub fn autocomplete(kind: AddrKind, part: AddrPart) -> &'static str {
+    use AddrKind::{Billing, Shipping};
+    use AddrPart::*;
+    match (kind, part) {
+        (Billing, Line1) => "billing address-line1",
+        (Billing, Line2) => "billing address-line2",
+        (Billing, City) => "billing address-level2",
+        (Billing, State) => "billing address-level1",
+        (Billing, PostalCode) => "billing postal-code",
+        (Billing, Country) => "billing country",
+        (Shipping, Line1) => "shipping address-line1",
+        (Shipping, Line2) => "shipping address-line2",
+        (Shipping, City) => "shipping address-level2",
+        (Shipping, State) => "shipping address-level1",
+        (Shipping, PostalCode) => "shipping postal-code",
+        (Shipping, Country) => "shipping country",
+    }
+}
+
+/// The expiry field's placeholder in the form's language.
+pub fn expiry_placeholder(lang: crate::i18n::Lang) -> &'static str {
+    match lang {
+        crate::i18n::Lang::Tr => "AA / YY",
+        crate::i18n::Lang::En => "MM / YY",
+    }
+}
+
 /// What a session asks of the payer beyond name, email and card.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Requirements {

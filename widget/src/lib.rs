@@ -8,26 +8,30 @@
 pub mod card_element;
 pub mod card_input;
 pub mod challenge;
+#[cfg(test)]
+mod fixtures;
 pub mod flow;
 pub mod form;
 pub mod i18n;
+pub mod input_kind;
 pub mod installments;
 pub mod lean;
+pub mod markup;
 pub mod mode;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod app;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod browser;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[cfg_attr(any(feature = "challenge", feature = "card-element"), allow(dead_code))]
 mod net;
 
 /// Entry point: runs when `/assets/boot.js` initializes the module. The default build is the checkout form
 /// (`hsrc_widget`); with the `challenge` feature it is the sandbox 3DS challenge page (`hsrc_challenge`).
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     app::mount();

@@ -60,13 +60,16 @@ fn token_path(token: &str, tail: &str) -> String {
 /// The first load on the embed page takes the view the Worker inlined into the page (`api::pages::with_inline_view`:
 /// same JSON, same token, read while serving the page), saving a round trip before the form shows.
 pub fn load_session(token: &str) -> Fut<Result<PayerSessionView, FetchError>> {
-    if let Some(view) =
-        browser::take_text("hsrc-view").and_then(|t| json::parse(&t)).and_then(|j| json::session_envelope(&j))
-    {
+    if let Some(view) = inline_session() {
         return Box::pin(std::future::ready(Ok(view)));
     }
     let path = token_path(token, "");
     Box::pin(async move { read(request("GET", path, None, None, None).await, json::session_envelope) })
+}
+
+/// The payer view the Worker inlined into the page, taken once (later loads fetch).
+pub fn inline_session() -> Option<PayerSessionView> {
+    browser::take_text("hsrc-view").and_then(|t| json::parse(&t)).and_then(|j| json::session_envelope(&j))
 }
 
 /// Confirms the payment with the card and payer details.

@@ -1,7 +1,7 @@
 //! Pages and the loader come from the static assets; what differs per request is their security headers. The
 //! handler decides those (and which asset), the Worker glue fetches the asset and sends it with them.
 
-use crate::http::{ApiResponse, Body};
+use crate::http::{ApiResponse, Body, Prerendered};
 use crate::payments::payer_view;
 use crate::platform::Ctx;
 use crate::routing::{Call, Op};
@@ -11,9 +11,15 @@ use hsrc_shared::ApiError;
 /// Where the glue puts the payer view into the checkout shell (`static/checkout.html`), when the response to an
 /// asset carries one as its body: the form starts without fetching the session (one round trip less).
 pub const VIEW_MARKER: &str = "<!--hsrc:view-->";
+/// Around the shell's loading placeholder: what the glue replaces with the server-rendered form.
+pub const FORM_START: &str = "<!--hsrc:form-->";
+pub const FORM_END: &str = "<!--/hsrc:form-->";
+/// The shell's root element as it ships (the hosted page's defaults; the widget sets both at start).
+pub const SHELL_ROOT: &str = r#"<html lang="tr" data-mode="hosted">"#;
 
 pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let mut inline = Vec::new();
+    let mut prerendered = None;
     let (path, ancestors) = match op {
         Op::Loader => {
             return Ok(asset("/checkout.js", "text/javascript; charset=utf-8")
@@ -23,6 +29,7 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         Op::EmbedPage => {
             let (ancestors, view) = embed_ancestors(ctx, call).await;
             if let Some(view) = view {
+                prerendered = prerender(&view, call.req.query_param("locale"));
                 inline = serde_json::to_vec(&PayerSessionEnvelope { checkout_session: view }).unwrap_or_default();
             }
             ("/checkout.html", ancestors)
@@ -43,7 +50,7 @@ pub async fn serve(ctx: &Ctx<'_>, op: Op, call: &Call<'_>) -> Result<ApiResponse
         .with_header("cross-origin-opener-policy", "same-origin")
         .with_header("permissions-policy", format!("{payment}, camera=(), microphone=(), geolocation=(), usb=()"));
     if !inline.is_empty() {
-        resp.body = Body::Asset { path, inline_view: Some(inline) };
+        resp.body = Body::Asset { path, inline_view: Some(inline), prerendered };
     }
     Ok(resp)
 }
@@ -58,12 +65,34 @@ pub fn with_inline_view(html: &str, view_json: &[u8]) -> String {
     html.replacen(VIEW_MARKER, &format!(r#"<script type="application/json" id="hsrc-view">{json}</script>"#), 1)
 }
 
+/// The embed page's form for the session in the page's language (the `locale` query wins, as in the widget), so
+/// the payer can type before the wasm arrives; `None` when the first screen is not the form.
+fn prerender(view: &PayerSessionView, locale: Option<&str>) -> Option<Prerendered> {
+    use hsrc_widget::i18n::Lang;
+    let lang = hsrc_widget::mode::pick_lang(locale, Lang::from_locale(view.locale));
+    let html = hsrc_widget::markup::checkout_form(view, lang)?;
+    Some(Prerendered { lang: lang.code(), html })
+}
+
+/// The shell with the form's markup in place of its loading placeholder, and the page's language and mode on its
+/// root (so nothing restyles when the widget takes over). The markup escapes everything it was given.
+pub fn with_prerendered_form(html: &str, form: &Prerendered) -> String {
+    let (Some(start), Some(end)) = (html.find(FORM_START), html.find(FORM_END)) else {
+        return html.to_string();
+    };
+    if end < start {
+        return html.to_string();
+    }
+    let root = [r#"<html lang=""#, form.lang, r#"" data-mode="embed">"#].concat();
+    [&html[..start], &form.html, &html[end + FORM_END.len()..]].concat().replacen(SHELL_ROOT, &root, 1)
+}
+
 /// A file of the static assets, sent with the headers the handler adds.
 pub fn asset(path: &'static str, content_type: &str) -> ApiResponse {
     ApiResponse {
         status: 200,
         headers: vec![("content-type".into(), content_type.into())],
-        body: Body::Asset { path, inline_view: None },
+        body: Body::Asset { path, inline_view: None, prerendered: None },
     }
 }
 

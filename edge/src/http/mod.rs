@@ -241,7 +241,18 @@ pub enum Body {
         path: &'static str,
         /// The payer view (JSON) to put into the checkout shell's marker, when the page may carry it.
         inline_view: Option<Vec<u8>>,
+        /// The form's markup for the shell's body (`hsrc_widget::markup`), with the view.
+        prerendered: Option<Prerendered>,
     },
+}
+
+/// The payment form rendered for a session, to go into the checkout shell with its payer view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prerendered {
+    /// The page language (`<html lang>`).
+    pub lang: &'static str,
+    /// The markup of the checkout region.
+    pub html: String,
 }
 
 impl Body {

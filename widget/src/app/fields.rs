@@ -2,80 +2,12 @@
 //! message tied to it with `aria-describedby`.
 
 use super::{use_ctx, Ctx};
-use crate::card_input::{format_card_number, format_expiry, sanitize_cvc};
 use crate::form::Field;
 use crate::i18n::Msg;
+pub use crate::input_kind::InputKind;
 use crate::lean::dom::{el, El};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// How an input behaves: its type, keyboard, autofill and as-you-type formatting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// Free text with an `autocomplete` hint.
-    Text(&'static str),
-    Email,
-    Phone,
-    /// A number typed as text (custom numeric fields).
-    Decimal,
-    CardNumber,
-    Expiry,
-    Cvc,
-}
-
-impl InputKind {
-    fn input_type(self) -> &'static str {
-        match self {
-            Self::Email => "email",
-            Self::Phone => "tel",
-            _ => "text",
-        }
-    }
-
-    fn inputmode(self) -> Option<&'static str> {
-        match self {
-            Self::Email => Some("email"),
-            Self::Phone => Some("tel"),
-            Self::Decimal => Some("decimal"),
-            Self::CardNumber | Self::Expiry | Self::Cvc => Some("numeric"),
-            Self::Text(_) => None,
-        }
-    }
-
-    fn autocomplete(self) -> &'static str {
-        match self {
-            Self::Text(hint) => hint,
-            Self::Email => "email",
-            Self::Phone => "tel",
-            Self::Decimal => "off",
-            Self::CardNumber => "cc-number",
-            Self::Expiry => "cc-exp",
-            Self::Cvc => "cc-csc",
-        }
-    }
-
-    fn maxlength(self) -> Option<&'static str> {
-        match self {
-            Self::CardNumber => Some("23"),
-            Self::Expiry => Some("7"),
-            Self::Cvc => Some("4"),
-            _ => None,
-        }
-    }
-
-    /// Reformats what was typed; returns the new value and where the caret goes (when it must move).
-    fn format(self, raw: &str, caret: u32) -> (String, Option<u32>) {
-        match self {
-            Self::CardNumber => {
-                let f = format_card_number(raw, caret);
-                (f.value, Some(f.caret))
-            }
-            Self::Expiry => (format_expiry(raw), None),
-            Self::Cvc => (sanitize_cvc(raw), None),
-            _ => (raw.to_string(), None),
-        }
-    }
-}
 
 /// Re-checks one field and shows or clears its message.
 fn recheck(ctx: Ctx, field: &Field) {

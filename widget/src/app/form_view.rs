@@ -4,8 +4,8 @@
 
 use super::fields::{select_field, text_field, FieldSpec, InputKind};
 use super::{use_ctx, Ctx};
-use crate::form::{AddrKind, AddrPart, Field};
-use crate::i18n::{country_options, fill, Lang, Msg};
+use crate::form::{autocomplete, AddrKind, AddrPart, Field};
+use crate::i18n::{country_options, fill, Msg};
 use crate::lean::dom::{el, nothing};
 use hsrc_shared::api::{CustomFieldDef, CustomFieldType};
 use hsrc_shared::card::CardBrand;
@@ -148,26 +148,6 @@ fn address_fields(ctx: Ctx, kind: AddrKind) -> AnyView {
         .view()
 }
 
-/// The autofill token of an address part (`billing postal-code`, …).
-fn autocomplete(kind: AddrKind, part: AddrPart) -> &'static str {
-    use AddrKind::{Billing, Shipping};
-    use AddrPart::*;
-    match (kind, part) {
-        (Billing, Line1) => "billing address-line1",
-        (Billing, Line2) => "billing address-line2",
-        (Billing, City) => "billing address-level2",
-        (Billing, State) => "billing address-level1",
-        (Billing, PostalCode) => "billing postal-code",
-        (Billing, Country) => "billing country",
-        (Shipping, Line1) => "shipping address-line1",
-        (Shipping, Line2) => "shipping address-line2",
-        (Shipping, City) => "shipping address-level2",
-        (Shipping, State) => "shipping address-level1",
-        (Shipping, PostalCode) => "shipping postal-code",
-        (Shipping, Country) => "shipping country",
-    }
-}
-
 /// A merchant-defined field: text, number or dropdown.
 fn custom_field(def: CustomFieldDef) -> AnyView {
     let spec = FieldSpec::new(Field::Custom(def.key.clone()), def.label).optional(!def.required);
@@ -197,10 +177,7 @@ pub(super) fn card_fields(ctx: Ctx) -> AnyView {
             }
         })
         .view();
-    let expiry_placeholder = match ctx.lang.get_untracked() {
-        Lang::Tr => "AA / YY",
-        Lang::En => "MM / YY",
-    };
+    let expiry_placeholder = crate::form::expiry_placeholder(ctx.lang.get_untracked());
     el("fieldset")
         .class("group card-group")
         .kid(el("legend").text(ctx.t(Msg::CardSection)))

@@ -8,21 +8,23 @@ mod challenge;
 mod challenge_page;
 mod fields;
 mod form_view;
+mod payer_actions;
 mod plans_view;
+mod polls;
 mod screens;
+mod takeover;
 
 pub(crate) use crate::lean::slot::Slot;
 
 use crate::browser;
-use crate::flow::{action_poll_delay_ms, poll_delay_ms, screen_for, ParentMessage, Screen};
-use crate::form::{Field, FieldErrors, FormState, Requirements};
-use crate::i18n::{decline_reason, fill, Lang, Msg};
+use crate::flow::{screen_for, ParentMessage, Screen};
+use crate::form::{FieldErrors, FormState, Requirements};
+use crate::i18n::{fill, Lang, Msg};
 use crate::lean::dom::el;
 use crate::mode::{is_http_url, pick_lang, with_query_param, Mode};
 use crate::net::{self, FetchError};
-use hsrc_shared::api::{ConfirmResponse, PayerSessionView};
+use hsrc_shared::api::PayerSessionView;
 use hsrc_shared::error::codes;
-use hsrc_shared::lifecycle::SessionStatus;
 use hsrc_shared::money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,7 +33,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
-/// Mounts the app into `#app` (replacing the shell's loading placeholder), or the body when there is none.
+/// Mounts the app into `#app` (replacing the shell's loading placeholder; over a form the edge rendered, `boot.js`
+/// made `#app` a second, hidden root: [`takeover`]), or the body when there is none.
 pub fn mount() {
     let path = browser::pathname();
     // The card element names its merchant by publishable key (`key`), the checkout by session token.
@@ -262,29 +265,42 @@ impl Ctx {
         self.show(screen);
     }
 
-    /// First load of the session.
+    /// First load of the session (and "try again" after it failed).
     fn load(&self) {
         let ctx = *self;
         ctx.phase.set(Phase::Loading);
         spawn_local(async move {
             match net::load_session(&ctx.page.token).await {
-                Ok(view) => {
-                    let lang = pick_lang(None, Lang::from_locale(view.locale));
-                    ctx.lang.set(ctx.page.lang_override.unwrap_or(lang));
-                    browser::set_root_attr("lang", ctx.lang.get_untracked().code());
-                    if let Ok(mut req) = ctx.page.req.lock() {
-                        *req = Requirements::new(&view.collect, &view.custom_fields);
-                    }
-                    ctx.form.set(FormState::prefill(view.customer.as_ref(), view.payer.as_ref()));
-                    ctx.session.set(Some(view.clone()));
-                    browser::set_title(&format!("{} · {}", ctx.merchant(), ctx.amount_text()));
-                    ctx.post(&ParentMessage::about("ready", &view));
-                    ctx.apply_view(view, false);
-                    ctx.watch_expiry();
-                }
+                Ok(view) => ctx.start(view, false),
                 Err(e) => ctx.load_failed(e),
             }
         });
+    }
+
+    /// Starts the checkout on its session. `typed`: the page carries the server-rendered form, whose values the
+    /// payer may have changed already; they win over the prefill.
+    fn start(&self, view: PayerSessionView, typed: bool) {
+        let lang = pick_lang(None, Lang::from_locale(view.locale));
+        self.lang.set(self.page.lang_override.unwrap_or(lang));
+        browser::set_root_attr("lang", self.lang.get_untracked().code());
+        let req = Requirements::new(&view.collect, &view.custom_fields);
+        let mut form = FormState::prefill(view.customer.as_ref(), view.payer.as_ref());
+        if typed {
+            takeover::read_typed(&mut form, &req);
+        }
+        if let Ok(mut slot) = self.page.req.lock() {
+            *slot = req;
+        }
+        let card_typed = !form.card_number.is_empty();
+        self.form.set(form);
+        self.session.set(Some(view.clone()));
+        browser::set_title(&format!("{} · {}", self.merchant(), self.amount_text()));
+        self.post(&ParentMessage::about("ready", &view));
+        self.apply_view(view, false);
+        if card_typed {
+            plans_view::card_changed(*self);
+        }
+        self.watch_expiry();
     }
 
     fn load_failed(&self, e: FetchError) {
@@ -309,223 +325,6 @@ impl Ctx {
                 Err(_) => ctx.banner.set(ctx.t(Msg::NetworkError).into()),
             }
         });
-    }
-
-    /// Validates and confirms the payment (once: a submit in flight ignores further clicks).
-    pub fn submit(&self) {
-        if self.submitting.get_untracked() {
-            return;
-        }
-        self.page.interacted.store(true, Relaxed);
-        self.banner.set(String::new());
-        let req = self.req();
-        let errors = self.form.with_untracked(|f| f.validate(&req, browser::this_month()));
-        if !errors.is_empty() {
-            let order = self.form.with_untracked(|f| f.fields(&req));
-            let first = order.iter().find(|f| errors.contains_key(*f)).cloned();
-            self.announce.set(fill(self.t(Msg::FixErrors), &[("n", &errors.len().to_string())]));
-            self.errors.set(errors);
-            if let Some(field) = first {
-                browser::focus_id(&field.id());
-            }
-            return;
-        }
-        self.errors.set(FieldErrors::new());
-        let Some(mut body) = self.form.with_untracked(|f| f.confirm_request(&req)) else {
-            return;
-        };
-        body.payment_method.installments =
-            plans_view::confirm_choice(*self).map(|count| hsrc_shared::installments::InstallmentChoice { count });
-        self.submitting.set(true);
-        self.announce.set(self.t(Msg::Paying).into());
-        let ctx = *self;
-        // One key per submit: a retried request replays the first outcome instead of charging again.
-        let key = browser::random_uuid();
-        spawn_local(async move {
-            let result = net::confirm(&ctx.page.token, &body, key).await;
-            drop(body);
-            ctx.submitting.set(false);
-            match result {
-                Ok(response) => ctx.confirmed(response),
-                Err(e) => ctx.confirm_failed(e),
-            }
-        });
-    }
-
-    fn confirmed(&self, response: ConfirmResponse) {
-        let ConfirmResponse { checkout_session: view, confirm_result } = response;
-        let action = crate::flow::action_url(confirm_result.payment_next_action.as_ref()).map(str::to_string);
-        match action {
-            Some(url) if !view.status.is_terminal() => {
-                self.session.set(Some(view));
-                self.show(Screen::Action { url });
-            }
-            _ => self.apply_view(view, true),
-        }
-    }
-
-    fn confirm_failed(&self, e: FetchError) {
-        match e {
-            FetchError::Network => self.banner.set(self.t(Msg::NetworkError).into()),
-            FetchError::Unexpected(_) => self.banner.set(self.t(Msg::ServiceError).into()),
-            FetchError::Api(e) => {
-                let field = e.param.as_deref().and_then(Field::from_param);
-                match (e.code.as_str(), field) {
-                    (codes::LIVE_CARD_IN_TEST_MODE, _) => {
-                        self.field_error(Field::CardNumber, Msg::DeclineTestCard);
-                    }
-                    (_, Some(field)) if e.status == 400 => self.field_error(field, Msg::FieldInvalid),
-                    (codes::SESSION_EXPIRED, _) => self.show(Screen::Expired),
-                    (codes::SESSION_NOT_OPEN | codes::SESSION_PROCESSING | codes::STATE_CONFLICT, _) => self.refresh(),
-                    _ if e.status == 402 || e.decline_code.is_some() => {
-                        let remaining = self.session.with_untracked(|s| s.as_ref().map(|s| s.attempts_remaining));
-                        let reason = decline_reason(e.decline_code.as_deref(), Some(&e.code));
-                        self.show(Screen::Declined { reason, attempts_remaining: remaining.unwrap_or_default() });
-                        self.refresh();
-                    }
-                    _ if e.status >= 500 => self.banner.set(self.t(Msg::ServiceError).into()),
-                    _ => self.banner.set(e.message),
-                }
-            }
-        }
-    }
-
-    fn field_error(&self, field: Field, msg: Msg) {
-        self.announce.set(self.t(msg).into());
-        self.errors.update(|e| {
-            e.insert(field.clone(), msg);
-        });
-        browser::focus_id(&field.id());
-    }
-
-    /// Polls the session until a processing payment settles (bounded, backing off). `now` skips the first wait.
-    pub fn poll_outcome(&self, now: bool) {
-        let ctx = *self;
-        let gen = ctx.stop_polls();
-        ctx.gave_up.set(false);
-        spawn_local(async move {
-            let mut attempt = 0;
-            loop {
-                let delay = if now && attempt == 0 { Some(0) } else { poll_delay_ms(attempt) };
-                let Some(delay) = delay else {
-                    ctx.gave_up.set(true);
-                    return;
-                };
-                attempt += 1;
-                browser::sleep(delay).await;
-                if !ctx.polling(gen) {
-                    return;
-                }
-                match net::load_session(&ctx.page.token).await {
-                    Ok(view) if ctx.polling(gen) => {
-                        if screen_for(&view, true) != Screen::Processing {
-                            ctx.apply_view(view, true);
-                            return;
-                        }
-                        ctx.session.set(Some(view));
-                    }
-                    Err(e) if e.code() == Some(codes::SESSION_EXPIRED) => {
-                        ctx.show(Screen::Expired);
-                        return;
-                    }
-                    _ => {}
-                }
-            }
-        });
-    }
-
-    /// While a 3DS challenge is open, looks at the session now and then in case its message never arrives.
-    fn watch_action(&self) {
-        let ctx = *self;
-        let gen = ctx.page.poll_gen.load(Relaxed);
-        spawn_local(async move {
-            let mut attempt = 0;
-            while let Some(delay) = action_poll_delay_ms(attempt) {
-                attempt += 1;
-                browser::sleep(delay).await;
-                if !ctx.polling(gen) {
-                    return;
-                }
-                if let Ok(view) = net::load_session(&ctx.page.token).await {
-                    if ctx.polling(gen) && !matches!(screen_for(&view, true), Screen::Action { .. }) {
-                        ctx.apply_view(view, true);
-                        return;
-                    }
-                }
-            }
-        });
-    }
-
-    /// The challenge page reported its outcome: look at the session right away.
-    pub fn challenge_done(&self) {
-        self.page.interacted.store(true, Relaxed);
-        self.show(Screen::Processing);
-        self.poll_outcome(true);
-    }
-
-    /// Shows the expiry screen once the session's time is up (the server has the last word: we ask it).
-    fn watch_expiry(&self) {
-        let ctx = *self;
-        spawn_local(async move {
-            let mut checks = 0;
-            loop {
-                let open = matches!(ctx.phase.get_untracked(), Phase::Show(Screen::Form | Screen::Declined { .. }));
-                let expires_at = ctx.session.with_untracked(|s| s.as_ref().map(|s| s.expires_at));
-                let Some(expires_at) = expires_at else { return };
-                if matches!(ctx.phase.get_untracked(), Phase::Show(ref s) if s.is_final()) {
-                    return;
-                }
-                let left = expires_at - browser::now_secs();
-                if !open || left > 0 {
-                    let wait = if open { (left.max(0) * 1000 + 300).min(15_000) } else { 5_000 };
-                    browser::sleep(wait as u32).await;
-                    continue;
-                }
-                // Past expiry by our clock; the server decides (clocks differ), for at most a few minutes.
-                checks += 1;
-                if checks > 90 {
-                    return;
-                }
-                match net::load_session(&ctx.page.token).await {
-                    Ok(view) if view.status != SessionStatus::Pending => {
-                        if matches!(ctx.phase.get_untracked(), Phase::Show(Screen::Form | Screen::Declined { .. })) {
-                            ctx.apply_view(view, false);
-                        }
-                    }
-                    Err(e) if e.code() == Some(codes::SESSION_EXPIRED) => ctx.show(Screen::Expired),
-                    _ => browser::sleep(2_000).await,
-                }
-            }
-        });
-    }
-
-    /// The payer cancels the checkout.
-    pub fn cancel(&self) {
-        if self.submitting.get_untracked() {
-            return;
-        }
-        self.page.interacted.store(true, Relaxed);
-        self.submitting.set(true);
-        let ctx = *self;
-        let key = browser::random_uuid();
-        spawn_local(async move {
-            let result = net::cancel(&ctx.page.token, key).await;
-            ctx.submitting.set(false);
-            match result {
-                Ok(view) => ctx.apply_view(view, false),
-                Err(e) => ctx.confirm_failed(e),
-            }
-        });
-    }
-
-    /// Back to the form with the card cleared, after a decline.
-    pub fn try_another_card(&self) {
-        self.page.interacted.store(true, Relaxed);
-        self.form.update(FormState::clear_card);
-        plans_view::card_changed(*self);
-        self.errors.set(FieldErrors::new());
-        self.show(Screen::Form);
-        request_animation_frame(|| browser::focus_id(&Field::CardNumber.id()));
     }
 
     /// Side effects of a new screen: tell the merchant page, announce it, move focus, and (hosted) leave.
@@ -591,7 +390,12 @@ impl Ctx {
 fn checkout_page(token: String, parent_origin: Option<String>, hosted: bool, lang_override: Option<Lang>) -> AnyView {
     let ctx = Ctx::new(token, parent_origin, hosted, lang_override);
     provide_context(ctx);
-    ctx.load();
+    // The view the Worker inlined into the page starts the form before it is built (no await in between), so the
+    // first tree is the form: what [`takeover`] swaps in for the server's markup.
+    match net::inline_session() {
+        Some(view) => ctx.start(view, takeover::prerendered()),
+        None => ctx.load(),
+    }
     if let Some(origin) = ctx.page.parent_origin.clone() {
         // Once mounted, report the card's height to the loader whenever it changes.
         request_animation_frame(move || {

@@ -4,7 +4,7 @@
 
 use super::actions::{ask, Action};
 use super::cards::{ApiCard, PayerCard, PaymentCard, SessionCard};
-use super::parts::{time_text, Badge, Id, LoadError, Notice};
+use super::parts::{time_text, Badge, Id, LoadError, Notice, TablePanel};
 use super::{use_console, Load};
 use crate::browser;
 use crate::i18n::{Kind, Lang, Msg};
@@ -181,28 +181,7 @@ fn ChargesTable(d: OpsPaymentDetail) -> impl IntoView {
     let c = use_console();
     let lang = c.lang.get();
     let charges = d.payment.charges;
-    view! {
-        <section class="panel" aria-labelledby="charges-title">
-            <h2 id="charges-title">{c.t(Msg::ChargesSection)}" "<span class="count">{charges.len()}</span></h2>
-            {if charges.is_empty() {
-                view! { <p class="empty">{c.t(Msg::NoCharges)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid" id="charges">
-                        <thead>
-                            <tr>
-                                <th scope="col" class="num">"#"</th>
-                                <th scope="col">{c.t(Msg::ColRoute)}</th>
-                                <th scope="col">{c.t(Msg::ColProvider)}</th>
-                                <th scope="col">{c.t(Msg::ColOutcome)}</th>
-                                <th scope="col">{c.t(Msg::ColDecline)}</th>
-                                <th scope="col" class="num">{c.t(Msg::ColLatency)}</th>
-                                <th scope="col">{c.t(Msg::ColRequest)}</th>
-                                <th scope="col">{c.t(Msg::ColTime)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {charges.into_iter().map(|ch| {
+    let rows: Vec<AnyView> = charges.into_iter().map(|ch| {
                                 let route = if ch.route_position == 1 { c.t(Msg::Primary) } else { c.t(Msg::Fallback) };
                                 view! {
                                     <tr data-charge-id=ch.id.clone() data-provider=ch.provider.clone() data-route=ch.route_position.to_string()>
@@ -216,13 +195,15 @@ fn ChargesTable(d: OpsPaymentDetail) -> impl IntoView {
                                         <td>{time_text(ch.created_at_ms, lang)}</td>
                                     </tr>
                                 }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </section>
+                            }).map(IntoAny::into_any).collect();
+    view! {
+        <TablePanel
+            id="charges"
+            title=Msg::ChargesSection
+            empty=Msg::NoCharges
+            columns=vec![("#".into(), true), (c.t(Msg::ColRoute).into(), false), (c.t(Msg::ColProvider).into(), false), (c.t(Msg::ColOutcome).into(), false), (c.t(Msg::ColDecline).into(), false), (c.t(Msg::ColLatency).into(), true), (c.t(Msg::ColRequest).into(), false), (c.t(Msg::ColTime).into(), false)]
+            rows=rows
+        />
     }
 }
 
@@ -290,25 +271,7 @@ fn Challenges(d: OpsPaymentDetail) -> impl IntoView {
     let c = use_console();
     let lang = c.lang.get();
     let challenges = d.challenges;
-    view! {
-        <section class="panel" aria-labelledby="challenges-title">
-            <h2 id="challenges-title">{c.t(Msg::ChallengesSection)}" "<span class="count">{challenges.len()}</span></h2>
-            {if challenges.is_empty() {
-                view! { <p class="empty">{c.t(Msg::NoChallenges)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid" id="challenges">
-                        <thead>
-                            <tr>
-                                <th scope="col">{c.t(Msg::ColChallenge)}</th>
-                                <th scope="col">{c.t(Msg::ColCharge)}</th>
-                                <th scope="col">{c.t(Msg::ColStatus)}</th>
-                                <th scope="col">{c.t(Msg::ColStarted)}</th>
-                                <th scope="col">{c.t(Msg::ColResolved)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {challenges.into_iter().map(|ch| view! {
+    let rows: Vec<AnyView> = challenges.into_iter().map(|ch| view! {
                                 <tr data-challenge-id=ch.id.clone()>
                                     <td><Id value=ch.id.clone() /></td>
                                     <td><Id value=ch.charge_id.clone() /></td>
@@ -316,12 +279,14 @@ fn Challenges(d: OpsPaymentDetail) -> impl IntoView {
                                     <td>{time_text(ch.created_at_ms, lang)}</td>
                                     <td>{ch.resolved_at_ms.map(|t| format!("{} ({})", time_text(t, lang), fmt_offset(t - ch.created_at_ms))).unwrap_or_else(|| "—".into())}</td>
                                 </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </section>
+                            }).map(IntoAny::into_any).collect();
+    view! {
+        <TablePanel
+            id="challenges"
+            title=Msg::ChallengesSection
+            empty=Msg::NoChallenges
+            columns=vec![(c.t(Msg::ColChallenge).into(), false), (c.t(Msg::ColCharge).into(), false), (c.t(Msg::ColStatus).into(), false), (c.t(Msg::ColStarted).into(), false), (c.t(Msg::ColResolved).into(), false)]
+            rows=rows
+        />
     }
 }

@@ -109,3 +109,43 @@ pub fn LoadError(error: crate::net::FetchError, retry: Callback<()>) -> impl Int
         </div>
     }
 }
+
+/// A panel of rows: a heading with their count, then a table under these column headers (`(text, numeric)`), or a
+/// line saying there are none. `id` names the table (`#charges`) and its heading (`#charges-title`).
+#[component]
+pub fn TablePanel(
+    id: &'static str,
+    title: Msg,
+    empty: Msg,
+    /// An id for the "none" line (tests look for it).
+    #[prop(optional)]
+    empty_id: Option<&'static str>,
+    columns: Vec<(String, bool)>,
+    rows: Vec<AnyView>,
+) -> impl IntoView {
+    let c = use_console();
+    let title_id = [id, "-title"].concat();
+    let labelled_by = title_id.clone();
+    view! {
+        <section class="panel" aria-labelledby=labelled_by>
+            <h2 id=title_id>{c.t(title)}" "<span class="count">{rows.len()}</span></h2>
+            {if rows.is_empty() {
+                view! { <p class="empty" id=empty_id>{c.t(empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid" id=id>
+                        <thead>
+                            <tr>
+                                {columns.into_iter().map(|(text, num)| view! {
+                                    <th scope="col" class=num.then_some("num")>{text}</th>
+                                }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

@@ -3,7 +3,7 @@
 //! attempts, and the refunded amount under the "Paid?" verdict.
 
 use super::actions::{ask, Action};
-use super::parts::{time_text, Badge, Id};
+use super::parts::{time_text, Badge, Id, TablePanel};
 use super::use_console;
 use crate::i18n::{fill, Kind, Lang, Msg};
 use crate::present::{fmt_amount, fmt_latency, major_input, parse_major_input};
@@ -73,61 +73,48 @@ pub fn RefundsTable(payment: OpsPayment) -> impl IntoView {
     let lang = c.lang.get();
     let refunds = payment.refunds;
     let currency = payment.currency;
-    view! {
-        <section class="panel" aria-labelledby="refunds-title">
-            <h2 id="refunds-title">{c.t(Msg::RefundsSection)}" "<span class="count">{refunds.len()}</span></h2>
-            {if refunds.is_empty() {
-                view! { <p class="empty" id="no-refunds">{c.t(Msg::NoRefunds)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="grid" id="refunds">
-                        <thead>
-                            <tr>
-                                <th scope="col">{c.t(Msg::ColRefund)}</th>
-                                <th scope="col" class="num">{c.t(Msg::ColAmount)}</th>
-                                <th scope="col">{c.t(Msg::ColStatus)}</th>
-                                <th scope="col">{c.t(Msg::ColReason)}</th>
-                                <th scope="col">{c.t(Msg::ColAttempts)}</th>
-                                <th scope="col">{c.t(Msg::ColRequest)}</th>
-                                <th scope="col">{c.t(Msg::ColTime)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {refunds.into_iter().map(|r| {
-                                let status = r.status.as_str();
-                                let reason = [r.reason.map(|x| x.as_str().to_string()), r.failure_reason.clone()]
-                                    .into_iter()
-                                    .flatten()
-                                    .collect::<Vec<_>>()
-                                    .join(" · ");
-                                view! {
-                                    <tr data-refund-id=r.id.to_string() data-status=status data-amount=r.amount.to_string()>
-                                        <td><Id value=r.id.clone() /></td>
-                                        <td class="num">{fmt_amount(r.amount, &currency, lang)}</td>
-                                        <td><Badge kind=Kind::Refund status=status /></td>
-                                        <td><code class="decline">{if reason.is_empty() { "—".to_string() } else { reason }}</code></td>
-                                        <td>
-                                            <ul class="kv refund-attempts">
-                                                {r.attempts.iter().map(|a| view! {
-                                                    <li data-attempt-id=a.id.to_string() data-status=a.status.as_str()>
-                                                        <code>{a.provider.clone()}</code>" "
-                                                        <Badge kind=Kind::Refund status=a.status.as_str() />
-                                                        {a.failure_code.clone().map(|f| view! { " "<code class="decline">{f}</code> })}
-                                                        {a.latency_ms.map(|l| format!(" · {}", fmt_latency(l)))}
-                                                    </li>
-                                                }).collect_view()}
-                                            </ul>
-                                        </td>
-                                        <td><Id value=r.request_id.clone().unwrap_or_default() /></td>
-                                        <td>{time_text(r.created_at * 1000, lang)}</td>
-                                    </tr>
-                                }
+    let rows: Vec<AnyView> = refunds
+        .into_iter()
+        .map(|r| {
+            let status = r.status.as_str();
+            let reason = [r.reason.map(|x| x.as_str().to_string()), r.failure_reason.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <tr data-refund-id=r.id.to_string() data-status=status data-amount=r.amount.to_string()>
+                    <td><Id value=r.id.clone() /></td>
+                    <td class="num">{fmt_amount(r.amount, &currency, lang)}</td>
+                    <td><Badge kind=Kind::Refund status=status /></td>
+                    <td><code class="decline">{if reason.is_empty() { "—".to_string() } else { reason }}</code></td>
+                    <td>
+                        <ul class="kv refund-attempts">
+                            {r.attempts.iter().map(|a| view! {
+                                <li data-attempt-id=a.id.to_string() data-status=a.status.as_str()>
+                                    <code>{a.provider.clone()}</code>" "
+                                    <Badge kind=Kind::Refund status=a.status.as_str() />
+                                    {a.failure_code.clone().map(|f| view! { " "<code class="decline">{f}</code> })}
+                                    {a.latency_ms.map(|l| format!(" · {}", fmt_latency(l)))}
+                                </li>
                             }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </section>
+                        </ul>
+                    </td>
+                    <td><Id value=r.request_id.clone().unwrap_or_default() /></td>
+                    <td>{time_text(r.created_at * 1000, lang)}</td>
+                </tr>
+            }
+        })
+        .map(IntoAny::into_any)
+        .collect();
+    view! {
+        <TablePanel
+            id="refunds"
+            title=Msg::RefundsSection
+            empty=Msg::NoRefunds
+            empty_id="no-refunds"
+            columns=vec![(c.t(Msg::ColRefund).into(), false), (c.t(Msg::ColAmount).into(), true), (c.t(Msg::ColStatus).into(), false), (c.t(Msg::ColReason).into(), false), (c.t(Msg::ColAttempts).into(), false), (c.t(Msg::ColRequest).into(), false), (c.t(Msg::ColTime).into(), false)]
+            rows=rows
+        />
     }
 }
