@@ -73,10 +73,10 @@ pub async fn detach_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<
 
 /// `GET /v1/payment-methods?customer_reference=…` (secret key).
 pub async fn list_payment_methods(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let reference =
         call.req.query_param("customer_reference").ok_or_else(|| ApiError::missing("customer_reference"))?;
-    let list = customer_cards::list(ctx, &call.caller().merchant.id, reference, limit, after.as_deref()).await?;
+    let list = customer_cards::list(ctx, &call.caller().merchant.id, reference, &paging).await?;
     Ok(ApiResponse::ok(&list))
 }
 
