@@ -64,7 +64,35 @@ pub fn conflict_or_internal(e: DbError, message: &str) -> ApiError {
     }
 }
 
-/// One page of a merchant's rows, newest first: `limit + 1` rows are read so the caller knows whether more exist.
+/// `limit` and `starting_after` of a list request: which page of rows, newest first. Every list function takes
+/// one, reads `fetch()` rows and cuts them with `page`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: u32,
+    /// Id of the last row of the previous page.
+    pub starting_after: Option<String>,
+}
+
+impl Paging {
+    pub fn after(&self) -> Option<&str> {
+        self.starting_after.as_deref()
+    }
+
+    /// The `LIMIT` to read: one row more than the page, so the page knows whether more exist.
+    pub fn fetch(&self) -> i64 {
+        i64::from(self.limit) + 1
+    }
+
+    /// Cuts a `fetch()`-row result into a page with its cursor (`id` of its last item).
+    pub fn page<T>(&self, mut items: Vec<T>, id: impl Fn(&T) -> String) -> hsrc_shared::api::List<T> {
+        let has_more = items.len() > self.limit as usize;
+        items.truncate(self.limit as usize);
+        let cursor = if has_more { items.last().map(id) } else { None };
+        hsrc_shared::api::List::new(items, has_more, cursor)
+    }
+}
+
+/// One page of a merchant's rows, newest first, optionally only those in one status.
 pub struct ListQuery<'a> {
     pub table: &'static str,
     /// The alias `columns` are written against (`s` in `s.id, s.status`).
@@ -72,9 +100,7 @@ pub struct ListQuery<'a> {
     pub columns: &'static str,
     pub merchant_id: &'a str,
     pub status: Option<&'a str>,
-    pub limit: u32,
-    /// Id of the last row of the previous page.
-    pub starting_after: Option<&'a str>,
+    pub paging: &'a Paging,
 }
 
 impl ListQuery<'_> {
@@ -86,15 +112,7 @@ impl ListQuery<'_> {
              ORDER BY {t}.rowid DESC LIMIT ?4",
             columns = self.columns
         );
-        let stmt = crate::stmt!(sql, self.merchant_id, self.status, self.starting_after, i64::from(self.limit) + 1);
+        let stmt = crate::stmt!(sql, self.merchant_id, self.status, self.paging.after(), self.paging.fetch());
         crate::platform::query_as(db, stmt).await.map_err(internal)
     }
-}
-
-/// Cuts a `limit + 1` result into a page with its cursor.
-pub fn page<T>(mut items: Vec<T>, limit: u32, id: impl Fn(&T) -> String) -> hsrc_shared::api::List<T> {
-    let has_more = items.len() > limit as usize;
-    items.truncate(limit as usize);
-    let cursor = if has_more { items.last().map(id) } else { None };
-    hsrc_shared::api::List::new(items, has_more, cursor)
 }

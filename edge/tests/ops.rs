@@ -8,6 +8,7 @@ use common::{err_code, World};
 use hsrc_edge::http::Method;
 use hsrc_edge::ops::{self, SearchParams, Term};
 use hsrc_edge::platform::{Ctx, HttpOutcome, SqlValue};
+use hsrc_edge::store::Paging;
 use hsrc_edge::webhooks::delivery::deliver_one;
 use hsrc_shared::test_cards as cards;
 use hsrc_testkit::fields::token;
@@ -541,8 +542,7 @@ fn every_search_term_is_answered_from_an_index() {
             payment_status: None,
             from_ms: Some(0),
             to_ms: None,
-            limit: 20,
-            starting_after: Some("cs_1".into()),
+            paging: Paging { limit: 20, starting_after: Some("cs_1".into()) },
         };
         let stmt = ops::search_statement("mer_test", &params);
         let plan: Vec<String> = w.h.db.with_conn(|c| {

@@ -2,7 +2,7 @@
 //! the card element; the card element page and script; CORS for the routes a merchant's page calls.
 
 use crate::http::{ApiRequest, ApiResponse, Body, Method};
-use crate::payments::{self, api_confirm, api_payments, customer_cards, methods};
+use crate::payments::{api_confirm, api_payments, customer_cards, methods};
 use crate::platform::Ctx;
 use crate::routing::{Access, Call, KeyCall, Op};
 use hsrc_shared::api::ids::{PaymentId, PaymentMethodId, PrefixedId};
@@ -39,12 +39,9 @@ pub struct ClientPaymentEnvelope {
 }
 
 pub async fn client_view(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let caller = call.caller();
     let id = PaymentId::from_path(call.param("id"))?;
-    let (payment, _) = api_payments::authorize(ctx, caller, &id, call.req.query_param("client_secret")).await?;
-    let payment = crate::payments::confirm::reconcile_payment_if_waiting(ctx, payment).await?;
-    let payment = payments::load_row(ctx, &payment.id).await?;
-    Ok(ApiResponse::ok(&ClientPaymentEnvelope { payment: payment.summary() }))
+    let payment = api_confirm::client_view(ctx, call.caller(), &id, call.req.query_param("client_secret")).await?;
+    Ok(ApiResponse::ok(&ClientPaymentEnvelope { payment }))
 }
 
 pub async fn create_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
@@ -73,10 +70,10 @@ pub async fn detach_payment_method(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<
 
 /// `GET /v1/payment-methods?customer_reference=…` (secret key).
 pub async fn list_payment_methods(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let reference =
         call.req.query_param("customer_reference").ok_or_else(|| ApiError::missing("customer_reference"))?;
-    let list = customer_cards::list(ctx, &call.caller().merchant.id, reference, limit, after.as_deref()).await?;
+    let list = customer_cards::list(ctx, &call.caller().merchant.id, reference, &paging).await?;
     Ok(ApiResponse::ok(&list))
 }
 

@@ -9,7 +9,7 @@ use hsrc_shared::api::EventType;
 use hsrc_shared::ApiError;
 
 pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let q = |name: &str| call.req.query_param(name).filter(|v| !v.is_empty()).map(str::to_string);
     let kind = match q("type") {
         None => None,
@@ -22,12 +22,12 @@ pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiE
         event_log::EventFilter { kind, payment_id: q("payment_id"), checkout_session_id: q("checkout_session_id") };
     let merchant = &call.caller().merchant.id;
     // `ending_before` reads forward in time (what `hsrc listen` follows); `starting_after` pages back.
-    let page = match (q("ending_before"), after) {
+    let page = match (q("ending_before"), &paging.starting_after) {
         (Some(_), Some(_)) => {
             return Err(ApiError::invalid("ending_before", "Give either starting_after or ending_before, not both."))
         }
-        (Some(before), None) => event_log::list_newer(ctx, merchant, &filter, limit, &before).await?,
-        (None, after) => event_log::list(ctx, merchant, &filter, limit, after.as_deref()).await?,
+        (Some(before), None) => event_log::list_newer(ctx, merchant, &filter, paging.limit, &before).await?,
+        (None, _) => event_log::list(ctx, merchant, &filter, &paging).await?,
     };
     Ok(ApiResponse::ok(&page))
 }

@@ -15,10 +15,11 @@ pub mod sessions;
 pub mod webhook_endpoints;
 
 use crate::http::ApiRequest;
+use crate::store::Paging;
 use hsrc_shared::ApiError;
 
 /// `limit` (1–100, default 10) and `starting_after` of list endpoints.
-pub fn paging(req: &ApiRequest) -> Result<(u32, Option<String>), ApiError> {
+pub fn paging(req: &ApiRequest) -> Result<Paging, ApiError> {
     let limit = match req.query_param("limit") {
         None => 10,
         Some(s) => s
@@ -27,5 +28,5 @@ pub fn paging(req: &ApiRequest) -> Result<(u32, Option<String>), ApiError> {
             .filter(|n| (1..=100).contains(n))
             .ok_or_else(|| ApiError::invalid("limit", "limit must be a whole number from 1 to 100."))?,
     };
-    Ok((limit, req.query_param("starting_after").map(str::to_string)))
+    Ok(Paging { limit, starting_after: req.query_param("starting_after").map(str::to_string) })
 }

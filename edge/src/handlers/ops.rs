@@ -12,8 +12,8 @@ use hsrc_shared::ApiError;
 
 /// `GET /v1/ops/search?q=&status=&payment_status=&from=&to=&limit=&starting_after=`.
 pub async fn search(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
-    let params = SearchParams::from_query(|name| call.req.query_param(name), limit, after)?;
+    let paging = super::paging(call.req)?;
+    let params = SearchParams::from_query(|name| call.req.query_param(name), paging)?;
     let result = ops::search(ctx, &call.caller().merchant.id, &params).await?;
     Ok(ApiResponse::ok(&result))
 }

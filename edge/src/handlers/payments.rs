@@ -17,7 +17,7 @@ pub async fn retrieve(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, 
 }
 
 pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let status = match call.req.query_param("status") {
         None => None,
         Some(s) => Some(
@@ -25,7 +25,7 @@ pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiE
                 .ok_or_else(|| ApiError::invalid("status", format!("Unknown payment status '{s}'.")))?,
         ),
     };
-    let page = payments::list(ctx, &call.caller().merchant.id, status, limit, after.as_deref()).await?;
+    let page = payments::list(ctx, &call.caller().merchant.id, status, &paging).await?;
     Ok(ApiResponse::ok(&page))
 }
 

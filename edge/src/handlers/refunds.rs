@@ -20,9 +20,9 @@ pub async fn retrieve(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, 
 }
 
 pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let payment_id = call.req.query_param("payment_id").ok_or_else(|| ApiError::missing("payment_id"))?;
-    let page = refunds::list(ctx, &call.caller().merchant.id, payment_id, limit, after.as_deref()).await?;
+    let page = refunds::list(ctx, &call.caller().merchant.id, payment_id, &paging).await?;
     Ok(ApiResponse::ok(&page))
 }
 

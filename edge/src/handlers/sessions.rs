@@ -21,14 +21,14 @@ pub async fn retrieve(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, 
 }
 
 pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let status = match call.req.query_param("status") {
         None => None,
         Some(s) => Some(SessionStatus::parse(s).ok_or_else(|| {
             ApiError::invalid("status", format!("Unknown status '{s}'. Use one of {}.", SessionStatus::one_of()))
         })?),
     };
-    let page = sessions::list(ctx, &call.caller().merchant.id, status, limit, after.as_deref()).await?;
+    let page = sessions::list(ctx, &call.caller().merchant.id, status, &paging).await?;
     Ok(ApiResponse::ok(&page))
 }
 

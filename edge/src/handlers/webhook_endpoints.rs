@@ -15,8 +15,8 @@ pub async fn create(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, Ap
 }
 
 pub async fn list(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
-    let page = endpoints::list(ctx, &call.caller().merchant.id, limit, after.as_deref()).await?;
+    let paging = super::paging(call.req)?;
+    let page = endpoints::list(ctx, &call.caller().merchant.id, &paging).await?;
     Ok(ApiResponse::ok(&page))
 }
 
@@ -47,7 +47,7 @@ pub async fn rotate_secret(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiRespo
 }
 
 pub async fn deliveries(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse, ApiError> {
-    let (limit, after) = super::paging(call.req)?;
+    let paging = super::paging(call.req)?;
     let status = match call.req.query_param("status") {
         None => None,
         Some(s) => Some(DeliveryStatus::parse(s).ok_or_else(|| {
@@ -61,8 +61,7 @@ pub async fn deliveries(ctx: &Ctx<'_>, call: &KeyCall<'_>) -> Result<ApiResponse
         &call.caller().merchant.id,
         &EndpointId::from_path(call.param("id"))?,
         status,
-        limit,
-        after.as_deref(),
+        &paging,
     )
     .await?;
     Ok(ApiResponse::ok(&page))

@@ -1,6 +1,7 @@
 //! Reading the console's search request: what a term means (an id by its prefix, an email, an order id, a card's
 //! last four, `key:value` metadata) and the filters and date range that go with it. Pure: no SQL here.
 
+use crate::store::Paging;
 use hsrc_shared::api::ops::MatchedBy;
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
 use hsrc_shared::time::{Date, DAY_MS};
@@ -135,17 +136,12 @@ pub struct SearchParams {
     pub payment_status: Option<PaymentStatus>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
-    pub limit: u32,
-    pub starting_after: Option<String>,
+    pub paging: Paging,
 }
 
 impl SearchParams {
     /// Reads `q`, `status` (session), `payment_status`, `from`, `to` through `get`; paging comes from the caller.
-    pub fn from_query<'a>(
-        get: impl Fn(&str) -> Option<&'a str>,
-        limit: u32,
-        starting_after: Option<String>,
-    ) -> Result<Self, ApiError> {
+    pub fn from_query<'a>(get: impl Fn(&str) -> Option<&'a str>, paging: Paging) -> Result<Self, ApiError> {
         let status = get("status")
             .filter(|s| !s.is_empty())
             .map(|s| {
@@ -175,15 +171,7 @@ impl SearchParams {
                 return Err(ApiError::invalid("to", "to must be after from."));
             }
         }
-        Ok(Self {
-            term: classify(get("q").unwrap_or(""))?,
-            status,
-            payment_status,
-            from_ms,
-            to_ms,
-            limit,
-            starting_after,
-        })
+        Ok(Self { term: classify(get("q").unwrap_or(""))?, status, payment_status, from_ms, to_ms, paging })
     }
 }
 

@@ -6,7 +6,6 @@
 use super::mask::mask_email;
 use super::query::{SearchParams, Term};
 use crate::platform::{query_as, Ctx, SqlValue, Stmt};
-use crate::sessions;
 use crate::store::{self, int, int_bool};
 use hsrc_shared::api::ops::{OpsRow, OpsSearchResult};
 use hsrc_shared::lifecycle::{PaymentStatus, SessionStatus};
@@ -120,8 +119,8 @@ pub fn search_statement(merchant_id: &str, p: &SearchParams) -> Stmt {
         p.payment_status.map(|s| s.as_str()).into(),
         p.from_ms.into(),
         p.to_ms.into(),
-        p.starting_after.clone().into(),
-        (i64::from(p.limit) + 1).into(),
+        p.paging.after().into(),
+        p.paging.fetch().into(),
     ];
     params.extend(term_params);
     Stmt::new(sql, params)
@@ -151,7 +150,7 @@ pub async fn search(ctx: &Ctx<'_>, merchant_id: &str, params: &SearchParams) -> 
         })
         .collect();
     // The cursor is the payment id: every row has one.
-    let page = sessions::page(items, params.limit, |r: &OpsRow| r.payment_id.clone());
+    let page = params.paging.page(items, |r: &OpsRow| r.payment_id.clone());
     Ok(OpsSearchResult {
         object: "list".into(),
         matched_by: params.term.matched_by(),

@@ -10,7 +10,7 @@ use crate::payments::owner::Owner;
 use crate::platform::{query_one, Ctx, Stmt};
 use crate::stmt;
 use crate::store;
-use hsrc_shared::api::{CardDetails, ConfirmResult};
+use hsrc_shared::api::{CardDetails, ConfirmResult, PaymentSummary};
 use hsrc_shared::api::{ConfirmPaymentRequest, PaymentMethodRef};
 use hsrc_shared::lifecycle::PaymentEvent;
 use hsrc_shared::{codes, ApiError};
@@ -100,4 +100,17 @@ async fn raw_card_data_allowed(ctx: &Ctx<'_>, merchant_id: &str) -> Result<bool,
             .await
             .map_err(store::internal)?;
     Ok(flag.is_some_and(|f| f.raw_card_data_allowed))
+}
+
+/// `GET /v1/payments/:id?client_secret=…` from the merchant's page: the payer's summary of its payment, read again
+/// after a payment waiting on the provider (3DS, unknown outcome) has been reconciled.
+pub async fn client_view(
+    ctx: &Ctx<'_>,
+    caller: &Caller,
+    payment_id: &str,
+    client_secret: Option<&str>,
+) -> Result<PaymentSummary, ApiError> {
+    let (payment, _) = api_payments::authorize(ctx, caller, payment_id, client_secret).await?;
+    let payment = confirm::reconcile_payment_if_waiting(ctx, payment).await?;
+    Ok(crate::payments::load_row(ctx, &payment.id).await?.summary())
 }

@@ -8,7 +8,7 @@ use crate::payments::api_payments::{self, validate_customer_reference};
 use crate::payments::methods::{self as payment_methods, unusable, PaymentMethodRow, COLUMNS};
 use crate::platform::{query_as, Ctx, Stmt};
 use crate::stmt;
-use crate::store;
+use crate::store::{self, Paging};
 use hsrc_shared::api::payment_methods::PaymentMethod;
 use hsrc_shared::api::List;
 use hsrc_shared::time::{days_in_month, Date, DAY_MS};
@@ -107,8 +107,7 @@ pub async fn list(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     reference: &str,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<PaymentMethod>, ApiError> {
     let reference = validate_customer_reference(reference, "customer_reference")?;
     let rows: Vec<PaymentMethodRow> = query_as(
@@ -121,14 +120,14 @@ pub async fn list(
             ),
             merchant_id,
             reference.as_str(),
-            starting_after,
-            i64::from(limit) + 1
+            paging.after(),
+            paging.fetch()
         ),
     )
     .await
     .map_err(store::internal)?;
     let items: Vec<PaymentMethod> = rows.iter().map(PaymentMethodRow::to_api).collect();
-    Ok(store::page(items, limit, |m: &PaymentMethod| m.id.clone().into()))
+    Ok(paging.page(items, |m: &PaymentMethod| m.id.clone().into()))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use crate::platform::{query_as, Ctx};
 use crate::records::{ChargeRow, PaymentRow, CHARGE_COLUMNS, PAYMENT_COLUMNS};
 use crate::sessions;
 use crate::stmt;
-use crate::store;
+use crate::store::{self, Paging};
 use hsrc_shared::api::{CaptureRequest, List, Payment};
 use hsrc_shared::lifecycle::{PaymentEvent, PaymentStatus};
 use hsrc_shared::{codes, ApiError};
@@ -42,8 +42,7 @@ pub async fn list(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     status: Option<PaymentStatus>,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<Payment>, ApiError> {
     let query = store::ListQuery {
         table: "payments",
@@ -51,8 +50,7 @@ pub async fn list(
         columns: PAYMENT_COLUMNS,
         merchant_id,
         status: status.map(|s| s.as_str()),
-        limit,
-        starting_after,
+        paging,
     };
     let rows: Vec<PaymentRow> = query.rows(ctx.db).await?;
     // One query for the charges of the whole page, not one per payment.
@@ -72,7 +70,7 @@ pub async fn list(
         })
         .collect();
     crate::records::refunds::attach(ctx, &mut items).await?;
-    Ok(store::page(items, limit, |p| p.id.clone().into()))
+    Ok(paging.page(items, |p| p.id.clone().into()))
 }
 
 /// Captures all or part of an authorized payment, at the provider (`engine::operations`).

@@ -12,6 +12,7 @@ pub mod store;
 
 use crate::payments;
 use crate::platform::{Ctx, DbError};
+use crate::store::Paging;
 use crate::webhooks::events::{types, NewEvent, Outbox};
 use hsrc_shared::api::refunds::{CreateRefundRequest, Refund, RefundAttemptStatus};
 use hsrc_shared::api::{List, Payment};
@@ -185,22 +186,21 @@ pub async fn list(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     payment_id: &str,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<Refund>, ApiError> {
     if !well_formed_id(payment_id, "pay_") {
         return Err(ApiError::invalid("payment_id", "payment_id must be the id of a payment (pay_…)."));
     }
-    if starting_after.is_some_and(|s| !well_formed_id(s, "re_")) {
+    if paging.after().is_some_and(|s| !well_formed_id(s, "re_")) {
         return Err(ApiError::invalid("starting_after", "starting_after must be a refund id (re_…)."));
     }
     let payment = merchant_payment(ctx, merchant_id, payment_id).await?;
     settle::refresh_payment(ctx, &payment.id).await?;
-    let rows = store::page(ctx, merchant_id, &payment.id, limit, starting_after).await?;
+    let rows = store::page(ctx, merchant_id, &payment.id, paging).await?;
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     let attempts = store::attempts(ctx, &ids).await?;
     let items = rows.iter().map(|r| r.to_api(&attempts)).collect();
-    Ok(crate::store::page(items, limit, |r: &Refund| r.id.clone().into()))
+    Ok(paging.page(items, |r: &Refund| r.id.clone().into()))
 }
 
 /// `POST /v1/refunds/:id/cancel`: only a `PENDING` refund, and only if the provider confirms it has not paid it

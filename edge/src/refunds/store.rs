@@ -3,7 +3,7 @@
 
 use crate::platform::{query_as, query_one, Ctx, Stmt};
 use crate::stmt;
-use crate::store::{self, int};
+use crate::store::{self, int, Paging};
 use hsrc_shared::ApiError;
 use serde::Deserialize;
 
@@ -113,8 +113,7 @@ pub async fn page(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     payment_id: &str,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<Vec<RefundRow>, ApiError> {
     query_as(
         ctx.db,
@@ -126,8 +125,8 @@ pub async fn page(
             ),
             payment_id,
             merchant_id,
-            starting_after,
-            i64::from(limit) + 1
+            paging.after(),
+            paging.fetch()
         ),
     )
     .await

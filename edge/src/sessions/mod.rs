@@ -14,7 +14,7 @@ use crate::records::payment_reads::{api_object, load_row};
 use crate::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
 use crate::sessions::transitions::{cas, Target};
 use crate::stmt;
-use crate::store::{self, to_json_text};
+use crate::store::{self, to_json_text, Paging};
 use crate::webhooks::events::{types, NewEvent, Outbox};
 use base64::Engine;
 use hsrc_shared::api::{CheckoutSession, CreateSessionRequest, List};
@@ -266,8 +266,7 @@ pub async fn list(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     status: Option<SessionStatus>,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<CheckoutSession>, ApiError> {
     let query = store::ListQuery {
         table: "checkout_sessions",
@@ -275,15 +274,11 @@ pub async fn list(
         columns: SESSION_COLUMNS,
         merchant_id,
         status: status.map(|s| s.as_str()),
-        limit,
-        starting_after,
+        paging,
     };
     let rows: Vec<SessionRow> = query.rows(ctx.db).await?;
-    Ok(store::page(rows.iter().map(|r| r.to_api(None)).collect(), limit, |s| s.id.clone().into()))
+    Ok(paging.page(rows.iter().map(|r| r.to_api(None)).collect(), |s| s.id.clone().into()))
 }
-
-/// Paging helper, shared by every list endpoint.
-pub use crate::store::page;
 
 /// Who ends a session early.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

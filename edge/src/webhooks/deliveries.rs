@@ -3,7 +3,7 @@
 
 use crate::platform::{query_as, Ctx};
 use crate::stmt;
-use crate::store::{self, int, int_opt};
+use crate::store::{self, int, int_opt, Paging};
 use hsrc_shared::api::ids::{DeliveryId, EndpointId, EventId};
 use hsrc_shared::api::List;
 use hsrc_shared::ApiError;
@@ -157,8 +157,7 @@ pub async fn for_endpoint(
     merchant_id: &str,
     endpoint_id: &str,
     status: Option<DeliveryStatus>,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<WebhookDelivery>, ApiError> {
     endpoints::load_for_merchant(ctx, merchant_id, endpoint_id).await?;
     let rows: Vec<Row> = query_as(
@@ -173,14 +172,14 @@ pub async fn for_endpoint(
             endpoint_id,
             merchant_id,
             status.map(DeliveryStatus::as_str),
-            starting_after,
-            i64::from(limit) + 1
+            paging.after(),
+            paging.fetch()
         ),
     )
     .await
     .map_err(store::internal)?;
     let items = with_attempts(ctx, rows).await?;
-    Ok(crate::store::page(items, limit, |d: &WebhookDelivery| d.id.clone().into()))
+    Ok(paging.page(items, |d: &WebhookDelivery| d.id.clone().into()))
 }
 
 /// Re-delivers an event: each target delivery goes back to `pending`, due now, with a fresh retry schedule

@@ -7,7 +7,7 @@
 use crate::accounts::auth::Merchant;
 use crate::platform::{query_as, query_one, Ctx, SqlValue, Stmt};
 use crate::stmt;
-use crate::store::{self, int, int_bool, int_opt, json_text};
+use crate::store::{self, int, int_bool, int_opt, json_text, Paging};
 use hsrc_shared::api::ids::EndpointId;
 use hsrc_shared::api::webhooks::{DisabledReason, EndpointStatus};
 use hsrc_shared::api::{EventType, List};
@@ -239,12 +239,7 @@ pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Webh
     Ok(load_for_merchant(ctx, merchant_id, id).await?.to_api(ctx.now_ms(), None))
 }
 
-pub async fn list(
-    ctx: &Ctx<'_>,
-    merchant_id: &str,
-    limit: u32,
-    starting_after: Option<&str>,
-) -> Result<List<WebhookEndpoint>, ApiError> {
+pub async fn list(ctx: &Ctx<'_>, merchant_id: &str, paging: &Paging) -> Result<List<WebhookEndpoint>, ApiError> {
     let rows: Vec<EndpointRow> = query_as(
         ctx.db,
         stmt!(
@@ -254,15 +249,15 @@ pub async fn list(
                  ORDER BY w.rowid DESC LIMIT ?3"
             ),
             merchant_id,
-            starting_after,
-            i64::from(limit) + 1
+            paging.after(),
+            paging.fetch()
         ),
     )
     .await
     .map_err(store::internal)?;
     let now = ctx.now_ms();
     let items = rows.iter().map(|r| r.to_api(now, None)).collect();
-    Ok(crate::store::page(items, limit, |e: &WebhookEndpoint| e.id.clone().into()))
+    Ok(paging.page(items, |e: &WebhookEndpoint| e.id.clone().into()))
 }
 
 pub async fn update(

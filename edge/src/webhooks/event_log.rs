@@ -2,7 +2,7 @@
 
 use crate::platform::{query_as, query_one, Ctx};
 use crate::stmt;
-use crate::store::{self, int, int_bool, json_text};
+use crate::store::{self, int, int_bool, json_text, Paging};
 use hsrc_shared::api::ids::{EventId, PaymentId, RefundId, SessionId};
 use hsrc_shared::api::{Event, EventData, EventType, List};
 use hsrc_shared::ApiError;
@@ -105,13 +105,12 @@ pub async fn list(
     ctx: &Ctx<'_>,
     merchant_id: &str,
     filter: &EventFilter,
-    limit: u32,
-    starting_after: Option<&str>,
+    paging: &Paging,
 ) -> Result<List<Event>, ApiError> {
     let past_cursor = "(?5 IS NULL OR e.rowid < (SELECT rowid FROM events WHERE id = ?5 AND merchant_id = ?1))";
-    let rows = filtered(ctx, merchant_id, filter, past_cursor, "DESC", starting_after, limit).await?;
+    let rows = filtered(ctx, merchant_id, filter, past_cursor, "DESC", paging.after(), paging.limit).await?;
     let items = rows.iter().map(EventRow::to_api).collect();
-    Ok(crate::store::page(items, limit, |e: &Event| e.id.clone().into()))
+    Ok(paging.page(items, |e: &Event| e.id.clone().into()))
 }
 
 /// Events newer than `ending_before` (an event id): the `limit` oldest of them, returned newest first like every
