@@ -123,7 +123,7 @@ fn main() {
         if key { "with" } else { "without" }
     );
     let mut rows: Vec<_> = spent.iter().collect();
-    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0));
+    rows.sort_by_key(|(_, (spent, _))| std::cmp::Reverse(*spent));
     for (label, (d, calls)) in rows {
         println!("  {:>9.1}  ({:>4.2}/req)  {label}", us(*d), f64::from(*calls) / measured);
     }
