@@ -144,7 +144,7 @@ pub async fn check_seen(
                         AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED') \
                         AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
                         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED')) \
-                        LIMIT COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8))) \
+                        LIMIT CAST(COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) AS INTEGER))) \
                      < COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) RETURNING id",
                 attempt_id.as_str(),
                 merchant_id,
@@ -178,13 +178,14 @@ struct Ratio {
 /// The breaker's two counts, bounded by what can trip it: declined sessions are few unless a card test is on; the
 /// attempted sessions (every confirm of the merchant in the window, the expensive count) are counted only once
 /// enough sessions declined, and then only up to the most that still trips (`declined × 100 / percent`; one past
-/// it already means "no"). [`trip_if_testing`] decides exactly as with the full counts.
+/// it already means "no"). [`trip_if_testing`] decides exactly as with the full counts. D1 binds JavaScript numbers,
+/// so `?4` arrives as a REAL: the limit is cast (a fractional LIMIT is SQLITE_MISMATCH there, never on SQLite here).
 fn ratio_stmt(merchant_id: &str, since: i64) -> Stmt {
     stmt!(
         "WITH d AS (SELECT COUNT(DISTINCT checkout_session_id) AS n FROM card_declines WHERE merchant_id = ?1 AND created_at >= ?2) \
          SELECT d.n AS declined, CASE WHEN d.n < ?3 THEN 0 ELSE \
                 (SELECT COUNT(*) FROM (SELECT DISTINCT checkout_session_id FROM card_attempts WHERE merchant_id = ?1 AND created_at >= ?2 \
-                 LIMIT (SELECT n FROM d) * 100 / ?4 + 1)) END AS attempted FROM d",
+                 LIMIT CAST((SELECT n FROM d) * 100 / ?4 AS INTEGER) + 1)) END AS attempted FROM d",
         merchant_id,
         since,
         MERCHANT_MIN_DECLINED_SESSIONS,
