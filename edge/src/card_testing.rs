@@ -129,7 +129,9 @@ pub async fn check_seen(
         return Err(card_refused());
     }
     // Declines of this card in the window plus its attempts still in flight must stay under the budget; the insert
-    // happens only if they do, atomically (one statement). The breaker's ratio is read after it, in the same trip.
+    // happens only if they do, atomically (one statement). The in-flight count stops at the budget (more cannot
+    // change the answer), so its scan is bounded by the budget, not by the card's traffic. The breaker's ratio is
+    // read after it, in the same trip.
     let attempt_id = ctx.new_id("att");
     let results = ctx
         .db
@@ -137,11 +139,12 @@ pub async fn check_seen(
             stmt!(
                 "INSERT INTO card_attempts (id, merchant_id, fingerprint, checkout_session_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
                  WHERE (SELECT COUNT(*) FROM card_declines WHERE merchant_id = ?2 AND fingerprint = ?3 AND created_at >= ?6) \
-                     + (SELECT COUNT(DISTINCT a.checkout_session_id) FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
+                     + (SELECT COUNT(*) FROM (SELECT DISTINCT a.checkout_session_id FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
                         AND a.checkout_session_id <> ?4 \
-                        AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
                         AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED') \
-                        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED'))) \
+                        AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
+                        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED')) \
+                        LIMIT CAST(COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) AS INTEGER))) \
                      < COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) RETURNING id",
                 attempt_id.as_str(),
                 merchant_id,
@@ -172,12 +175,21 @@ struct Ratio {
     attempted: i64,
 }
 
+/// The breaker's two counts, bounded by what can trip it: declined sessions are few unless a card test is on; the
+/// attempted sessions (every confirm of the merchant in the window, the expensive count) are counted only once
+/// enough sessions declined, and then only up to the most that still trips (`declined × 100 / percent`; one past
+/// it already means "no"). [`trip_if_testing`] decides exactly as with the full counts. D1 binds JavaScript numbers,
+/// so `?4` arrives as a REAL: the limit is cast (a fractional LIMIT is SQLITE_MISMATCH there, never on SQLite here).
 fn ratio_stmt(merchant_id: &str, since: i64) -> Stmt {
     stmt!(
-        "SELECT (SELECT COUNT(DISTINCT checkout_session_id) FROM card_declines WHERE merchant_id = ?1 AND created_at >= ?2) AS declined, \
-                (SELECT COUNT(DISTINCT checkout_session_id) FROM card_attempts WHERE merchant_id = ?1 AND created_at >= ?2) AS attempted",
+        "WITH d AS (SELECT COUNT(DISTINCT checkout_session_id) AS n FROM card_declines WHERE merchant_id = ?1 AND created_at >= ?2) \
+         SELECT d.n AS declined, CASE WHEN d.n < ?3 THEN 0 ELSE \
+                (SELECT COUNT(*) FROM (SELECT DISTINCT checkout_session_id FROM card_attempts WHERE merchant_id = ?1 AND created_at >= ?2 \
+                 LIMIT CAST((SELECT n FROM d) * 100 / ?4 AS INTEGER) + 1)) END AS attempted FROM d",
         merchant_id,
-        since
+        since,
+        MERCHANT_MIN_DECLINED_SESSIONS,
+        MERCHANT_DECLINE_PERCENT
     )
 }
 

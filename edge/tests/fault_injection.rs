@@ -15,6 +15,7 @@ mod common;
 
 use common::World;
 use hsrc_edge::faults::{FaultCache, FaultDb, FaultQueue, Faults, Mode};
+use hsrc_edge::http::{ApiRequest, Method};
 use hsrc_edge::jobs::scheduled;
 use hsrc_edge::payments::{self, confirm};
 use hsrc_edge::platform::Ctx;
@@ -41,12 +42,15 @@ fn session(w: &World, extra: Value) -> Prepared {
     }
 }
 
-fn confirm_request(number: &str) -> hsrc_shared::api::ConfirmRequest {
-    serde_json::from_value(json!({
+fn confirm_body(number: &str) -> Value {
+    json!({
         "payment_method": { "type": "card", "card": { "number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
         "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
-    }))
-    .unwrap()
+    })
+}
+
+fn confirm_request(number: &str) -> hsrc_shared::api::ConfirmRequest {
+    serde_json::from_value(confirm_body(number)).unwrap()
 }
 
 fn run_confirm(ctx: &Ctx<'_>, p: &Prepared, number: &str) {
@@ -74,7 +78,46 @@ struct Path {
     setup: Setup,
     step: Step,
     /// The awaits of the path, in order (labels from `faults::label_of`).
-    awaits: &'static [&'static str],
+    awaits: Vec<&'static str>,
+}
+
+/// Every checkout confirm starts so: the session by token; merchant, payment, next attempt number and the
+/// card-testing reads in one trip; the card's budget (with the breaker's ratio).
+const CONFIRM: &[&str] = &[
+    "read checkout_sessions",
+    "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+    "write card_attempts + read card_declines",
+];
+/// The claim of session, payment and first attempt (the attempt row before any provider call).
+const CLAIM: &[&str] = &["write checkout_sessions+payments+charges"];
+/// A failed primary's attempt closed and the fallback's opened, its event queued.
+const FALL_BACK: &[&str] = &["write charges", "read webhook_deliveries"];
+const AUTHORIZE: &[&str] = &["write sandbox_ledger"];
+/// Settling an approved attempt: the trail read, the outcome batch, its deliveries queued.
+const SETTLE: &[&str] =
+    &["read charges + read transitions", "write charges+payments+checkout_sessions", "read webhook_deliveries"];
+
+/// A passed 3DS challenge up to its authorization: the challenge, its payment, session and attempt; the mark;
+/// the merchant and the vaulted card.
+const CHALLENGE_PASS: &[&str] = &[
+    "read challenges",
+    "read payments",
+    "read checkout_sessions",
+    "read charges",
+    "write challenges+payments+charges",
+    "read merchants",
+    "read sandbox_operations",
+];
+/// The 3DS page's answer: the challenge as it is now.
+const CHALLENGE_ANSWER: &[&str] = &["read challenges", "read payments", "read merchants"];
+
+/// The payer's key claimed with the token's check in one trip; its response stored after the confirm.
+const KEY_CLAIM: &[&str] = &["read checkout_sessions + write idempotency_keys + read idempotency_keys"];
+const KEY_FINISH: &[&str] = &["write idempotency_keys"];
+
+/// A path's awaits from its parts, in order.
+fn awaits(parts: &[&[&'static str]]) -> Vec<&'static str> {
+    parts.concat()
 }
 
 fn paths() -> Vec<Path> {
@@ -83,88 +126,65 @@ fn paths() -> Vec<Path> {
             name: "confirm: approve (4242)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4242424242424242"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write checkout_sessions+payments+charges",
-                "write sandbox_ledger",
-                "read charges + read transitions",
-                "write charges+payments+checkout_sessions",
-                "read webhook_deliveries",
-            ],
+            awaits: awaits(&[CONFIRM, CLAIM, AUTHORIZE, SETTLE]),
+        },
+        Path {
+            name: "confirm through the pipeline with an Idempotency-Key (4242)",
+            setup: |w| session(w, json!({})),
+            step: |ctx, p| {
+                let req = ApiRequest::new(Method::Post, &format!("/v1/checkout-sessions/token/{}/confirm", p.token))
+                    .with_header("idempotency-key", "fault-1")
+                    .with_json(&confirm_body("4242424242424242"));
+                let _ = futures_executor::block_on(hsrc_edge::pipeline::handle(ctx, req));
+            },
+            awaits: awaits(&[KEY_CLAIM, CONFIRM, CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
         },
         Path {
             name: "confirm: primary down, fallback approves (8013)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000008013"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write checkout_sessions+payments+charges",
-                "write charges",
-                "read webhook_deliveries",
-                "write sandbox_ledger",
-                "read charges + read transitions",
-                "write charges+payments+checkout_sessions",
-                "read webhook_deliveries",
-            ],
+            awaits: awaits(&[CONFIRM, CLAIM, FALL_BACK, AUTHORIZE, SETTLE]),
         },
         Path {
             name: "confirm: response lost (7015)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000007015"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write checkout_sessions+payments+charges",
-                "write sandbox_ledger",
-            ],
+            awaits: awaits(&[CONFIRM, CLAIM, AUTHORIZE]),
         },
         Path {
             name: "confirm: fallback response lost (7031)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000007031"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write checkout_sessions+payments+charges",
-                "write charges",
-                "read webhook_deliveries",
-                "write sandbox_ledger",
-            ],
+            awaits: awaits(&[CONFIRM, CLAIM, FALL_BACK, AUTHORIZE]),
         },
         Path {
             name: "confirm: decline (0002)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000000002"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write checkout_sessions+payments+charges",
-                "write sandbox_ledger",
-                "read charges + read transitions",
-                "write charges+card_declines+payments+checkout_sessions",
-                "read webhook_deliveries",
-            ],
+            awaits: awaits(&[
+                CONFIRM,
+                CLAIM,
+                AUTHORIZE,
+                &[
+                    "read charges + read transitions",
+                    "write charges+card_declines+payments+checkout_sessions",
+                    "read webhook_deliveries",
+                ],
+            ]),
         },
         Path {
             name: "confirm: 3DS challenge starts (3220)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000003220"),
-            awaits: &[
-                "read checkout_sessions",
-                "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
-                "write card_attempts + read card_declines",
-                "write sandbox_operations",
-                "read transitions",
-                "write checkout_sessions+payments+charges+challenges",
-                "read webhook_deliveries",
-            ],
+            awaits: awaits(&[
+                CONFIRM,
+                &[
+                    "write sandbox_operations",
+                    "read transitions",
+                    "write checkout_sessions+payments+charges+challenges",
+                    "read webhook_deliveries",
+                ],
+            ]),
         },
         Path {
             name: "3DS pass (3220)",
@@ -173,22 +193,7 @@ fn paths() -> Vec<Path> {
                 let id = p.challenge_id.as_deref().unwrap();
                 let _ = futures_executor::block_on(confirm::complete_challenge(ctx, id, true));
             },
-            awaits: &[
-                "read challenges",
-                "read payments",
-                "read checkout_sessions",
-                "read charges",
-                "write challenges+payments+charges",
-                "read merchants",
-                "read sandbox_operations",
-                "write sandbox_ledger",
-                "read charges + read transitions",
-                "write charges+payments+checkout_sessions",
-                "read webhook_deliveries",
-                "read challenges",
-                "read payments",
-                "read merchants",
-            ],
+            awaits: awaits(&[CHALLENGE_PASS, AUTHORIZE, SETTLE, CHALLENGE_ANSWER]),
         },
         Path {
             name: "3DS pass, response lost (7049)",
@@ -197,19 +202,7 @@ fn paths() -> Vec<Path> {
                 let id = p.challenge_id.as_deref().unwrap();
                 let _ = futures_executor::block_on(confirm::complete_challenge(ctx, id, true));
             },
-            awaits: &[
-                "read challenges",
-                "read payments",
-                "read checkout_sessions",
-                "read charges",
-                "write challenges+payments+charges",
-                "read merchants",
-                "read sandbox_operations",
-                "write sandbox_ledger",
-                "read challenges",
-                "read payments",
-                "read merchants",
-            ],
+            awaits: awaits(&[CHALLENGE_PASS, AUTHORIZE, CHALLENGE_ANSWER]),
         },
         Path {
             name: "3DS fail (3220)",
@@ -218,7 +211,7 @@ fn paths() -> Vec<Path> {
                 let id = p.challenge_id.as_deref().unwrap();
                 let _ = futures_executor::block_on(confirm::complete_challenge(ctx, id, false));
             },
-            awaits: &[
+            awaits: vec![
                 "read challenges",
                 "read payments",
                 "read checkout_sessions",
@@ -238,7 +231,7 @@ fn paths() -> Vec<Path> {
                 let req = hsrc_shared::api::CaptureRequest { amount: None };
                 let _ = futures_executor::block_on(payments::capture(ctx, &p.merchant_id, &p.payment_id, req));
             },
-            awaits: &[
+            awaits: vec![
                 "read payments",
                 "read charges",
                 "write payment_operations",
@@ -266,7 +259,7 @@ fn paths() -> Vec<Path> {
             step: |ctx, p| {
                 let _ = futures_executor::block_on(payments::void(ctx, &p.merchant_id, &p.payment_id));
             },
-            awaits: &[
+            awaits: vec![
                 "read payments",
                 "read charges",
                 "write payment_operations",
@@ -298,7 +291,7 @@ fn paths() -> Vec<Path> {
             step: |ctx, _| {
                 let _ = futures_executor::block_on(payments::reconcile::reconcile_due(ctx, 100));
             },
-            awaits: &[
+            awaits: vec![
                 "read engine_cursors",
                 "read charges",
                 "read checkout_sessions",
@@ -323,7 +316,7 @@ fn paths() -> Vec<Path> {
             step: |ctx, _| {
                 let _ = futures_executor::block_on(payments::operations::reconcile_operations(ctx, 100));
             },
-            awaits: &[
+            awaits: vec![
                 "read engine_cursors",
                 "read payment_operations",
                 "write engine_cursors",

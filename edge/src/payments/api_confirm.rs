@@ -63,7 +63,8 @@ pub async fn confirm(
                 )
                 .with_param("payment_method"));
             }
-            let (valid, scenario) = methods::accept_card(ctx, merchant, &input.card, "payment_method[card][number]")?;
+            let (valid, scenario) =
+                methods::accept_card(ctx, merchant.livemode, &input.card, "payment_method[card][number]")?;
             drop(input);
             let details = CardDetails {
                 brand: valid.brand.as_str().into(),

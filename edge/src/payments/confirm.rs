@@ -10,7 +10,7 @@ use crate::payments::insert_charge;
 use crate::payments::owner::Owner;
 use crate::payments::route::{route, Routed};
 use crate::payments::settle::settle_answered;
-use crate::payments::{self, installments};
+use crate::payments::{self, installments, methods};
 use crate::platform::{first_as, Ctx, Row, Stmt};
 use crate::providers::{self, attempt_reference, sandbox, Instrument, VaultOutcome};
 use crate::records::{ChargeRow, PaymentRow, SessionRow};
@@ -20,7 +20,8 @@ use crate::stmt;
 use crate::store::{self, to_json_text};
 use crate::webhooks::events::{types, Outbox};
 use hsrc_shared::api::{CardDetails, ConfirmRequest, ConfirmResponse, ConfirmResult, NextAction, RedirectToUrl};
-use hsrc_shared::card::{self, ValidCard};
+use hsrc_shared::card::ValidCard;
+
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentEvent, PaymentStatus, SessionEvent};
 use hsrc_shared::{codes, validate, ApiError};
 use serde::Deserialize;
@@ -31,19 +32,9 @@ pub use crate::payments::reconcile::{reconcile_due, reconcile_if_waiting, reconc
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
 pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<ConfirmResponse, ApiError> {
     let session = sessions::open_session_for_payer(ctx, token).await?;
-    let (year, month) = civil_year_month(ctx.now_ms());
-    let card = card::validate_card(&req.payment_method.card, year, month)?;
-    if session.livemode {
-        // Live keys never reach the sandbox, and no live acquirer is wired in yet.
-        return Err(ApiError::card(
-            codes::PROCESSING_ERROR,
-            None,
-            "No live payment provider is configured for this merchant.",
-        ));
-    }
-    let scenario = sandbox::scenario(&card.digits).ok_or_else(|| {
-        ApiError::invalid_code(codes::LIVE_CARD_IN_TEST_MODE, "payment_method[card][number]", "This is a test checkout: use one of the sandbox test cards. Real card numbers are refused and never stored.")
-    })?;
+    // The one card gate (the session's mode: live sessions never reach the sandbox).
+    let (card, scenario) =
+        methods::accept_card(ctx, session.livemode, &req.payment_method.card, "payment_method[card][number]")?;
     let payer = sessions::merge_payer(session.payer.clone(), req.payer.unwrap_or_default());
     let payer = validate::payer_details(&payer, &session.custom_fields)?;
     validate::payer_complete(&payer, &session.collect, &session.custom_fields)?;
@@ -68,7 +59,7 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
         last4: card.last4.clone(),
         exp_month: card.exp_month,
         exp_year: card.exp_year,
-        fingerprint: Some(fingerprint(ctx, &merchant.id, &card)),
+        fingerprint: Some(methods::fingerprint(ctx, &merchant.id, &card)),
     };
     // The session's share of the claim: PENDING → PROCESSING with the payer and one more attempt.
     let claim = cas(
@@ -291,11 +282,6 @@ pub async fn run_confirm(
             Ok((owner, payment))
         }
     }
-}
-
-/// Keyed hash of the card number (one definition, shared with payment methods).
-fn fingerprint(ctx: &Ctx<'_>, merchant_id: &str, card: &ValidCard) -> String {
-    crate::payments::methods::fingerprint(ctx, merchant_id, card)
 }
 
 /// (year, month) of a Unix-milliseconds instant in UTC, for card expiry checks (the calendar maths is

@@ -6,7 +6,7 @@
 //! [`PAYMENT_METHOD_TTL_MS`]; confirm claims it with a guarded update in the same batch that claims the payment, so
 //! two confirms cannot share one.
 
-use crate::accounts::auth::{Caller, KeyKind, Merchant};
+use crate::accounts::auth::{Caller, KeyKind};
 use crate::platform::{query_one, Ctx, Stmt};
 use crate::providers::{self, sandbox, VaultOutcome};
 use crate::stmt;
@@ -103,18 +103,19 @@ pub fn check_card_element_origin(ctx: &Ctx<'_>, caller: &Caller, origin: Option<
     Ok(())
 }
 
-/// The gate every card from a request passes before it reaches a provider: checked against today's date and matched
-/// to its sandbox scenario. Live mode has no acquirer yet; a real number in test mode is refused (never stored).
-/// `number_param` names the number field in the caller's request body, for the error.
+/// The gate every card from a request passes before it reaches a provider (the payer's confirm, an API confirm with
+/// card data, a new payment method): checked against today's date and matched to its sandbox scenario. Live mode
+/// (`livemode`: the checkout session's mode, or the merchant's for the API) has no acquirer yet; a real number in
+/// test mode is refused (never stored). `number_param` names the number field in the caller's body, for the error.
 pub(crate) fn accept_card(
     ctx: &Ctx<'_>,
-    merchant: &Merchant,
+    livemode: bool,
     input: &CardInput,
     number_param: &'static str,
 ) -> Result<(ValidCard, sandbox::Scenario), ApiError> {
     let (year, month) = crate::payments::confirm::civil_year_month(ctx.now_ms());
     let valid = card::validate_card(input, year, month)?;
-    if merchant.livemode {
+    if livemode {
         return Err(ApiError::card(
             codes::PROCESSING_ERROR,
             None,
@@ -134,7 +135,7 @@ pub(crate) fn accept_card(
 /// `POST /v1/payment-methods`: validate, vault at the acquirer, keep the reference and display data.
 pub async fn create(ctx: &Ctx<'_>, caller: &Caller, input: PaymentMethodInput) -> Result<PaymentMethod, ApiError> {
     let merchant = &caller.merchant;
-    let (valid, scenario) = accept_card(ctx, merchant, &input.card, "card[number]")?;
+    let (valid, scenario) = accept_card(ctx, merchant.livemode, &input.card, "card[number]")?;
     drop(input);
     let now = ctx.now_ms();
     // The card goes to the acquirer's vault through the provider seam; we keep its token.

@@ -11,7 +11,7 @@
 //! slow first execution can never overwrite or delete the row of one that took over after it.
 
 use crate::http::ApiResponse;
-use crate::platform::{query_one, Ctx};
+use crate::platform::{first_as, Ctx, Row, SqlValue, Stmt};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::{codes, crypto, pan_scan, ApiError, ErrorType};
@@ -55,6 +55,9 @@ struct Record {
     response_body: Option<String>,
     #[serde(deserialize_with = "crate::store::int")]
     locked_at: i64,
+    /// The execution holding the row (None on rows written before owner tokens).
+    #[serde(default)]
+    owner: Option<String>,
 }
 
 /// The request fingerprint stored with the key: HMAC-SHA-256 under a key derived from `DATA_KEY` over method, path
@@ -126,9 +129,31 @@ fn in_flight() -> ApiError {
     )
 }
 
+/// What must hold before an unauthenticated caller's key may be claimed (a payer's token must exist and be alive):
+/// its read runs in the claim's own round trip, the key's row is written only if `exists` finds the row, and
+/// `verdict` judges the read before the claim counts for anything.
+pub struct Guard<'g> {
+    /// The guard's read; its rows go to `verdict`.
+    pub read: Stmt,
+    /// `SELECT 1 FROM … WHERE … = ?7`: the same row, `?7` bound to `value`.
+    pub exists: &'static str,
+    pub value: String,
+    pub verdict: Box<dyn FnOnce(Vec<Row>) -> Result<(), ApiError> + 'g>,
+}
+
 pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> {
+    claim_guarded(ctx, req, None).await
+}
+
+/// Claims the key in ONE round trip: the guard's read, the conditional insert (or takeover of an expired row) and
+/// the row as it now is, in one D1 batch (one transaction). The row's owner token says whether this execution won.
+pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard<'_>>) -> Result<Claim, ApiError> {
     let (scope, key) = (req.scope, req.key);
     if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_control()) {
+        // The guard's answer comes first, as it always has (an unknown token is a 404 whatever its key).
+        if let Some(g) = guard {
+            (g.verdict)(ctx.db.query(g.read).await.map_err(store::internal)?)?;
+        }
         return Err(ApiError::invalid_code(
             codes::IDEMPOTENCY_KEY_INVALID,
             "Idempotency-Key",
@@ -138,32 +163,53 @@ pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> 
     let hash = request_hash(ctx, req.method, req.path, req.body);
     let owner = Owner(crypto::hex(&ctx.random_bytes::<16>()));
     let now = ctx.now_ms();
-    let inserted = ctx
-        .db
-        .batch(vec![stmt!(
-            "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) VALUES (?1, ?2, ?3, 'in_flight', ?4, ?5, ?6) \
+    let (exists, mut params) = match &guard {
+        Some(g) => (format!("EXISTS ({})", g.exists), vec![SqlValue::from(g.value.as_str())]),
+        None => ("1".to_string(), vec![]),
+    };
+    let mut insert = stmt!(
+        format!(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) SELECT ?1, ?2, ?3, 'in_flight', ?4, ?5, ?6 WHERE {exists} \
              ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in_flight', locked_at = excluded.locked_at, \
-             expires_at = excluded.expires_at, response_status = NULL, response_body = NULL, owner = excluded.owner WHERE idempotency_keys.expires_at <= ?4",
-            scope,
-            key,
-            hash.as_str(),
-            now,
-            now + KEY_TTL_MS,
-            owner.0.as_str()
-        )])
-        .await
-        .map_err(store::internal)?;
-    if inserted.first().copied().unwrap_or(0) == 1 {
+             expires_at = excluded.expires_at, response_status = NULL, response_body = NULL, owner = excluded.owner WHERE idempotency_keys.expires_at <= ?4"
+        ),
+        scope,
+        key,
+        hash.as_str(),
+        now,
+        now + KEY_TTL_MS,
+        owner.0.as_str()
+    );
+    insert.params.append(&mut params);
+    let row = stmt!(
+        "SELECT request_hash, state, response_status, response_body, locked_at, owner FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
+        scope,
+        key
+    );
+    let (verdict, mut statements) = match guard {
+        Some(g) => (Some(g.verdict), vec![g.read]),
+        None => (None, vec![]),
+    };
+    statements.extend([insert, row]);
+    let mut results = ctx.db.query_many(statements).await.map_err(store::internal)?.into_iter();
+    let guard_rows = verdict.is_some().then(|| results.next().unwrap_or_default());
+    results.next(); // the insert's (no rows)
+    let claimed: Option<Record> = first_as(results.next()).map_err(store::internal)?;
+    let ours = claimed.as_ref().is_some_and(|c| c.owner.as_deref() == Some(owner.0.as_str()));
+    if let (Some(verdict), Some(rows)) = (verdict, guard_rows) {
+        if let Err(refused) = verdict(rows) {
+            // The token exists but has ended: the caller gets the guard's answer and keeps no row.
+            if ours {
+                release(ctx, scope, key, &owner).await;
+            }
+            return Err(refused);
+        }
+    }
+    if ours {
         return Ok(Claim::Run(owner));
     }
-    let record: Option<Record> = query_one(
-        ctx.db,
-        stmt!("SELECT request_hash, state, response_status, response_body, locked_at FROM idempotency_keys WHERE scope = ?1 AND key = ?2", scope, key),
-    )
-    .await
-    .map_err(store::internal)?;
-    // The row vanished between the two statements (a 5xx released it): the next retry claims it afresh.
-    let Some(record) = record else { return Err(in_flight()) };
+    // No row at all: the guard's row vanished, or a 5xx released the key in between: the next retry claims afresh.
+    let Some(record) = claimed else { return Err(in_flight()) };
     let same = if record.request_hash.starts_with("sha256:") {
         record.request_hash == legacy_hash(req.method, req.path, req.body)
     } else {
@@ -204,6 +250,22 @@ pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> 
     }
 }
 
+/// Gives up a claim this execution holds (nothing ran).
+async fn release(ctx: &Ctx<'_>, scope: &str, key: &str, owner: &Owner) {
+    if let Err(e) = ctx.db.batch(vec![release_stmt(scope, key, owner)]).await {
+        crate::log::error("idempotency", &e.to_string());
+    }
+}
+
+fn release_stmt(scope: &str, key: &str, owner: &Owner) -> Stmt {
+    stmt!(
+        "DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND state = 'in_flight' AND owner = ?3",
+        scope,
+        key,
+        owner.0.as_str()
+    )
+}
+
 fn aad(scope: &str, key: &str) -> crate::accounts::sealed::Aad {
     crate::accounts::sealed::Aad::new("idempotency_keys", "response_body", &format!("{scope}\n{key}"))
 }
@@ -237,12 +299,7 @@ async fn take_over(ctx: &Ctx<'_>, scope: &str, key: &str, locked_at: i64) -> Res
 pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, owner: &Owner, response: &ApiResponse, keep: Keep) {
     let storable = keep == Keep::Replay && !pan_scan::contains_card_number(&String::from_utf8_lossy(&response.body));
     let stmt = if response.status >= 500 {
-        stmt!(
-            "DELETE FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND state = 'in_flight' AND owner = ?3",
-            scope,
-            key,
-            owner.0.as_str()
-        )
+        release_stmt(scope, key, owner)
     } else if storable {
         stmt!(
             "UPDATE idempotency_keys SET state = 'done', response_status = ?1, response_body = ?2 WHERE scope = ?3 AND key = ?4 AND state = 'in_flight' AND owner = ?5",

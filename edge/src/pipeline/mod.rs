@@ -47,7 +47,7 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
             return Ok(limited);
         }
         let scope = format!("merchant:{}", call.caller().merchant.id);
-        return once(ctx, route, req, scope, || dispatch::keyed(ctx, route.op, &call)).await;
+        return once(ctx, route, req, scope, None, || dispatch::keyed(ctx, route.op, &call)).await;
     }
     match route.access {
         Access::Demo if !ctx.config.demo_enabled => return Err(ApiError::not_found("page", &req.path)),
@@ -57,10 +57,12 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     if let Err(limited) = spend(ctx, anonymous_spend(route, &call), req).await {
         return Ok(limited);
     }
+    // An unauthenticated caller gets no idempotency row for a token or challenge that does not exist. The token's
+    // check runs in the claim's own round trip (the payer's confirm, the hot path); the challenge's before it.
+    let mut guard = None;
     if idempotency_key(req).is_some() {
-        // An unauthenticated caller gets no idempotency row for a token or challenge that does not exist.
         match route.access {
-            Access::Token => payer_guard::check_token(ctx, call.param("token")).await?,
+            Access::Token => guard = Some(token_guard(ctx, call.param("token"))),
             Access::Challenge => payer_guard::check_challenge(ctx, call.param("challenge_id")).await?,
             _ => {}
         }
@@ -70,7 +72,18 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
         Access::Challenge => format!("challenge:{}", call.param("challenge_id")),
         _ => "public".into(),
     };
-    once(ctx, route, req, scope, || dispatch::anonymous(ctx, route.op, &call)).await
+    once(ctx, route, req, scope, guard, || dispatch::anonymous(ctx, route.op, &call)).await
+}
+
+/// The payer token's check as an idempotency guard: the key's row is written only for a token that exists, and
+/// an ended token gets its 410 whatever the key holds.
+fn token_guard<'g>(ctx: &'g Ctx<'_>, token: &str) -> idempotency::Guard<'g> {
+    idempotency::Guard {
+        read: payer_guard::token_read(token),
+        exists: "SELECT 1 FROM checkout_sessions WHERE token_hash = ?7",
+        value: token_hash(token),
+        verdict: Box::new(move |rows| payer_guard::token_verdict(ctx, rows)),
+    }
 }
 
 /// What a request without an API key spends of the request budgets.
@@ -104,6 +117,7 @@ async fn once<F, Fut>(
     route: &Route,
     req: &ApiRequest,
     scope: String,
+    guard: Option<idempotency::Guard<'_>>,
     handler: F,
 ) -> Result<ApiResponse, ApiError>
 where
@@ -113,7 +127,7 @@ where
     let Some(key) = idempotency_key(req) else { return handler().await };
     let request =
         idempotency::Request { scope: &scope, key, method: req.method.as_str(), path: &req.path, body: &req.body };
-    match idempotency::claim(ctx, &request).await? {
+    match idempotency::claim_guarded(ctx, &request, guard).await? {
         idempotency::Claim::Replay(resp) => Ok(resp),
         idempotency::Claim::Run(owner) => {
             let resp = handler().await.unwrap_or_else(|e| ApiResponse::error(&e));

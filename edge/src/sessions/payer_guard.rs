@@ -2,7 +2,7 @@
 //! must exist (so an unauthenticated caller cannot fill the idempotency table with rows for made-up tokens), and a
 //! token dies a short grace after its session ends, and at the latest a grace after the session's expiry.
 
-use crate::platform::{query_one, Ctx};
+use crate::platform::{first_as, query_one, Ctx, Row, Stmt};
 use crate::sessions::token_hash;
 use crate::stmt;
 use crate::store;
@@ -38,12 +38,18 @@ struct TokenRow {
 
 /// 404 for an unknown token, 410 for one that has ended.
 pub async fn check_token(ctx: &Ctx<'_>, token: &str) -> Result<(), ApiError> {
-    let row: Option<TokenRow> = query_one(
-        ctx.db,
-        stmt!("SELECT status, updated_at, expires_at FROM checkout_sessions WHERE token_hash = ?1", token_hash(token)),
-    )
-    .await
-    .map_err(store::internal)?;
+    let rows = ctx.db.query(token_read(token)).await.map_err(store::internal)?;
+    token_verdict(ctx, rows)
+}
+
+/// The read [`check_token`] judges (also run inside the idempotency claim's round trip, `pipeline`).
+pub fn token_read(token: &str) -> Stmt {
+    stmt!("SELECT status, updated_at, expires_at FROM checkout_sessions WHERE token_hash = ?1", token_hash(token))
+}
+
+/// [`check_token`]'s answer from the rows of [`token_read`].
+pub fn token_verdict(ctx: &Ctx<'_>, rows: Vec<Row>) -> Result<(), ApiError> {
+    let row: Option<TokenRow> = first_as(Some(rows)).map_err(store::internal)?;
     let row = row.ok_or_else(unknown_token)?;
     let status = serde_json::from_value::<SessionStatus>(serde_json::Value::String(row.status))
         .map_err(|_| ApiError::internal())?;
