@@ -314,7 +314,8 @@ d1 "$RUN_DIR/state" --file "$RUN_DIR/confirm.sql" >/dev/null
 # Every bench confirm pays with the same sandbox card across thousands of sessions, 16 at a time: under the default
 # per-card budget (10 attempts in flight or declined) the card-testing defence would refuse some of them, which is
 # that defence working, not the confirm path this measures. The merchant setting test.sh uses for its shared merchant.
-d1 "$RUN_DIR/state" --command "UPDATE merchants SET card_max_declines = 1000 WHERE id = 'mer_sandbox'" >/dev/null
+card_budget_for_bench() { d1 "$1" --command "UPDATE merchants SET card_max_declines = 1000 WHERE id = 'mer_sandbox'" >/dev/null; }
+card_budget_for_bench "$RUN_DIR/state"
 TOKENS_USED=0
 take_tokens() { # take_tokens COUNT NAME → $RUN_DIR/confirm-NAME.txt, the next COUNT unused tokens
   sed -n "$(( TOKENS_USED + 1 )),$(( TOKENS_USED + $1 ))p" "$RUN_DIR/confirm-tokens.txt" > "$RUN_DIR/confirm-$2.txt"
@@ -445,6 +446,7 @@ for db in a b; do
   bash scripts/seed.sh "$RUN_DIR/two-$db" "$RUN_DIR/keys.env"
   python3 bench/sql.py confirm $(( SWEEP_DURATION * 300 )) "http://127.0.0.1" "$RUN_DIR/two-$db.sql" "$RUN_DIR/two-$db-tokens.txt"
   d1 "$RUN_DIR/two-$db" --file "$RUN_DIR/two-$db.sql" >/dev/null
+  card_budget_for_bench "$RUN_DIR/two-$db" # the same card in every confirm, as above
   start_worker "$RUN_DIR/two-$db"
   eval "TWO_BASE_$db=\$BASE"
   TWO_PIDS+=("$WRANGLER_PID")
