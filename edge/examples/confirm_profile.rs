@@ -49,6 +49,14 @@ impl Database for TimingDb<'_> {
         r
     }
 
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let label = format!("batch {}", stmts.iter().map(|s| label_of(&s.sql)).collect::<Vec<_>>().join("+"));
+        let t = Instant::now();
+        let r = self.inner.batch_rows(stmts).await;
+        self.add(label, t.elapsed());
+        r
+    }
+
     async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
         if std::env::var_os("PROFILE_SPLIT").is_some() {
             // Natively a round trip is one statement after another anyway: time each on its own.

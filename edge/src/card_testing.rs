@@ -2,7 +2,7 @@
 //! merchant's sessions block further confirms before anything reaches a provider. Confirm and settle call it;
 //! the ops console shows the merchant breaker.
 
-use crate::platform::{first_as, query_one, Ctx, Row, Stmt};
+use crate::platform::{first_as, query_one, Ctx, IdSql, Row, Stmt};
 use crate::records::PaymentRow;
 use crate::stmt;
 use crate::store;
@@ -75,13 +75,21 @@ pub struct Seen {
 
 /// The merchant's open breaker and the declines on this session (or API-only payment), in that order.
 pub fn reads(ctx: &Ctx<'_>, merchant_id: &str, session_id: &str) -> Vec<Stmt> {
+    reads_of(ctx, IdSql::Is(merchant_id), IdSql::Is(session_id))
+}
+
+/// [`reads`] with the ids as SQL (read through the session in the same statement).
+pub fn reads_of(ctx: &Ctx<'_>, merchant_id: IdSql<'_>, session_id: IdSql<'_>) -> Vec<Stmt> {
     vec![
         stmt!(
-            "SELECT 1 AS open FROM merchant_breakers WHERE merchant_id = ?1 AND until > ?2",
-            merchant_id,
+            format!("SELECT 1 AS open FROM merchant_breakers WHERE merchant_id = {} AND until > ?2", merchant_id.sql()),
+            merchant_id.param(),
             ctx.now_ms()
         ),
-        stmt!("SELECT COUNT(*) AS n FROM card_declines WHERE checkout_session_id = ?1", session_id),
+        stmt!(
+            format!("SELECT COUNT(*) AS n FROM card_declines WHERE checkout_session_id = {}", session_id.sql()),
+            session_id.param()
+        ),
     ]
 }
 

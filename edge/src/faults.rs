@@ -107,6 +107,15 @@ impl Database for FaultDb<'_> {
         }
     }
 
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let (run, fail) = self.faults.step(batch_label(&stmts));
+        let result = if run { Some(self.inner.batch_rows(stmts).await) } else { None };
+        match (result, fail) {
+            (Some(r), false) => r,
+            _ => Err(stopped()),
+        }
+    }
+
     /// One round trip, one crash point: `read merchants + read payments + write card_attempts …`.
     async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
         let parts: Vec<String> = stmts
@@ -224,6 +233,13 @@ impl Database for Interleave<'_> {
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
         let label = batch_label(&stmts);
         let result = self.inner.batch(stmts).await;
+        self.maybe_interleave(&label).await;
+        result
+    }
+
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let label = batch_label(&stmts);
+        let result = self.inner.batch_rows(stmts).await;
         self.maybe_interleave(&label).await;
         result
     }

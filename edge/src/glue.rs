@@ -54,6 +54,10 @@ impl Database for D1 {
         Ok(results.iter().map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0) as u64).collect())
     }
 
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        self.query_many(stmts).await // a D1 batch is one transaction either way
+    }
+
     async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
         if stmts.is_empty() {
             return Ok(Vec::new());

@@ -78,6 +78,33 @@ impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
     }
 }
 
+/// A row's id inside a statement, always bound as `?1`: the id itself, or read through another row in the same
+/// statement (`(SELECT merchant_id FROM checkout_sessions WHERE token_hash = ?1)`), so reads that need an id from
+/// a row not read yet still go in one round trip with that row's read.
+#[derive(Debug, Clone, Copy)]
+pub enum IdSql<'a> {
+    Is(&'a str),
+    /// `column` of the `table` row whose `key` is the value.
+    Of { table: &'static str, key: &'static str, column: &'static str, value: &'a str },
+}
+
+impl IdSql<'_> {
+    /// The SQL that stands for the id.
+    pub fn sql(&self) -> String {
+        match self {
+            Self::Is(_) => "?1".into(),
+            Self::Of { table, key, column, .. } => format!("(SELECT {column} FROM {table} WHERE {key} = ?1)"),
+        }
+    }
+
+    /// What `?1` is bound to.
+    pub fn param(&self) -> SqlValue {
+        match self {
+            Self::Is(v) | Self::Of { value: v, .. } => (*v).into(),
+        }
+    }
+}
+
 /// One SQL statement with its parameters (positional `?1`, `?2`, …).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stmt {
@@ -150,6 +177,10 @@ pub trait Database {
 
     /// Runs all statements as one transaction: all or nothing. Returns rows changed per statement.
     async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError>;
+
+    /// [`batch`](Self::batch) with each statement's rows (an `INSERT … RETURNING`): one transaction, all or nothing,
+    /// in one round trip; a lost compare-and-set is [`DbError::Conflict`] as there.
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError>;
 
     /// Statements whose rows are needed, in ONE round trip (a D1 `batch`: one transaction, so the reads see one
     /// state, and a write with `RETURNING` commits with them). Rows per statement. The default asks one by one

@@ -81,21 +81,22 @@ struct Path {
     awaits: Vec<&'static str>,
 }
 
-/// Every checkout confirm starts so: the session by token; merchant, payment, next attempt number and the
-/// card-testing reads in one trip; the card's budget (with the breaker's ratio).
+/// Every checkout confirm starts so: one trip by the token for the session, its merchant and payment, the next
+/// attempt number, the card-testing reads and the payment's trail; then the card's budget (with the breaker's ratio).
 const CONFIRM: &[&str] = &[
-    "read checkout_sessions",
-    "read merchants + read payments + read charges + read merchant_breakers + read card_declines",
+    "read checkout_sessions + read merchants + read payments + read charges + read merchant_breakers + read card_declines + read charges + read transitions",
     "write card_attempts + read card_declines",
 ];
 /// The claim of session, payment and first attempt (the attempt row before any provider call).
 const CLAIM: &[&str] = &["write checkout_sessions+payments+charges"];
-/// A failed primary's attempt closed and the fallback's opened, its event queued.
-const FALL_BACK: &[&str] = &["write charges", "read webhook_deliveries"];
+/// A failed primary's attempt closed and the fallback's opened, its event queued (the batch names its deliveries).
+const FALL_BACK: &[&str] = &["write charges"];
 const AUTHORIZE: &[&str] = &["write sandbox_ledger"];
-/// Settling an approved attempt: the trail read, the outcome batch, its deliveries queued.
-const SETTLE: &[&str] =
-    &["read charges + read transitions", "write charges+payments+checkout_sessions", "read webhook_deliveries"];
+/// Settling an approved attempt: the outcome batch, its deliveries queued from the batch's own answer (the confirm
+/// read the trail before its claim) ...
+const SETTLE: &[&str] = &["write charges+payments+checkout_sessions"];
+/// ... or the trail read first, where other attempts were written since (a fallback, 3DS, the reconciler).
+const TRAIL: &[&str] = &["read charges + read transitions"];
 
 /// A passed 3DS challenge up to its authorization: the challenge, its payment, session and attempt; the mark;
 /// the merchant and the vaulted card.
@@ -143,7 +144,7 @@ fn paths() -> Vec<Path> {
             name: "confirm: primary down, fallback approves (8013)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000008013"),
-            awaits: awaits(&[CONFIRM, CLAIM, FALL_BACK, AUTHORIZE, SETTLE]),
+            awaits: awaits(&[CONFIRM, CLAIM, FALL_BACK, AUTHORIZE, TRAIL, SETTLE]),
         },
         Path {
             name: "confirm: response lost (7015)",
@@ -165,11 +166,7 @@ fn paths() -> Vec<Path> {
                 CONFIRM,
                 CLAIM,
                 AUTHORIZE,
-                &[
-                    "read charges + read transitions",
-                    "write charges+card_declines+payments+checkout_sessions",
-                    "read webhook_deliveries",
-                ],
+                &["write charges+card_declines+payments+checkout_sessions"],
             ]),
         },
         Path {
@@ -182,7 +179,6 @@ fn paths() -> Vec<Path> {
                     "write sandbox_operations",
                     "read transitions",
                     "write checkout_sessions+payments+charges+challenges",
-                    "read webhook_deliveries",
                 ],
             ]),
         },
@@ -193,7 +189,7 @@ fn paths() -> Vec<Path> {
                 let id = p.challenge_id.as_deref().unwrap();
                 let _ = futures_executor::block_on(confirm::complete_challenge(ctx, id, true));
             },
-            awaits: awaits(&[CHALLENGE_PASS, AUTHORIZE, SETTLE, CHALLENGE_ANSWER]),
+            awaits: awaits(&[CHALLENGE_PASS, AUTHORIZE, TRAIL, SETTLE, CHALLENGE_ANSWER]),
         },
         Path {
             name: "3DS pass, response lost (7049)",
@@ -218,7 +214,6 @@ fn paths() -> Vec<Path> {
                 "read charges",
                 "read charges + read transitions",
                 "write challenges+charges+card_declines+payments+checkout_sessions",
-                "read webhook_deliveries",
                 "read challenges",
                 "read payments",
                 "read merchants",
@@ -244,7 +239,6 @@ fn paths() -> Vec<Path> {
                 "read charges",
                 "read transitions",
                 "write payment_operations+charges+payments",
-                "read webhook_deliveries",
                 "read payments",
                 "read checkout_sessions",
                 "read payments",
@@ -272,7 +266,6 @@ fn paths() -> Vec<Path> {
                 "read charges",
                 "read transitions",
                 "write payment_operations+charges+payments",
-                "read webhook_deliveries",
                 "read payments",
                 "read checkout_sessions",
                 "read payments",
@@ -300,7 +293,6 @@ fn paths() -> Vec<Path> {
                 "read sandbox_ledger",
                 "read charges + read transitions",
                 "write charges+payments+checkout_sessions",
-                "read webhook_deliveries",
                 "read checkout_sessions",
                 "write engine_cursors",
             ],
@@ -332,7 +324,6 @@ fn paths() -> Vec<Path> {
                 "read charges",
                 "read transitions",
                 "write payment_operations+charges+payments",
-                "read webhook_deliveries",
                 "read charges",
             ],
         },

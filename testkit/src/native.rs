@@ -90,7 +90,33 @@ fn db_err(e: rusqlite::Error) -> DbError {
 #[async_trait(?Send)]
 impl Database for SqliteDb {
     async fn query(&self, stmt: Stmt) -> Result<Vec<Row>, DbError> {
-        let conn = self.conn.borrow();
+        rows_of(&self.conn.borrow(), &stmt)
+    }
+
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
+        let mut conn = self.conn.borrow_mut();
+        let tx = conn.transaction().map_err(db_err)?;
+        let mut changes = Vec::with_capacity(stmts.len());
+        for stmt in &stmts {
+            // Statements with `RETURNING` run here too: their rows are read and dropped.
+            rows_of(&tx, stmt)?;
+            changes.push(tx.changes());
+        }
+        tx.commit().map_err(db_err)?;
+        Ok(changes)
+    }
+
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        let mut conn = self.conn.borrow_mut();
+        let tx = conn.transaction().map_err(db_err)?;
+        let rows = stmts.iter().map(|stmt| rows_of(&tx, stmt)).collect::<Result<Vec<_>, _>>()?;
+        tx.commit().map_err(db_err)?;
+        Ok(rows)
+    }
+}
+
+/// One statement's rows, column name → JSON value.
+fn rows_of(conn: &rusqlite::Connection, stmt: &Stmt) -> Result<Vec<Row>, DbError> {
         let mut prepared = conn.prepare(&stmt.sql).map_err(db_err)?;
         let names: Vec<String> = prepared.column_names().iter().map(|s| s.to_string()).collect();
         let mut rows = prepared.query(rusqlite::params_from_iter(bind(&stmt.params))).map_err(db_err)?;
@@ -110,19 +136,6 @@ impl Database for SqliteDb {
             out.push(map);
         }
         Ok(out)
-    }
-
-    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
-        let mut conn = self.conn.borrow_mut();
-        let tx = conn.transaction().map_err(db_err)?;
-        let mut changes = Vec::with_capacity(stmts.len());
-        for stmt in &stmts {
-            let n = tx.execute(&stmt.sql, rusqlite::params_from_iter(bind(&stmt.params))).map_err(db_err)?;
-            changes.push(n as u64);
-        }
-        tx.commit().map_err(db_err)?;
-        Ok(changes)
-    }
 }
 
 #[derive(Default)]

@@ -112,7 +112,11 @@ pub async fn merchant_by_id(ctx: &Ctx<'_>, id: &str) -> Result<Option<Merchant>,
 
 /// The read of [`merchant_by_id`], to batch with others (`Database::query_many`).
 pub fn merchant_by_id_stmt(id: &str) -> crate::platform::Stmt {
-    stmt!(format!("SELECT {MERCHANT_COLUMNS} FROM merchants m WHERE m.id = ?1"), id)
+    merchant_stmt(crate::platform::IdSql::Is(id))
+}
+
+pub fn merchant_stmt(id: crate::platform::IdSql<'_>) -> crate::platform::Stmt {
+    stmt!(format!("SELECT {MERCHANT_COLUMNS} FROM merchants m WHERE m.id = {}", id.sql()), id.param())
 }
 
 fn invalid_key() -> ApiError {

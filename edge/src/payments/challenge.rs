@@ -131,7 +131,7 @@ pub async fn resolve_challenge(
             code: "authentication_failed".into(),
             message: sandbox::decline_message("authentication_failed").into(),
         };
-        settle(ctx, owner, payment, &charge, verdict, mark).await?;
+        settle(ctx, owner, payment, &charge, verdict, mark, None).await?;
         return Ok(());
     }
     let (payment, charge) = pass(ctx, &payment, &charge, mark).await?;
@@ -141,7 +141,7 @@ pub async fn resolve_challenge(
     let token = challenge.vault_token.as_deref().unwrap_or(&challenge.id);
     match route(ctx, &owner, &providers, charge, &Instrument::Vaulted(token), capture).await? {
         Routed::Answered { charge, verdict } => {
-            settle_answered(ctx, owner, payment, &charge, verdict).await?;
+            settle_answered(ctx, owner, payment, &charge, verdict, None).await?;
         }
         Routed::Waiting { .. } => ctx.background.after_response(owner.reconcile_job()),
     }

@@ -11,7 +11,8 @@ use crate::payments::owner::Owner;
 use crate::payments::route::{route, Routed};
 use crate::payments::settle::settle_answered;
 use crate::payments::{self, installments, methods};
-use crate::platform::{first_as, Ctx, Row, Stmt};
+use crate::payments::Trail;
+use crate::platform::{first_as, Ctx, IdSql, Row, Stmt};
 use crate::providers::{self, attempt_reference, sandbox, Instrument, VaultOutcome};
 use crate::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::sessions;
@@ -31,7 +32,25 @@ pub use crate::payments::reconcile::{reconcile_due, reconcile_if_waiting, reconc
 
 /// `POST /v1/checkout-sessions/token/:token/confirm`.
 pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<ConfirmResponse, ApiError> {
-    let session = sessions::open_session_for_payer(ctx, token).await?;
+    // Everything the confirm reads before its claim, in ONE round trip, all by the token: the session, its
+    // merchant and payment, the prelude, and the payment's trail (so settling reads nothing after the provider).
+    let hash = store::token_hash(token);
+    let of_session =
+        |column| IdSql::Of { table: "checkout_sessions", key: "token_hash", column, value: hash.as_str() };
+    let mut reads = vec![
+        sessions::by_token_hash_stmt(&hash),
+        auth::merchant_stmt(of_session("merchant_id")),
+        payments::resource::row_stmt(of_session("payment_id")),
+    ];
+    reads.extend(prelude_reads_of(ctx, of_session("merchant_id"), of_session("payment_id"), of_session("id")));
+    reads.extend(Trail::reads(of_session("payment_id")));
+    let mut results = ctx.db.query_many(reads).await.map_err(store::internal)?.into_iter();
+    let session: Option<SessionRow> = first_as(results.next()).map_err(store::internal)?;
+    let merchant: Option<auth::Merchant> = first_as(results.next()).map_err(store::internal)?;
+    let payment: Option<PaymentRow> = first_as(results.next()).map_err(store::internal)?;
+    let prelude = Prelude::of(&mut results)?;
+    let prelude = Prelude { trail: Some(Trail::of(&mut results)?), ..prelude };
+    let session = sessions::open_read_for_payer(ctx, session).await?;
     // The one card gate (the session's mode: live sessions never reach the sandbox).
     let (card, scenario) =
         methods::accept_card(ctx, session.livemode, &req.payment_method.card, "payment_method[card][number]")?;
@@ -41,14 +60,6 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     // Installments (#16): the payer's plan, checked against the card's BIN; its total is what gets charged.
     let plan = installments::for_confirm(ctx, &session, &card.digits, req.payment_method.installments).await?;
 
-    // Everything the confirm reads before its claim, in one round trip: merchant, payment and the prelude.
-    let mut reads =
-        vec![auth::merchant_by_id_stmt(&session.merchant_id), payments::resource::load_row_stmt(&session.payment_id)];
-    reads.extend(prelude_reads(ctx, &session.merchant_id, &session.payment_id, &session.id));
-    let mut results = ctx.db.query_many(reads).await.map_err(store::internal)?.into_iter();
-    let merchant: Option<auth::Merchant> = first_as(results.next()).map_err(store::internal)?;
-    let payment: Option<PaymentRow> = first_as(results.next()).map_err(store::internal)?;
-    let prelude = Prelude::of(&mut results)?;
     let merchant = merchant.ok_or_else(ApiError::internal)?;
     let payment = payment.ok_or_else(|| ApiError::not_found("payment", &session.payment_id))?;
     let session_to =
@@ -120,14 +131,23 @@ pub struct Attempt<'a> {
 pub struct Prelude {
     sequence: i64,
     card_testing: card_testing::Seen,
+    /// The payment's charges and request trail as read with the prelude (None: settling reads them).
+    trail: Option<Trail>,
 }
 
 /// The prelude's reads, in order: the payment's last attempt number, then the card-testing reads. `scope` is what
 /// declines count under (the session, or the API-only payment).
 pub fn prelude_reads(ctx: &Ctx<'_>, merchant_id: &str, payment_id: &str, scope: &str) -> Vec<Stmt> {
-    let mut reads =
-        vec![stmt!("SELECT COALESCE(MAX(sequence), 0) AS n FROM charges WHERE payment_id = ?1", payment_id)];
-    reads.extend(card_testing::reads(ctx, merchant_id, scope));
+    prelude_reads_of(ctx, IdSql::Is(merchant_id), IdSql::Is(payment_id), IdSql::Is(scope))
+}
+
+/// [`prelude_reads`] with the ids as SQL.
+fn prelude_reads_of(ctx: &Ctx<'_>, merchant_id: IdSql<'_>, payment_id: IdSql<'_>, scope: IdSql<'_>) -> Vec<Stmt> {
+    let mut reads = vec![stmt!(
+        format!("SELECT COALESCE(MAX(sequence), 0) AS n FROM charges WHERE payment_id = {}", payment_id.sql()),
+        payment_id.param()
+    )];
+    reads.extend(card_testing::reads_of(ctx, merchant_id, scope));
     reads
 }
 
@@ -140,7 +160,7 @@ impl Prelude {
             n: i64,
         }
         let last: Option<N> = first_as(results.next()).map_err(store::internal)?;
-        Ok(Self { sequence: last.map_or(0, |n| n.n) + 1, card_testing: card_testing::Seen::of(results)? })
+        Ok(Self { sequence: last.map_or(0, |n| n.n) + 1, card_testing: card_testing::Seen::of(results)?, trail: None })
     }
 
     /// The prelude alone, in its own round trip (a caller with nothing else to read).
@@ -164,7 +184,7 @@ pub async fn run_confirm(
     let Attempt { claim, card: card_details, payable, needs_challenge, plan } = attempt;
     let charged = plan.as_ref().map_or(payment.amount, |p| p.total_amount);
     let payment_to = payment.status.next(PaymentEvent::Confirm)?;
-    let Prelude { sequence, card_testing: seen } = prelude;
+    let Prelude { sequence, card_testing: seen, trail } = prelude;
     let fingerprint = card_details.fingerprint.as_deref().unwrap_or_default();
     card_testing::check_seen(ctx, &merchant.id, fingerprint, owner.attempt_scope(&payment), seen).await?;
     let needs_challenge = owner.secure_mode() || needs_challenge;
@@ -257,13 +277,11 @@ pub async fn run_confirm(
         let object = owner.payment_object(ctx, &payment, std::slice::from_ref(&charge)).await?;
         outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, object));
     }
-    statements.append(&mut outbox.statements);
     let busy = owner.busy_message();
-    ctx.db.batch(statements).await.map_err(|e| match e {
+    outbox.run(ctx, statements).await.map_err(|e| match e {
         crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
         other => store::internal(other),
     })?;
-    outbox.publish(ctx).await;
 
     if needs_challenge {
         return Ok((owner, payment));
@@ -273,8 +291,19 @@ pub async fn run_confirm(
         Payable::Vaulted(token) => Instrument::Vaulted(token),
     };
     let capture = owner.captures(&payment);
+    let first_attempt = charge.id.clone();
     match route(ctx, &owner, &providers, charge, &instrument, capture).await? {
-        Routed::Answered { charge, verdict } => settle_answered(ctx, owner, payment, &charge, verdict).await,
+        Routed::Answered { charge, verdict } => {
+            // The trail read before the claim is the trail now, with this request in it, unless a fallback wrote
+            // more attempts (then settling reads it again).
+            let trail = trail.filter(|_| charge.id == first_attempt).map(|mut trail| {
+                if !trail.request_ids.contains(&ctx.request_id) {
+                    trail.request_ids.push(ctx.request_id.clone());
+                }
+                trail
+            });
+            settle_answered(ctx, owner, payment, &charge, verdict, trail).await
+        }
         // Outcome unknown: the payment stays PROCESSING until a lookup settles it: right after the response
         // (wait_until), on the next read, or by the cron job, whichever comes first.
         Routed::Waiting { .. } => {

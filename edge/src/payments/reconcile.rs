@@ -67,7 +67,7 @@ async fn reconcile_pending_charge(ctx: &Ctx<'_>, owner: Owner, payment: &Payment
         Verdict::Failed { .. } => ChargeRow { written_off_at: Some(ctx.now_ms()), ..charge },
         _ => charge,
     };
-    settle(ctx, owner, payment.clone(), &charge, verdict, vec![]).await?;
+    settle(ctx, owner, payment.clone(), &charge, verdict, vec![], None).await?;
     Ok(())
 }
 

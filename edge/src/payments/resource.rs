@@ -13,7 +13,7 @@ use hsrc_shared::{codes, ApiError};
 /// The read model lives in `records` (sessions and refunds read it too); its `payments::…` paths stay.
 pub use crate::records::payment_reads::{
     api_object, api_object_from, api_object_with, api_object_with_metadata, charges, load_for_merchant, load_row,
-    load_row_stmt, request_ids, trail, Trail,
+    load_row_stmt, request_ids, row_stmt, trail, Trail,
 };
 
 pub async fn retrieve(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<Payment, ApiError> {

@@ -7,7 +7,7 @@ use super::{insert_charge, resolved, update_charge, Verdict};
 use crate::platform::Ctx;
 use crate::providers::{self, attempt_reference, Authorize, Instrument, Outcome};
 use crate::records::ChargeRow;
-use crate::store;
+
 use crate::webhooks::events::{types, Outbox};
 use hsrc_shared::lifecycle::ChargeStatus;
 use hsrc_shared::ApiError;
@@ -95,11 +95,6 @@ async fn fall_back(
     statements.extend(insert_charge(ctx, &next));
     let mut outbox = Outbox::default();
     outbox.push(ctx, owner.event(types::CHARGE_FAILED, serde_json::to_value(done.to_api()).unwrap_or_default()));
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time."))?;
-    outbox.publish(ctx).await;
+    outbox.commit(ctx, statements, "The payment changed at the same time.").await?;
     Ok(next)
 }

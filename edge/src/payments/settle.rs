@@ -7,7 +7,7 @@ use crate::payments;
 use crate::platform::{Ctx, SqlValue, Stmt};
 use crate::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::sessions::transitions::{cas, Target};
-use crate::store::{self, to_json_text};
+use crate::store::to_json_text;
 use crate::webhooks::events::{types, Outbox};
 use hsrc_shared::api::PaymentError;
 use hsrc_shared::lifecycle::{ChargeStatus, PaymentEvent, PaymentStatus, SessionEvent, SessionStatus};
@@ -23,9 +23,10 @@ pub async fn settle_answered(
     payment: PaymentRow,
     charge: &ChargeRow,
     verdict: Verdict,
+    trail: Option<payments::Trail>,
 ) -> Result<(Owner, PaymentRow), ApiError> {
     let payment_id = payment.id.clone();
-    match settle(ctx, owner, payment, charge, verdict, vec![]).await {
+    match settle(ctx, owner, payment, charge, verdict, vec![], trail).await {
         Err(e) if e.status == 409 => {
             let stored = payments::charges(ctx, &payment_id).await?;
             if !stored.iter().any(|c| c.id == charge.id && c.status != charge.status) {
@@ -39,7 +40,8 @@ pub async fn settle_answered(
 }
 
 /// Settles the stored attempt `charge` (now `charge.status`) with `verdict`. `prefix` joins the batch (e.g. the
-/// challenge mark of a failed 3DS, so the mark and the decline commit together). Returns the new session, payment.
+/// challenge mark of a failed 3DS, so the mark and the decline commit together); `trail` is the payment's charges and
+/// request trail when the caller read them already (None: read here). Returns the new session, payment.
 pub async fn settle(
     ctx: &Ctx<'_>,
     owner: Owner,
@@ -47,6 +49,7 @@ pub async fn settle(
     charge: &ChargeRow,
     verdict: Verdict,
     prefix: Vec<Stmt>,
+    trail: Option<payments::Trail>,
 ) -> Result<(Owner, PaymentRow), ApiError> {
     let done = resolved(ctx, charge, &verdict);
     let mut statements = prefix;
@@ -54,8 +57,11 @@ pub async fn settle(
     if done.status == ChargeStatus::Declined {
         statements.extend(crate::card_testing::record_decline(ctx, &payment, &done.id));
     }
-    // The charges and the request trail in one round trip.
-    let payments::Trail { charges: mut all_charges, request_ids } = payments::trail(ctx, &payment.id).await?;
+    // The charges and the request trail in one round trip, unless the caller has them.
+    let payments::Trail { charges: mut all_charges, request_ids } = match trail {
+        Some(trail) => trail,
+        None => payments::trail(ctx, &payment.id).await?,
+    };
     match all_charges.iter_mut().find(|c| c.id == done.id) {
         Some(existing) => *existing = done.clone(),
         None => all_charges.push(done.clone()),
@@ -163,11 +169,6 @@ pub async fn settle(
             _ => {}
         }
     }
-    statements.append(&mut outbox.statements);
-    ctx.db
-        .batch(statements)
-        .await
-        .map_err(|e| store::conflict_or_internal(e, "The payment changed at the same time; read it again."))?;
-    outbox.publish(ctx).await;
+    outbox.commit(ctx, statements, "The payment changed at the same time; read it again.").await?;
     Ok((owner_after, payment_after))
 }

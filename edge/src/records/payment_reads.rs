@@ -2,7 +2,7 @@
 //! them. Sessions (a closing session's `payment.canceled`), refunds and payments all build on it, so it lives below
 //! them; the object's refund fields come from [`super::refunds`].
 
-use crate::platform::{query_as, query_one, rows_as, Ctx, Row, Stmt};
+use crate::platform::{query_as, query_one, rows_as, Ctx, IdSql, Row, Stmt};
 use crate::records::{ChargeRow, PaymentRow, SessionRow, CHARGE_COLUMNS, PAYMENT_COLUMNS};
 use crate::stmt;
 use crate::store;
@@ -16,7 +16,11 @@ pub async fn load_row(ctx: &Ctx<'_>, id: &str) -> Result<PaymentRow, ApiError> {
 
 /// The read of [`load_row`], to batch with others (`Database::query_many`).
 pub fn load_row_stmt(id: &str) -> Stmt {
-    stmt!(format!("SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.id = ?1"), id)
+    row_stmt(IdSql::Is(id))
+}
+
+pub fn row_stmt(id: IdSql<'_>) -> Stmt {
+    stmt!(format!("SELECT {PAYMENT_COLUMNS} FROM payments p WHERE p.id = {}", id.sql()), id.param())
 }
 
 pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<PaymentRow, ApiError> {
@@ -28,17 +32,17 @@ pub async fn load_for_merchant(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Re
 }
 
 pub async fn charges(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<ChargeRow>, ApiError> {
-    query_as(ctx.db, charges_stmt(payment_id)).await.map_err(store::internal)
+    query_as(ctx.db, charges_stmt(IdSql::Is(payment_id))).await.map_err(store::internal)
 }
 
 /// Every request that changed the payment, oldest first (for matching webhooks to logs).
 pub async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>, ApiError> {
-    let rows = ctx.db.query(request_ids_stmt(payment_id)).await.map_err(store::internal)?;
+    let rows = ctx.db.query(request_ids_stmt(IdSql::Is(payment_id))).await.map_err(store::internal)?;
     request_ids_of(rows)
 }
 
-fn request_ids_stmt(payment_id: &str) -> Stmt {
-    stmt!("SELECT request_id FROM transitions WHERE entity_id = ?1 ORDER BY id", payment_id)
+fn request_ids_stmt(payment_id: IdSql<'_>) -> Stmt {
+    stmt!(format!("SELECT request_id FROM transitions WHERE entity_id = {} ORDER BY id", payment_id.sql()), payment_id.param())
 }
 
 fn request_ids_of(rows: Vec<Row>) -> Result<Vec<String>, ApiError> {
@@ -56,8 +60,11 @@ fn request_ids_of(rows: Vec<Row>) -> Result<Vec<String>, ApiError> {
     Ok(ids)
 }
 
-fn charges_stmt(payment_id: &str) -> Stmt {
-    stmt!(format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id = ?1 ORDER BY c.sequence"), payment_id)
+fn charges_stmt(payment_id: IdSql<'_>) -> Stmt {
+    stmt!(
+        format!("SELECT {CHARGE_COLUMNS} FROM charges c WHERE c.payment_id = {} ORDER BY c.sequence", payment_id.sql()),
+        payment_id.param()
+    )
 }
 
 /// A payment's charges and the requests that changed it, read in one round trip (what its object is built from).
@@ -67,14 +74,21 @@ pub struct Trail {
 }
 
 pub async fn trail(ctx: &Ctx<'_>, payment_id: &str) -> Result<Trail, ApiError> {
-    let mut results = ctx
-        .db
-        .query_many(vec![charges_stmt(payment_id), request_ids_stmt(payment_id)])
-        .await
-        .map_err(store::internal)?
-        .into_iter();
-    let (Some(charges), Some(ids)) = (results.next(), results.next()) else { return Err(ApiError::internal()) };
-    Ok(Trail { charges: rows_as(charges).map_err(store::internal)?, request_ids: request_ids_of(ids)? })
+    let results = ctx.db.query_many(Trail::reads(IdSql::Is(payment_id))).await.map_err(store::internal)?;
+    Trail::of(&mut results.into_iter())
+}
+
+impl Trail {
+    /// The trail's two reads, to run with others in one round trip.
+    pub fn reads(payment_id: IdSql<'_>) -> Vec<Stmt> {
+        vec![charges_stmt(payment_id), request_ids_stmt(payment_id)]
+    }
+
+    /// The results of [`Trail::reads`], taken from `results` in order.
+    pub fn of(results: &mut impl Iterator<Item = Vec<Row>>) -> Result<Self, ApiError> {
+        let (Some(charges), Some(ids)) = (results.next(), results.next()) else { return Err(ApiError::internal()) };
+        Ok(Self { charges: rows_as(charges).map_err(store::internal)?, request_ids: request_ids_of(ids)? })
+    }
 }
 
 /// The merchant's payment object as stored now, with `payment` standing for a state about to be committed.

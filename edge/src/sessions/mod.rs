@@ -6,10 +6,10 @@ mod payer;
 pub mod payer_guard;
 pub mod transitions;
 
-pub use payer::{merge_payer, open_session_for_payer, save_payer, view_of};
+pub use payer::{merge_payer, open_read_for_payer, open_session_for_payer, save_payer, view_of};
 
 use crate::accounts::auth::Merchant;
-use crate::platform::{query_as, query_one, Ctx};
+use crate::platform::{query_as, query_one, Ctx, Stmt};
 use crate::records::payment_reads::{api_object, load_row};
 use crate::records::{enum_text, PaymentRow, SessionRow, SESSION_COLUMNS};
 use crate::sessions::transitions::{cas, Target};
@@ -215,13 +215,14 @@ pub async fn load(ctx: &Ctx<'_>, merchant_id: &str, id: &str) -> Result<SessionR
 }
 
 pub async fn load_by_token(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, ApiError> {
-    let row: Option<SessionRow> = query_one(
-        ctx.db,
-        stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.token_hash = ?1"), token_hash(token)),
-    )
-    .await
-    .map_err(store::internal)?;
+    let row: Option<SessionRow> =
+        query_one(ctx.db, by_token_hash_stmt(&token_hash(token))).await.map_err(store::internal)?;
     row.ok_or_else(invalid_token)
+}
+
+/// The session whose token hashes to `hash`.
+pub fn by_token_hash_stmt(hash: &str) -> Stmt {
+    stmt!(format!("SELECT {SESSION_COLUMNS} FROM checkout_sessions s WHERE s.token_hash = ?1"), hash)
 }
 
 fn invalid_token() -> ApiError {

@@ -39,7 +39,15 @@ pub fn view_of(session: &SessionRow, payment: &PaymentRow, merchant_name: &str) 
 
 /// Loads the session behind a token for a payer action (payer details, confirm, cancel).
 pub async fn open_session_for_payer(ctx: &Ctx<'_>, token: &str) -> Result<SessionRow, ApiError> {
-    let session = load_by_token(ctx, token).await?;
+    open_for_payer(ctx, load_by_token(ctx, token).await?).await
+}
+
+/// [`open_session_for_payer`] for a session read by its token already (`None`: no session has it).
+pub async fn open_read_for_payer(ctx: &Ctx<'_>, session: Option<SessionRow>) -> Result<SessionRow, ApiError> {
+    open_for_payer(ctx, session.ok_or_else(super::invalid_token)?).await
+}
+
+async fn open_for_payer(ctx: &Ctx<'_>, session: SessionRow) -> Result<SessionRow, ApiError> {
     let session = expire_if_due(ctx, session).await?;
     if session.status != SessionStatus::Pending {
         return Err(not_open(

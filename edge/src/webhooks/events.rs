@@ -47,6 +47,8 @@ pub struct NewEvent<'a> {
 pub struct Outbox {
     pub events: Vec<Event>,
     pub statements: Vec<Stmt>,
+    /// Where in `statements` the fan-outs are (their `RETURNING id` are the new deliveries, see [`Outbox::run`]).
+    fan_outs: Vec<usize>,
 }
 
 impl Outbox {
@@ -82,7 +84,10 @@ impl Outbox {
             ctx.now_ms(),
             refund_id
         ));
-        self.statements.extend(crate::webhooks::fan_out(ctx, &event, new.merchant_id));
+        for fan_out in crate::webhooks::fan_out(ctx, &event, new.merchant_id) {
+            self.fan_outs.push(self.statements.len());
+            self.statements.push(fan_out);
+        }
         self.events.push(event);
     }
 
@@ -93,10 +98,24 @@ impl Outbox {
 
     /// Runs a state change's `statements` with these events in one batch, then publishes them. A lost race (the
     /// batch's guard) is a 409 with `conflict`.
-    pub async fn commit(mut self, ctx: &Ctx<'_>, mut statements: Vec<Stmt>, conflict: &str) -> Result<(), ApiError> {
-        statements.append(&mut self.statements);
-        ctx.db.batch(statements).await.map_err(|e| crate::store::conflict_or_internal(e, conflict))?;
-        self.publish(ctx).await;
+    pub async fn commit(self, ctx: &Ctx<'_>, statements: Vec<Stmt>, conflict: &str) -> Result<(), ApiError> {
+        self.run(ctx, statements).await.map_err(|e| crate::store::conflict_or_internal(e, conflict))
+    }
+
+    /// Runs `statements` and then these events' statements in one transaction, and queues the deliveries the
+    /// fan-out returned: the commit's own round trip names them, so no read follows it ([`Outbox::publish`]'s).
+    pub async fn run(self, ctx: &Ctx<'_>, mut statements: Vec<Stmt>) -> Result<(), crate::platform::DbError> {
+        let offset = statements.len();
+        statements.extend(self.statements);
+        let mut rows = ctx.db.batch_rows(statements).await?;
+        let ids = self
+            .fan_outs
+            .iter()
+            .filter_map(|at| rows.get_mut(offset + at).map(std::mem::take))
+            .flatten()
+            .filter_map(|row| row.get("id").and_then(|id| id.as_str()).map(str::to_string))
+            .collect();
+        crate::webhooks::enqueue_deliveries(ctx, ids).await;
         Ok(())
     }
 }

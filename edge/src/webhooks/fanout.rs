@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::policy::REQUEUE_AFTER_MS;
 
 /// One INSERT … SELECT over the merchant's enabled endpoints whose `enabled_events` contain the type or `*`: no
-/// read is needed before the batch, and UNIQUE(event_id, endpoint_id) plus `OR IGNORE` makes it idempotent. The
+/// read is needed before the batch, and its `RETURNING id` names the new deliveries to queue after it, and UNIQUE(event_id, endpoint_id) plus `OR IGNORE` makes it idempotent. The
 /// delivery id is derived from the event and endpoint ids, so the same pair always names the same delivery.
 pub fn fan_out(ctx: &Ctx<'_>, event: &Event, merchant_id: &str) -> Vec<Stmt> {
     vec![stmt!(
@@ -23,7 +23,8 @@ pub fn fan_out(ctx: &Ctx<'_>, event: &Event, merchant_id: &str) -> Vec<Stmt> {
                 'pending', 0, 0, ?4, ?4, ?4 \
          FROM webhook_endpoints w \
          WHERE w.merchant_id = ?2 AND w.status = 'enabled' AND w.livemode = ?5 \
-           AND EXISTS (SELECT 1 FROM json_each(w.enabled_events) j WHERE j.value = '*' OR j.value = ?3)",
+           AND EXISTS (SELECT 1 FROM json_each(w.enabled_events) j WHERE j.value = '*' OR j.value = ?3) \
+         RETURNING id",
         event.id.as_str(),
         merchant_id,
         event.kind.as_str(),

@@ -37,6 +37,11 @@ pub async fn enqueue_for_events(ctx: &Ctx<'_>, events: &[Event]) {
     fanout::enqueue_for_events(ctx, events).await;
 }
 
+/// Queues deliveries a committed batch created (their ids from its fan-out's `RETURNING`).
+pub async fn enqueue_deliveries(ctx: &Ctx<'_>, ids: Vec<String>) {
+    fanout::enqueue(ctx, ids).await;
+}
+
 /// Re-enqueues deliveries that are due (retries, and anything the queue lost). Returns how many.
 pub async fn sweep(ctx: &Ctx<'_>, limit: u32) -> Result<usize, hsrc_shared::ApiError> {
     fanout::sweep(ctx, limit).await
