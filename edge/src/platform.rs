@@ -85,7 +85,12 @@ impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
 pub enum IdSql<'a> {
     Is(&'a str),
     /// `column` of the `table` row whose `key` is the value.
-    Of { table: &'static str, key: &'static str, column: &'static str, value: &'a str },
+    Of {
+        table: &'static str,
+        key: &'static str,
+        column: &'static str,
+        value: &'a str,
+    },
 }
 
 impl IdSql<'_> {

@@ -54,7 +54,7 @@ fn confirm_request(number: &str) -> hsrc_shared::api::ConfirmRequest {
 }
 
 fn run_confirm(ctx: &Ctx<'_>, p: &Prepared, number: &str) {
-    let _ = futures_executor::block_on(confirm::confirm(ctx, &p.token, confirm_request(number)));
+    let _ = futures_executor::block_on(confirm::confirm(ctx, &p.token, confirm_request(number), None));
 }
 
 /// Setup for 3DS paths: confirmed with a challenge card, the challenge id kept.
@@ -112,9 +112,10 @@ const CHALLENGE_PASS: &[&str] = &[
 /// The 3DS page's answer: the challenge as it is now.
 const CHALLENGE_ANSWER: &[&str] = &["read challenges", "read payments", "read merchants"];
 
-/// The payer's key claimed with the token's check in one trip; its response stored after the confirm.
-const KEY_CLAIM: &[&str] = &["read checkout_sessions + write idempotency_keys + read idempotency_keys"];
 const KEY_FINISH: &[&str] = &["write idempotency_keys"];
+/// The payer's confirm with a key: the key's claim, with the token's check and the confirm's first reads in its
+/// round trip; its response stored after the confirm.
+const KEYED_CONFIRM: &[&str] = &["read checkout_sessions + write idempotency_keys + read idempotency_keys + read checkout_sessions + read merchants + read payments + read charges + read merchant_breakers + read card_declines + read charges + read transitions"];
 
 /// A path's awaits from its parts, in order.
 fn awaits(parts: &[&[&'static str]]) -> Vec<&'static str> {
@@ -138,7 +139,7 @@ fn paths() -> Vec<Path> {
                     .with_json(&confirm_body("4242424242424242"));
                 let _ = futures_executor::block_on(hsrc_edge::pipeline::handle(ctx, req));
             },
-            awaits: awaits(&[KEY_CLAIM, CONFIRM, CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
+            awaits: awaits(&[KEYED_CONFIRM, &CONFIRM[1..], CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
         },
         Path {
             name: "confirm: primary down, fallback approves (8013)",
@@ -162,12 +163,7 @@ fn paths() -> Vec<Path> {
             name: "confirm: decline (0002)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000000002"),
-            awaits: awaits(&[
-                CONFIRM,
-                CLAIM,
-                AUTHORIZE,
-                &["write charges+card_declines+payments+checkout_sessions"],
-            ]),
+            awaits: awaits(&[CONFIRM, CLAIM, AUTHORIZE, &["write charges+card_declines+payments+checkout_sessions"]]),
         },
         Path {
             name: "confirm: 3DS challenge starts (3220)",

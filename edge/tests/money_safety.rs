@@ -257,7 +257,7 @@ fn write_off_only_on_no_record_after_the_window_and_late_approvals_are_voided() 
             "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
         }))
         .unwrap();
-        let _ = futures_executor::block_on(hsrc_edge::payments::confirm::confirm(&ctx, &token(s), req));
+        let _ = futures_executor::block_on(hsrc_edge::payments::confirm::confirm(&ctx, &token(s), req, None));
     };
     // Where the sandbox ledger write is among a confirm's awaits (counted on a world of its own).
     let counted = World::new();

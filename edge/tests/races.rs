@@ -53,7 +53,7 @@ fn a_confirm_whose_answer_a_payer_poll_settled_first_answers_with_the_settled_pa
     // The provider has recorded its approval; before the confirm settles it, a poll looks it up and settles it.
     let db = Interleave::new(healthy.db, "write sandbox_ledger", payer_poll(&other, &w.m.id, sid));
     let ctx = Ctx { db: &db, ..w.h.ctx() };
-    let answer = futures_executor::block_on(confirm::confirm(&ctx, token, confirm_request(cards::SUCCESS)));
+    let answer = futures_executor::block_on(confirm::confirm(&ctx, token, confirm_request(cards::SUCCESS), None));
     assert!(db.ran(), "the poll ran in between");
     let answer = answer.unwrap_or_else(|e| panic!("the confirm must answer with the settled payment, got {e:?}"));
     assert_eq!(answer.confirm_result.payment.status.as_str(), "SUCCEEDED");

@@ -117,25 +117,25 @@ impl Database for SqliteDb {
 
 /// One statement's rows, column name → JSON value.
 fn rows_of(conn: &rusqlite::Connection, stmt: &Stmt) -> Result<Vec<Row>, DbError> {
-        let mut prepared = conn.prepare(&stmt.sql).map_err(db_err)?;
-        let names: Vec<String> = prepared.column_names().iter().map(|s| s.to_string()).collect();
-        let mut rows = prepared.query(rusqlite::params_from_iter(bind(&stmt.params))).map_err(db_err)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(db_err)? {
-            let mut map = Row::new();
-            for (i, name) in names.iter().enumerate() {
-                let value = match row.get_ref(i).map_err(db_err)? {
-                    ValueRef::Null => serde_json::Value::Null,
-                    ValueRef::Integer(n) => n.into(),
-                    ValueRef::Real(f) => f.into(),
-                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-                    ValueRef::Blob(_) => serde_json::Value::Null,
-                };
-                map.insert(name.clone(), value);
-            }
-            out.push(map);
+    let mut prepared = conn.prepare(&stmt.sql).map_err(db_err)?;
+    let names: Vec<String> = prepared.column_names().iter().map(|s| s.to_string()).collect();
+    let mut rows = prepared.query(rusqlite::params_from_iter(bind(&stmt.params))).map_err(db_err)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(db_err)? {
+        let mut map = Row::new();
+        for (i, name) in names.iter().enumerate() {
+            let value = match row.get_ref(i).map_err(db_err)? {
+                ValueRef::Null => serde_json::Value::Null,
+                ValueRef::Integer(n) => n.into(),
+                ValueRef::Real(f) => f.into(),
+                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+                ValueRef::Blob(_) => serde_json::Value::Null,
+            };
+            map.insert(name.clone(), value);
         }
-        Ok(out)
+        out.push(map);
+    }
+    Ok(out)
 }
 
 #[derive(Default)]

@@ -10,8 +10,8 @@ use crate::payments::insert_charge;
 use crate::payments::owner::Owner;
 use crate::payments::route::{route, Routed};
 use crate::payments::settle::settle_answered;
-use crate::payments::{self, installments, methods};
 use crate::payments::Trail;
+use crate::payments::{self, installments, methods};
 use crate::platform::{first_as, Ctx, IdSql, Row, Stmt};
 use crate::providers::{self, attempt_reference, sandbox, Instrument, VaultOutcome};
 use crate::records::{ChargeRow, PaymentRow, SessionRow};
@@ -30,13 +30,11 @@ use serde::Deserialize;
 pub use crate::payments::challenge::{challenge_merchant, challenge_view, complete_challenge, ChallengeView};
 pub use crate::payments::reconcile::{reconcile_due, reconcile_if_waiting, reconcile_payment_if_waiting};
 
-/// `POST /v1/checkout-sessions/token/:token/confirm`.
-pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<ConfirmResponse, ApiError> {
-    // Everything the confirm reads before its claim, in ONE round trip, all by the token: the session, its
-    // merchant and payment, the prelude, and the payment's trail (so settling reads nothing after the provider).
+/// Everything the confirm reads before its claim, for ONE round trip, all by the token: the session, its merchant
+/// and payment, the prelude, and the payment's trail (so settling reads nothing after the provider call).
+pub fn reads(ctx: &Ctx<'_>, token: &str) -> Vec<Stmt> {
     let hash = store::token_hash(token);
-    let of_session =
-        |column| IdSql::Of { table: "checkout_sessions", key: "token_hash", column, value: hash.as_str() };
+    let of_session = |column| IdSql::Of { table: "checkout_sessions", key: "token_hash", column, value: hash.as_str() };
     let mut reads = vec![
         sessions::by_token_hash_stmt(&hash),
         auth::merchant_stmt(of_session("merchant_id")),
@@ -44,7 +42,22 @@ pub async fn confirm(ctx: &Ctx<'_>, token: &str, req: ConfirmRequest) -> Result<
     ];
     reads.extend(prelude_reads_of(ctx, of_session("merchant_id"), of_session("payment_id"), of_session("id")));
     reads.extend(Trail::reads(of_session("payment_id")));
-    let mut results = ctx.db.query_many(reads).await.map_err(store::internal)?.into_iter();
+    reads
+}
+
+/// `POST /v1/checkout-sessions/token/:token/confirm`. `read` holds the rows of [`reads`] when the pipeline read
+/// them in its own round trip (the idempotency claim's); None: read here.
+pub async fn confirm(
+    ctx: &Ctx<'_>,
+    token: &str,
+    req: ConfirmRequest,
+    read: Option<Vec<Vec<Row>>>,
+) -> Result<ConfirmResponse, ApiError> {
+    let read = match read {
+        Some(rows) => rows,
+        None => ctx.db.query_many(reads(ctx, token)).await.map_err(store::internal)?,
+    };
+    let mut results = read.into_iter();
     let session: Option<SessionRow> = first_as(results.next()).map_err(store::internal)?;
     let merchant: Option<auth::Merchant> = first_as(results.next()).map_err(store::internal)?;
     let payment: Option<PaymentRow> = first_as(results.next()).map_err(store::internal)?;

@@ -139,6 +139,10 @@ pub struct Guard<'g> {
     pub exists: &'static str,
     pub value: String,
     pub verdict: Box<dyn FnOnce(Vec<Row>) -> Result<(), ApiError> + 'g>,
+    /// The handler's own first reads, run in the claim's round trip too; their rows go to `keep` when this
+    /// execution wins the claim (the handler then reads nothing again; on a replay they are dropped).
+    pub also: Vec<Stmt>,
+    pub keep: Option<&'g std::cell::RefCell<Option<Vec<Vec<Row>>>>>,
 }
 
 pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> {
@@ -186,16 +190,18 @@ pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard
         scope,
         key
     );
-    let (verdict, mut statements) = match guard {
-        Some(g) => (Some(g.verdict), vec![g.read]),
-        None => (None, vec![]),
+    let (verdict, mut statements, also, keep) = match guard {
+        Some(g) => (Some(g.verdict), vec![g.read], g.also, g.keep),
+        None => (None, vec![], vec![], None),
     };
     statements.extend([insert, row]);
+    statements.extend(also);
     let mut results = ctx.db.query_many(statements).await.map_err(store::internal)?.into_iter();
     let guard_rows = verdict.is_some().then(|| results.next().unwrap_or_default());
     results.next(); // the insert's (no rows)
     let claimed: Option<Record> = first_as(results.next()).map_err(store::internal)?;
     let ours = claimed.as_ref().is_some_and(|c| c.owner.as_deref() == Some(owner.0.as_str()));
+    let also_rows: Vec<Vec<Row>> = results.collect();
     if let (Some(verdict), Some(rows)) = (verdict, guard_rows) {
         if let Err(refused) = verdict(rows) {
             // The token exists but has ended: the caller gets the guard's answer and keeps no row.
@@ -206,6 +212,9 @@ pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard
         }
     }
     if ours {
+        if let Some(keep) = keep {
+            *keep.borrow_mut() = Some(also_rows);
+        }
         return Ok(Claim::Run(owner));
     }
     // No row at all: the guard's row vanished, or a 5xx released the key in between: the next retry claims afresh.

@@ -9,6 +9,7 @@ pub mod limits;
 use crate::accounts::auth;
 use crate::handlers::api_payments::{cors_headers, cors_preflight};
 use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::payments::confirm;
 use crate::platform::Ctx;
 use crate::routing::{self, Access, Call, KeyCall, Op, Route};
 use crate::sessions::{self, payer_guard};
@@ -62,7 +63,15 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
     let mut guard = None;
     if idempotency_key(req).is_some() {
         match route.access {
-            Access::Token => guard = Some(token_guard(ctx, call.param("token"))),
+            Access::Token => {
+                let mut token = token_guard(ctx, call.param("token"));
+                if route.op == Op::Confirm {
+                    // The confirm's reads join the claim's round trip (the hot path: one trip fewer).
+                    token.also = confirm::reads(ctx, call.param("token"));
+                    token.keep = Some(call.prefetched());
+                }
+                guard = Some(token);
+            }
             Access::Challenge => payer_guard::check_challenge(ctx, call.param("challenge_id")).await?,
             _ => {}
         }
@@ -83,6 +92,8 @@ fn token_guard<'g>(ctx: &'g Ctx<'_>, token: &str) -> idempotency::Guard<'g> {
         exists: "SELECT 1 FROM checkout_sessions WHERE token_hash = ?7",
         value: token_hash(token),
         verdict: Box::new(move |rows| payer_guard::token_verdict(ctx, rows)),
+        also: vec![],
+        keep: None,
     }
 }
 

@@ -42,7 +42,10 @@ pub async fn request_ids(ctx: &Ctx<'_>, payment_id: &str) -> Result<Vec<String>,
 }
 
 fn request_ids_stmt(payment_id: IdSql<'_>) -> Stmt {
-    stmt!(format!("SELECT request_id FROM transitions WHERE entity_id = {} ORDER BY id", payment_id.sql()), payment_id.param())
+    stmt!(
+        format!("SELECT request_id FROM transitions WHERE entity_id = {} ORDER BY id", payment_id.sql()),
+        payment_id.param()
+    )
 }
 
 fn request_ids_of(rows: Vec<Row>) -> Result<Vec<String>, ApiError> {

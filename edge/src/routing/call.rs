@@ -12,11 +12,23 @@ pub type Params = Vec<(&'static str, String)>;
 pub struct Call<'r> {
     pub req: &'r ApiRequest,
     params: Params,
+    /// Rows the pipeline read for the handler in a round trip of its own (the idempotency claim's).
+    prefetched: std::cell::RefCell<Option<Vec<Vec<crate::platform::Row>>>>,
 }
 
 impl<'r> Call<'r> {
     pub fn new(req: &'r ApiRequest, params: Params) -> Self {
-        Self { req, params }
+        Self { req, params, prefetched: Default::default() }
+    }
+
+    /// Where the pipeline puts rows it read for the handler.
+    pub fn prefetched(&self) -> &std::cell::RefCell<Option<Vec<Vec<crate::platform::Row>>>> {
+        &self.prefetched
+    }
+
+    /// The handler's rows read ahead, once (None: it reads them itself).
+    pub fn take_prefetched(&self) -> Option<Vec<Vec<crate::platform::Row>>> {
+        self.prefetched.borrow_mut().take()
     }
 
     /// A `{name}` capture of the path; empty when the route has none of that name.
