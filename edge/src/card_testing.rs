@@ -68,6 +68,7 @@ pub async fn open_breaker(ctx: &Ctx<'_>, merchant_id: &str) -> Result<Option<Bre
 
 /// What the check reads before a confirm's claim: [`reads`] joins the confirm's own reads in one round trip
 /// (`Database::query_many`), [`Seen::of`] takes their results back.
+#[derive(Debug, Clone, Copy)]
 pub struct Seen {
     breaker_open: bool,
     session_declines: i64,
@@ -117,6 +118,73 @@ pub async fn check_card_testing(
     check_seen(ctx, merchant_id, fingerprint, session_id, seen).await
 }
 
+/// The checks that need no statement: the merchant's breaker is open, or this session saw too many declines.
+pub fn precheck(seen: &Seen) -> Result<(), ApiError> {
+    if seen.breaker_open {
+        return Err(breaker_open());
+    }
+    if seen.session_declines >= SESSION_MAX_DECLINES {
+        return Err(card_refused());
+    }
+    Ok(())
+}
+
+fn breaker_open() -> ApiError {
+    velocity("Too many declined cards at this shop recently; payments are paused for a few minutes. Try again later.")
+}
+
+fn card_refused() -> ApiError {
+    velocity("This card has been declined too many times recently. Use another card or try again later.")
+}
+
+/// The card's budget and the breaker's ratio as statements of the caller's claim batch (one round trip less than
+/// [`check_seen`]): the attempt is recorded only within the budget, and `card_guard`'s CHECKs abort the whole
+/// batch when it is not ([`DbError::CardOverBudget`](crate::platform::DbError)) or when this attempt makes the
+/// merchant's ratio trip the breaker ([`DbError::BreakerTrips`](crate::platform::DbError)); the caller answers
+/// with [`refused`].
+pub fn in_claim(ctx: &Ctx<'_>, merchant_id: &str, fingerprint: &str, session_id: &str) -> Vec<Stmt> {
+    let now = ctx.now_ms();
+    let ratio = ratio_stmt(merchant_id, now - MERCHANT_WINDOW_MS);
+    vec![
+        attempt_stmt(ctx, merchant_id, fingerprint, session_id),
+        stmt!("INSERT OR REPLACE INTO card_guard (id, card_within_budget) VALUES (1, changes())"),
+        Stmt::new(
+            format!(
+                "INSERT OR REPLACE INTO card_guard (id, breaker_stays_closed) SELECT 1, \
+                 CASE WHEN r.declined >= ?3 AND r.declined * 100 >= r.attempted * ?4 THEN 0 ELSE 1 END FROM ({}) r",
+                ratio.sql
+            ),
+            ratio.params,
+        ),
+    ]
+}
+
+/// The answer to a claim batch that [`in_claim`]'s guards aborted (None: another error). Over budget: refused.
+/// The breaker trips: [`check_seen`] records the attempt, opens the breaker and refuses, outside the rolled-back
+/// batch; should the ratio have moved back in between, the payer gets a retryable 409 (nothing was claimed).
+pub async fn refused(
+    ctx: &Ctx<'_>,
+    error: &crate::platform::DbError,
+    merchant_id: &str,
+    fingerprint: &str,
+    session_id: &str,
+    seen: Seen,
+) -> Option<ApiError> {
+    match error {
+        crate::platform::DbError::CardOverBudget => Some(card_refused()),
+        crate::platform::DbError::BreakerTrips => {
+            Some(match check_seen(ctx, merchant_id, fingerprint, session_id, seen).await {
+                Err(e) => e,
+                Ok(()) => ApiError::conflict(
+                    codes::SESSION_PROCESSING,
+                    "Payments at this shop are being checked; try again in a moment.",
+                ),
+            })
+        }
+        _ => None,
+    }
+}
+
 /// [`check_card_testing`] with its reads done (batched with the caller's).
 pub async fn check_seen(
     ctx: &Ctx<'_>,
@@ -125,45 +193,12 @@ pub async fn check_seen(
     session_id: &str,
     seen: Seen,
 ) -> Result<(), ApiError> {
-    if seen.breaker_open {
-        return Err(velocity(
-            "Too many declined cards at this shop recently; payments are paused for a few minutes. Try again later.",
-        ));
-    }
-    let now = ctx.now_ms();
-    let card_refused =
-        || velocity("This card has been declined too many times recently. Use another card or try again later.");
-    if seen.session_declines >= SESSION_MAX_DECLINES {
-        return Err(card_refused());
-    }
-    // Declines of this card in the window plus its attempts still in flight must stay under the budget; the insert
-    // happens only if they do, atomically (one statement). The in-flight count stops at the budget (more cannot
-    // change the answer), so its scan is bounded by the budget, not by the card's traffic. The breaker's ratio is
-    // read after it, in the same trip.
-    let attempt_id = ctx.new_id("att");
+    precheck(&seen)?;
     let results = ctx
         .db
         .query_many(vec![
-            stmt!(
-                "INSERT INTO card_attempts (id, merchant_id, fingerprint, checkout_session_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
-                 WHERE (SELECT COUNT(*) FROM card_declines WHERE merchant_id = ?2 AND fingerprint = ?3 AND created_at >= ?6) \
-                     + (SELECT COUNT(*) FROM (SELECT DISTINCT a.checkout_session_id FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
-                        AND a.checkout_session_id <> ?4 \
-                        AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED') \
-                        AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
-                        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED')) \
-                        LIMIT CAST(COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) AS INTEGER))) \
-                     < COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) RETURNING id",
-                attempt_id.as_str(),
-                merchant_id,
-                fingerprint,
-                session_id,
-                now,
-                now - CARD_WINDOW_MS,
-                now - ATTEMPT_WINDOW_MS,
-                CARD_MAX_DECLINES
-            ),
-            ratio_stmt(merchant_id, now - MERCHANT_WINDOW_MS),
+            attempt_stmt(ctx, merchant_id, fingerprint, session_id),
+            ratio_stmt(merchant_id, ctx.now_ms() - MERCHANT_WINDOW_MS),
         ])
         .await
         .map_err(store::internal)?;
@@ -173,6 +208,32 @@ pub async fn check_seen(
     }
     let ratio: Option<Ratio> = first_as(results.next()).map_err(store::internal)?;
     trip_if_testing(ctx, merchant_id, ratio).await
+}
+
+/// Records an attempt of the card, only if its declines in the window plus its attempts still in flight stay
+/// under the budget, atomically (one statement; `RETURNING id`: a row when recorded). The in-flight count stops at
+/// the budget (more cannot change the answer), so its scan is bounded by the budget, not by the card's traffic.
+fn attempt_stmt(ctx: &Ctx<'_>, merchant_id: &str, fingerprint: &str, session_id: &str) -> Stmt {
+    let now = ctx.now_ms();
+    stmt!(
+        "INSERT INTO card_attempts (id, merchant_id, fingerprint, checkout_session_id, created_at) SELECT ?1, ?2, ?3, ?4, ?5 \
+         WHERE (SELECT COUNT(*) FROM card_declines WHERE merchant_id = ?2 AND fingerprint = ?3 AND created_at >= ?6) \
+             + (SELECT COUNT(*) FROM (SELECT DISTINCT a.checkout_session_id FROM card_attempts a WHERE a.merchant_id = ?2 AND a.fingerprint = ?3 AND a.created_at >= ?7 \
+                AND a.checkout_session_id <> ?4 \
+                AND NOT EXISTS (SELECT 1 FROM checkout_sessions s WHERE s.id = a.checkout_session_id AND s.status = 'COMPLETED') \
+                AND NOT EXISTS (SELECT 1 FROM card_declines d WHERE d.merchant_id = ?2 AND d.checkout_session_id = a.checkout_session_id AND d.created_at >= a.created_at) \
+                AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.checkout_session_id AND p.status IN ('SUCCEEDED', 'AUTHORIZED', 'CANCELLED', 'FAILED')) \
+                LIMIT CAST(COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) AS INTEGER))) \
+             < COALESCE((SELECT card_max_declines FROM merchants WHERE id = ?2), ?8) RETURNING id",
+        ctx.new_id("att").as_str(),
+        merchant_id,
+        fingerprint,
+        session_id,
+        now,
+        now - CARD_WINDOW_MS,
+        now - ATTEMPT_WINDOW_MS,
+        CARD_MAX_DECLINES
+    )
 }
 
 #[derive(Deserialize)]
@@ -228,9 +289,7 @@ async fn trip_if_testing(ctx: &Ctx<'_>, merchant_id: &str, ratio: Option<Ratio>)
             ctx.request_id, r.declined, r.attempted
         ),
     );
-    Err(velocity(
-        "Too many declined cards at this shop recently; payments are paused for a few minutes. Try again later.",
-    ))
+    Err(breaker_open())
 }
 
 /// Drops attempt rows older than every window (scheduled job).

@@ -146,13 +146,22 @@ pub enum DbError {
     Conflict,
     /// A UNIQUE constraint refused a row.
     Duplicate(String),
+    /// The card-testing budget's guard fired (`card_guard.card_within_budget`): nothing was applied.
+    CardOverBudget,
+    /// The attempt would trip the merchant's decline-ratio breaker (`card_guard.breaker_stays_closed`).
+    BreakerTrips,
     Other(String),
 }
 
 impl DbError {
     /// Classifies an error message from SQLite or D1 (both carry SQLite's wording).
     pub fn from_message(message: String) -> Self {
-        if message.contains("CHECK constraint failed") && (message.contains("ok = 1") || message.contains("cas_guard"))
+        if message.contains("card_within_budget") {
+            Self::CardOverBudget
+        } else if message.contains("breaker_stays_closed") {
+            Self::BreakerTrips
+        } else if message.contains("CHECK constraint failed")
+            && (message.contains("ok = 1") || message.contains("cas_guard"))
         {
             Self::Conflict
         } else if message.contains("UNIQUE constraint failed") || message.contains("PRIMARY KEY") {
@@ -167,6 +176,8 @@ impl std::fmt::Display for DbError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Conflict => f.write_str("compare-and-set conflict"),
+            Self::CardOverBudget => f.write_str("card over its budget"),
+            Self::BreakerTrips => f.write_str("the merchant's breaker trips"),
             Self::Duplicate(m) => write!(f, "duplicate: {m}"),
             Self::Other(m) => write!(f, "database error: {m}"),
         }

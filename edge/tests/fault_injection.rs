@@ -82,13 +82,14 @@ struct Path {
 }
 
 /// Every checkout confirm starts so: one trip by the token for the session, its merchant and payment, the next
-/// attempt number, the card-testing reads and the payment's trail; then the card's budget (with the breaker's ratio).
+/// attempt number, the card-testing reads and the payment's trail (the card's budget and the breaker's ratio are
+/// checked inside the claim batch).
 const CONFIRM: &[&str] = &[
     "read checkout_sessions + read merchants + read payments + read charges + read merchant_breakers + read card_declines + read charges + read transitions",
-    "write card_attempts + read card_declines",
 ];
-/// The claim of session, payment and first attempt (the attempt row before any provider call).
-const CLAIM: &[&str] = &["write checkout_sessions+payments+charges"];
+/// The claim of session, payment and first attempt (the attempt row before any provider call), with the card's
+/// attempt counted against its budget.
+const CLAIM: &[&str] = &["write card_attempts+checkout_sessions+payments+charges"];
 /// A failed primary's attempt closed and the fallback's opened, its event queued (the batch names its deliveries).
 const FALL_BACK: &[&str] = &["write charges"];
 const AUTHORIZE: &[&str] = &["write sandbox_ledger"];
@@ -139,7 +140,7 @@ fn paths() -> Vec<Path> {
                     .with_json(&confirm_body("4242424242424242"));
                 let _ = futures_executor::block_on(hsrc_edge::pipeline::handle(ctx, req));
             },
-            awaits: awaits(&[KEYED_CONFIRM, &CONFIRM[1..], CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
+            awaits: awaits(&[KEYED_CONFIRM, CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
         },
         Path {
             name: "confirm: primary down, fallback approves (8013)",
@@ -174,7 +175,7 @@ fn paths() -> Vec<Path> {
                 &[
                     "write sandbox_operations",
                     "read transitions",
-                    "write checkout_sessions+payments+charges+challenges",
+                    "write card_attempts+checkout_sessions+payments+charges+challenges",
                 ],
             ]),
         },

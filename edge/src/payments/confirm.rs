@@ -198,8 +198,11 @@ pub async fn run_confirm(
     let charged = plan.as_ref().map_or(payment.amount, |p| p.total_amount);
     let payment_to = payment.status.next(PaymentEvent::Confirm)?;
     let Prelude { sequence, card_testing: seen, trail } = prelude;
-    let fingerprint = card_details.fingerprint.as_deref().unwrap_or_default();
-    card_testing::check_seen(ctx, &merchant.id, fingerprint, owner.attempt_scope(&payment), seen).await?;
+    let fingerprint = card_details.fingerprint.clone().unwrap_or_default();
+    let fingerprint = fingerprint.as_str();
+    let scope = owner.attempt_scope(&payment).to_string();
+    // The statement-free checks now; the card's budget and the breaker's ratio inside the claim batch below.
+    card_testing::precheck(&seen)?;
     let needs_challenge = owner.secure_mode() || needs_challenge;
     let providers = providers_of(merchant);
     let charge = ChargeRow {
@@ -237,8 +240,10 @@ pub async fn run_confirm(
         }
     }
 
-    // Batch 1: claim the owner and the payment. Losers of a race stop here with nothing written.
-    let mut statements = claim;
+    // Batch 1: the card's budget, then claim the owner and the payment. Losers of a race, and a card over its
+    // budget, stop here with nothing written.
+    let mut statements = card_testing::in_claim(ctx, &merchant.id, fingerprint, &scope);
+    statements.extend(claim);
     statements.extend(cas(
         ctx,
         Target::payment(&payment),
@@ -291,10 +296,15 @@ pub async fn run_confirm(
         outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, object));
     }
     let busy = owner.busy_message();
-    outbox.run(ctx, statements).await.map_err(|e| match e {
-        crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
-        other => store::internal(other),
-    })?;
+    if let Err(e) = outbox.run(ctx, statements).await {
+        if let Some(refused) = card_testing::refused(ctx, &e, &merchant.id, fingerprint, &scope, seen).await {
+            return Err(refused);
+        }
+        return Err(match e {
+            crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
+            other => store::internal(other),
+        });
+    }
 
     if needs_challenge {
         return Ok((owner, payment));
