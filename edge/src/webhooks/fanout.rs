@@ -13,8 +13,9 @@ use serde::Deserialize;
 use super::policy::REQUEUE_AFTER_MS;
 
 /// One INSERT … SELECT over the merchant's enabled endpoints whose `enabled_events` contain the type or `*`: no
-/// read is needed before the batch, and its `RETURNING id` names the new deliveries to queue after it, and UNIQUE(event_id, endpoint_id) plus `OR IGNORE` makes it idempotent. The
-/// delivery id is derived from the event and endpoint ids, so the same pair always names the same delivery.
+/// read is needed before the batch, and its `RETURNING id` names the new deliveries to queue after it (no read
+/// after it either). UNIQUE(event_id, endpoint_id) plus `OR IGNORE` makes it idempotent. The delivery id is
+/// derived from the event and endpoint ids, so the same pair always names the same delivery.
 pub fn fan_out(ctx: &Ctx<'_>, event: &Event, merchant_id: &str) -> Vec<Stmt> {
     vec![stmt!(
         "INSERT OR IGNORE INTO webhook_deliveries \
