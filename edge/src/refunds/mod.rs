@@ -122,7 +122,7 @@ pub async fn create(ctx: &Ctx<'_>, merchant_id: &str, req: CreateRefundRequest) 
         created_at: now,
         resolved_at: None,
     };
-    let mut statements = store::record_statements(ctx, &refund, &attempt);
+    let statements = store::record_statements(ctx, &refund, &attempt);
     let mut outbox = Outbox::default();
     outbox.push_about_refund(
         ctx,
@@ -136,9 +136,8 @@ pub async fn create(ctx: &Ctx<'_>, merchant_id: &str, req: CreateRefundRequest) 
         },
         Some(&refund.id),
     );
-    statements.append(&mut outbox.statements);
-    match ctx.db.batch(statements).await {
-        Ok(_) => outbox.publish(ctx).await,
+    match outbox.run(ctx, statements).await {
+        Ok(()) => {}
         // The budget changed between our read and the INSERT (a concurrent refund took it): say what is left now.
         Err(DbError::Conflict) => {
             let now_left = store::for_payment(ctx, &payment.id).await?;

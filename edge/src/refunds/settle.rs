@@ -161,12 +161,8 @@ async fn settle_once(
         let value = serde_json::to_value(&payment_object).unwrap_or_default();
         outbox.push_about_refund(ctx, new_event(types::PAYMENT_REFUNDED, value), Some(&after.id));
     }
-    statements.append(&mut outbox.statements);
-    match ctx.db.batch(statements).await {
-        Ok(_) => {
-            outbox.publish(ctx).await;
-            Ok(())
-        }
+    match outbox.run(ctx, statements).await {
+        Ok(()) => Ok(()),
         Err(DbError::Conflict) => Err(Settle::Lost),
         Err(e) => Err(Settle::Failed(crate::store::internal(e))),
     }

@@ -91,11 +91,6 @@ impl Outbox {
         self.events.push(event);
     }
 
-    /// After the batch committed: hand the new deliveries to the queue (the cron sweep catches any we miss).
-    pub async fn publish(self, ctx: &Ctx<'_>) {
-        crate::webhooks::enqueue_for_events(ctx, &self.events).await;
-    }
-
     /// Runs a state change's `statements` with these events in one batch, then publishes them. A lost race (the
     /// batch's guard) is a 409 with `conflict`.
     pub async fn commit(self, ctx: &Ctx<'_>, statements: Vec<Stmt>, conflict: &str) -> Result<(), ApiError> {
@@ -103,7 +98,8 @@ impl Outbox {
     }
 
     /// Runs `statements` and then these events' statements in one transaction, and queues the deliveries the
-    /// fan-out returned: the commit's own round trip names them, so no read follows it ([`Outbox::publish`]'s).
+    /// fan-out returned: the commit's own round trip names them, so no read follows it (the cron sweep queues any
+    /// this misses).
     pub async fn run(self, ctx: &Ctx<'_>, mut statements: Vec<Stmt>) -> Result<(), crate::platform::DbError> {
         let offset = statements.len();
         statements.extend(self.statements);

@@ -72,26 +72,6 @@ pub async fn enqueue(ctx: &Ctx<'_>, ids: Vec<String>) -> usize {
     sent
 }
 
-/// After an event batch committed: queue its pending deliveries.
-pub async fn enqueue_for_events(ctx: &Ctx<'_>, events: &[Event]) {
-    if events.is_empty() {
-        return;
-    }
-    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
-    let rows: Result<Vec<IdRow>, _> = query_as(
-        ctx.db,
-        stmt!("SELECT d.id FROM webhook_deliveries d WHERE d.event_id IN (SELECT value FROM json_each(?1)) AND d.status = 'pending' ORDER BY d.created_at, d.rowid", store::to_json_text(&ids)),
-    )
-    .await;
-    match rows {
-        Ok(rows) => {
-            enqueue(ctx, rows.into_iter().map(|r| r.id).collect()).await;
-        }
-        // The deliveries exist (same batch as the events): the sweep will find them.
-        Err(e) => crate::log::error("webhook_enqueue", &e.to_string()),
-    }
-}
-
 /// Queues an endpoint's due deliveries right away (after it is re-enabled).
 pub async fn enqueue_due_for_endpoint(ctx: &Ctx<'_>, endpoint_id: &str) {
     let rows: Result<Vec<IdRow>, _> = query_as(

@@ -2,7 +2,7 @@
 //! Webhooks, retried with back-off for about three days, every attempt recorded.
 //!
 //! The path of one event: `Outbox::push` adds [`fan_out`]'s INSERT to the state change's batch (one `pending`
-//! delivery row per subscribed endpoint) → after commit [`enqueue_for_events`] puts the delivery ids on the
+//! delivery row per subscribed endpoint, `RETURNING` its id) → after commit [`enqueue_deliveries`] puts those ids on the
 //! `WEBHOOKS` queue → the consumer calls [`deliver`] per message → failures are rescheduled on the row and the
 //! cron [`sweep`] queues them again when due (and anything the queue lost).
 //!
@@ -30,11 +30,6 @@ pub use hsrc_shared::codes;
 /// Delivery rows for every endpoint subscribed to `event`, written in the event's batch.
 pub fn fan_out(ctx: &Ctx<'_>, event: &Event, merchant_id: &str) -> Vec<Stmt> {
     fanout::fan_out(ctx, event, merchant_id)
-}
-
-/// Enqueues the pending deliveries of freshly committed events.
-pub async fn enqueue_for_events(ctx: &Ctx<'_>, events: &[Event]) {
-    fanout::enqueue_for_events(ctx, events).await;
 }
 
 /// Queues deliveries a committed batch created (their ids from its fan-out's `RETURNING`).
