@@ -229,6 +229,8 @@ fn confirms_from_one_client_address_are_limited_across_sessions() {
     let api = Api::from_env();
     let sk = key("HSRC_CLIENTTEST_SECRET_KEY");
     let ip = "198.51.100.23";
+    // 20 confirms a minute per address, counted in wall-clock windows: start where the whole run fits in one.
+    hsrc_e2e::start_in_fresh_window(60, 25);
     let mut limited = None;
     for i in 0..30 {
         let s = session_with(&api, &sk, json!({}));
@@ -277,6 +279,8 @@ fn made_up_tokens_and_challenge_ids_get_no_idempotency_row() {
 #[test]
 fn the_3ds_routes_have_a_rate_limit_bucket() {
     let api = Api::from_env();
+    // 30 a minute per challenge id, counted in wall-clock windows (see `start_in_fresh_window`).
+    hsrc_e2e::start_in_fresh_window(60, 15);
     let mut limited = None;
     for i in 0..40 {
         let r = api.payer_get("/v1/3ds/chl_sec_bucket_probe");
