@@ -57,3 +57,49 @@ fn declines_among_many_paid_sessions_do_not_trip_it() {
     }
     assert_eq!(breaker(&w), None);
 }
+
+fn attempts_by_settled(w: &World) -> (i64, i64) {
+    w.h.db.with_conn(|c| {
+        c.query_row("SELECT COALESCE(SUM(settled = 0), 0), COALESCE(SUM(settled = 1), 0) FROM card_attempts", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap()
+    })
+}
+
+/// Settling a charge marks its card attempts settled (migration 0016), so the card's in-flight walk only meets
+/// open attempts; an attempt a crash left open still counts against the card's budget.
+#[test]
+fn settled_attempts_leave_the_in_flight_walk_and_open_ones_still_count() {
+    let w = World::new();
+    w.h.db.with_conn(|c| c.execute("UPDATE merchants SET card_max_declines = 2", []).unwrap());
+    for _ in 0..5 {
+        let s = w.create(json!({}));
+        w.confirm_ok(s["token"].as_str().unwrap(), "4242424242424242");
+    }
+    let s = w.create(json!({}));
+    let r = w.confirm(s["token"].as_str().unwrap(), DECLINING[0]);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(attempts_by_settled(&w), (0, 6), "paid and declined attempts alike are marked settled");
+
+    // Two confirms of the card that a crash stopped between claim and settle: open, on open sessions.
+    let (fingerprint, at): (String, i64) = w.h.db.with_conn(|c| {
+        c.query_row("SELECT fingerprint, MAX(created_at) FROM card_attempts", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    });
+    let crashed: Vec<String> = (0..2).map(|_| w.create(json!({}))["id"].as_str().unwrap().to_owned()).collect();
+    w.h.db.with_conn(|c| {
+        for (i, session) in crashed.iter().enumerate() {
+            c.execute(
+                "INSERT INTO card_attempts (id, merchant_id, fingerprint, checkout_session_id, created_at) \
+                 VALUES (?1, 'mer_test', ?2, ?3, ?4)",
+                rusqlite::params![format!("att_crashed_{i}"), fingerprint, session, at],
+            )
+            .unwrap();
+        }
+    });
+    let s = w.create(json!({}));
+    let r = w.confirm(s["token"].as_str().unwrap(), "4242424242424242");
+    assert_eq!(r.status, 402, "{}", String::from_utf8_lossy(&r.body));
+    assert_eq!(r.json_body()["error"]["decline_code"], "card_velocity_exceeded");
+}

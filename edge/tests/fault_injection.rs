@@ -93,9 +93,9 @@ const CLAIM: &[&str] = &["write card_attempts+checkout_sessions+payments+charges
 /// A failed primary's attempt closed and the fallback's opened, its event queued (the batch names its deliveries).
 const FALL_BACK: &[&str] = &["write charges"];
 const AUTHORIZE: &[&str] = &["write sandbox_ledger"];
-/// Settling an approved attempt: the outcome batch, its deliveries queued from the batch's own answer (the confirm
+/// Settling an approved attempt: the outcome batch (its card attempts marked settled), its deliveries queued from the batch's own answer (the confirm
 /// read the trail before its claim) ...
-const SETTLE: &[&str] = &["write charges+payments+checkout_sessions"];
+const SETTLE: &[&str] = &["write charges+card_attempts+payments+checkout_sessions"];
 /// ... or the trail read first, where other attempts were written since (a fallback, 3DS, the reconciler).
 const TRAIL: &[&str] = &["read charges + read transitions"];
 
@@ -164,7 +164,12 @@ fn paths() -> Vec<Path> {
             name: "confirm: decline (0002)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| run_confirm(ctx, p, "4000000000000002"),
-            awaits: awaits(&[CONFIRM, CLAIM, AUTHORIZE, &["write charges+card_declines+payments+checkout_sessions"]]),
+            awaits: awaits(&[
+                CONFIRM,
+                CLAIM,
+                AUTHORIZE,
+                &["write charges+card_declines+card_attempts+payments+checkout_sessions"],
+            ]),
         },
         Path {
             name: "confirm: 3DS challenge starts (3220)",
@@ -210,7 +215,7 @@ fn paths() -> Vec<Path> {
                 "read checkout_sessions",
                 "read charges",
                 "read charges + read transitions",
-                "write challenges+charges+card_declines+payments+checkout_sessions",
+                "write challenges+charges+card_declines+card_attempts+payments+checkout_sessions",
                 "read challenges",
                 "read payments",
                 "read merchants",
@@ -289,7 +294,7 @@ fn paths() -> Vec<Path> {
                 "read charges",
                 "read sandbox_ledger",
                 "read charges + read transitions",
-                "write charges+payments+checkout_sessions",
+                "write charges+card_attempts+payments+checkout_sessions",
                 "read checkout_sessions",
                 "write engine_cursors",
             ],

@@ -57,6 +57,7 @@ pub async fn settle(
     if done.status == ChargeStatus::Declined {
         statements.extend(crate::card_testing::record_decline(ctx, &payment, &done.id));
     }
+    statements.push(crate::card_testing::settle_attempts(ctx, owner.attempt_scope(&payment)));
     // The charges and the request trail in one round trip, unless the caller has them.
     let payments::Trail { charges: mut all_charges, request_ids } = match trail {
         Some(trail) => trail,
