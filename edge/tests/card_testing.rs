@@ -9,13 +9,13 @@ use serde_json::json;
 
 const DECLINING: [&str; 3] = ["4000000000000002", "4000000000009995", "4000000000000069"];
 
+/// Two integers of the one row `sql` selects, if it selects one.
+fn pair(w: &World, sql: &str) -> Option<(i64, i64)> {
+    w.h.db.with_conn(|c| c.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?))).ok())
+}
+
 fn breaker(w: &World) -> Option<(i64, i64)> {
-    w.h.db.with_conn(|c| {
-        c.query_row("SELECT declined_sessions, attempted_sessions FROM merchant_breakers", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .ok()
-    })
+    pair(w, "SELECT declined_sessions, attempted_sessions FROM merchant_breakers")
 }
 
 #[test]
@@ -59,12 +59,7 @@ fn declines_among_many_paid_sessions_do_not_trip_it() {
 }
 
 fn attempts_by_settled(w: &World) -> (i64, i64) {
-    w.h.db.with_conn(|c| {
-        c.query_row("SELECT COALESCE(SUM(settled = 0), 0), COALESCE(SUM(settled = 1), 0) FROM card_attempts", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap()
-    })
+    pair(w, "SELECT COALESCE(SUM(settled = 0), 0), COALESCE(SUM(settled = 1), 0) FROM card_attempts").unwrap()
 }
 
 /// Settling a charge marks its card attempts settled (migration 0016), so the card's in-flight walk only meets
