@@ -93,8 +93,8 @@ const CLAIM: &[&str] = &["write card_attempts+checkout_sessions+payments+charges
 /// A failed primary's attempt closed and the fallback's opened, its event queued (the batch names its deliveries).
 const FALL_BACK: &[&str] = &["write charges"];
 const AUTHORIZE: &[&str] = &["write sandbox_ledger"];
-/// Settling an approved attempt: the outcome batch (its card attempts marked settled), its deliveries queued from the batch's own answer (the confirm
-/// read the trail before its claim) ...
+/// Settling an approved attempt: the outcome batch (its card attempts marked settled), its deliveries queued from
+/// the batch's own answer (the confirm read the trail before its claim) ...
 const SETTLE: &[&str] = &["write charges+card_attempts+payments+checkout_sessions"];
 /// ... or the trail read first, where other attempts were written since (a fallback, 3DS, the reconciler).
 const TRAIL: &[&str] = &["read charges + read transitions"];
