@@ -71,7 +71,8 @@ fn batch_label(stmts: &[Stmt]) -> String {
     let mut tables: Vec<String> = Vec::new();
     for s in stmts {
         let t = label_of(&s.sql);
-        if !["cas_guard", "card_guard", "transitions", "events", "webhook_deliveries"].contains(&t.as_str())
+        if !["cas_guard", "card_guard", "key_guard", "transitions", "events", "webhook_deliveries"]
+            .contains(&t.as_str())
             && !tables.contains(&t)
         {
             tables.push(t);

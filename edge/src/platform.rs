@@ -127,6 +127,12 @@ impl Stmt {
     pub fn cas_guard() -> Self {
         Self::new("INSERT OR REPLACE INTO cas_guard (id, ok) VALUES (1, changes())", vec![])
     }
+
+    /// Follows the write of an idempotency key's row: if it wrote none (another execution of the key holds the
+    /// row), the batch rolls back with [`DbError::KeyTaken`].
+    pub fn key_guard() -> Self {
+        Self::new("INSERT OR REPLACE INTO key_guard (id, key_claimed) VALUES (1, changes())", vec![])
+    }
 }
 
 /// Builds a `Stmt` from SQL and parameters of mixed types: `stmt!("… ?1 ?2", id, amount)`.
@@ -150,6 +156,8 @@ pub enum DbError {
     CardOverBudget,
     /// The attempt would trip the merchant's decline-ratio breaker (`card_guard.breaker_stays_closed`).
     BreakerTrips,
+    /// An idempotency key's row was taken by another execution of the key (`key_guard.key_claimed`).
+    KeyTaken,
     Other(String),
 }
 
@@ -160,6 +168,8 @@ impl DbError {
             Self::CardOverBudget
         } else if message.contains("breaker_stays_closed") {
             Self::BreakerTrips
+        } else if message.contains("key_claimed") {
+            Self::KeyTaken
         } else if message.contains("CHECK constraint failed")
             && (message.contains("ok = 1") || message.contains("cas_guard"))
         {
@@ -178,6 +188,7 @@ impl std::fmt::Display for DbError {
             Self::Conflict => f.write_str("compare-and-set conflict"),
             Self::CardOverBudget => f.write_str("card over its budget"),
             Self::BreakerTrips => f.write_str("the merchant's breaker trips"),
+            Self::KeyTaken => f.write_str("the idempotency key is taken"),
             Self::Duplicate(m) => write!(f, "duplicate: {m}"),
             Self::Other(m) => write!(f, "database error: {m}"),
         }

@@ -57,6 +57,16 @@ fn run_confirm(ctx: &Ctx<'_>, p: &Prepared, number: &str) {
     let _ = futures_executor::block_on(confirm::confirm(ctx, &p.token, confirm_request(number), None));
 }
 
+const KEY: &str = "fault-1";
+
+/// The payer's confirm through the whole pipeline, with the Idempotency-Key [`KEY`].
+fn keyed_confirm(ctx: &Ctx<'_>, p: &Prepared, number: &str) -> hsrc_edge::http::ApiResponse {
+    let req = ApiRequest::new(Method::Post, &format!("/v1/checkout-sessions/token/{}/confirm", p.token))
+        .with_header("idempotency-key", KEY)
+        .with_json(&confirm_body(number));
+    futures_executor::block_on(hsrc_edge::pipeline::handle(ctx, req))
+}
+
 /// Setup for 3DS paths: confirmed with a challenge card, the challenge id kept.
 fn challenged(w: &World, number: &str) -> Prepared {
     let mut p = session(w, json!({}));
@@ -113,10 +123,14 @@ const CHALLENGE_PASS: &[&str] = &[
 /// The 3DS page's answer: the challenge as it is now.
 const CHALLENGE_ANSWER: &[&str] = &["read challenges", "read payments", "read merchants"];
 
+/// The payer's confirm with a key: the token's check, the key's row and the confirm's first reads in one round
+/// trip that only reads; the key then rides the confirm's batches (claimed with the attempt, answered with the
+/// outcome), so it adds no write of its own.
+const KEYED_CONFIRM: &[&str] = &["read checkout_sessions + read idempotency_keys + read checkout_sessions + read merchants + read payments + read charges + read merchant_breakers + read card_declines + read charges + read transitions"];
+const KEYED_CLAIM: &[&str] = &["write idempotency_keys+card_attempts+checkout_sessions+payments+charges"];
+const KEYED_SETTLE: &[&str] = &["write charges+card_attempts+payments+checkout_sessions+idempotency_keys"];
+/// The key's answer stored after the confirm, where no batch of the confirm's wrote it (an outcome still unknown).
 const KEY_FINISH: &[&str] = &["write idempotency_keys"];
-/// The payer's confirm with a key: the key's claim, with the token's check and the confirm's first reads in its
-/// round trip; its response stored after the confirm.
-const KEYED_CONFIRM: &[&str] = &["read checkout_sessions + write idempotency_keys + read idempotency_keys + read checkout_sessions + read merchants + read payments + read charges + read merchant_breakers + read card_declines + read charges + read transitions"];
 
 /// A path's awaits from its parts, in order.
 fn awaits(parts: &[&[&'static str]]) -> Vec<&'static str> {
@@ -135,12 +149,9 @@ fn paths() -> Vec<Path> {
             name: "confirm through the pipeline with an Idempotency-Key (4242)",
             setup: |w| session(w, json!({})),
             step: |ctx, p| {
-                let req = ApiRequest::new(Method::Post, &format!("/v1/checkout-sessions/token/{}/confirm", p.token))
-                    .with_header("idempotency-key", "fault-1")
-                    .with_json(&confirm_body("4242424242424242"));
-                let _ = futures_executor::block_on(hsrc_edge::pipeline::handle(ctx, req));
+                keyed_confirm(ctx, p, "4242424242424242");
             },
-            awaits: awaits(&[KEYED_CONFIRM, CLAIM, AUTHORIZE, SETTLE, KEY_FINISH]),
+            awaits: awaits(&[KEYED_CONFIRM, KEYED_CLAIM, AUTHORIZE, KEYED_SETTLE]),
         },
         Path {
             name: "confirm: primary down, fallback approves (8013)",
@@ -470,4 +481,111 @@ fn every_crash_point_of_every_money_path_reconciles() {
     }
     println!("crash points covered ({}):\n{}", report.len(), report.join("\n"));
     assert!(unpinned.is_empty(), "a path's awaits changed; pin them (and so their coverage):\n{}", unpinned.join("\n"));
+}
+
+/// The keyed confirm's own matrix: the key is written only by the confirm's batches (claimed with the attempt,
+/// answered with the outcome), so at every crash point its row tells the truth about the money:
+/// - no row: the attempt's claim never committed (no charge), and the payer's retry simply runs;
+/// - `in_flight`: the claim committed (a charge exists) and the answer did not; a retry is told to wait (409);
+/// - answered: a retry gets the stored answer, and its payment and session statuses are the ones in the database.
+///
+/// Then the clock moves past every window, one cron pass runs, and the four money invariants hold (the retry moved no
+/// money twice).
+#[test]
+fn every_crash_point_of_a_keyed_confirm_leaves_its_key_telling_the_truth() {
+    let cards: &[(&str, &[&[&'static str]])] = &[
+        ("4242424242424242", &[KEYED_CONFIRM, KEYED_CLAIM, AUTHORIZE, KEYED_SETTLE]),
+        (
+            "4000000000000002",
+            &[
+                KEYED_CONFIRM,
+                KEYED_CLAIM,
+                AUTHORIZE,
+                &["write charges+card_declines+card_attempts+payments+checkout_sessions+idempotency_keys"],
+            ],
+        ),
+        ("4000000000008013", &[KEYED_CONFIRM, KEYED_CLAIM, FALL_BACK, AUTHORIZE, TRAIL, KEYED_SETTLE]),
+        ("4000000000007015", &[KEYED_CONFIRM, KEYED_CLAIM, AUTHORIZE, KEY_FINISH]),
+        (
+            "4000000000003220",
+            &[
+                KEYED_CONFIRM,
+                &[
+                    "write sandbox_operations",
+                    "read transitions",
+                    "write idempotency_keys+card_attempts+checkout_sessions+payments+charges+challenges",
+                ],
+            ],
+        ),
+        // Refused before any claim (not a valid card number): the row and its answer in one statement.
+        ("4242424242424241", &[KEYED_CONFIRM, &["write idempotency_keys"]]),
+    ];
+    let mut unpinned = Vec::new();
+    let mut covered = 0;
+    for (number, parts) in cards {
+        let w = World::new();
+        let p = session(&w, json!({}));
+        let labels = keyed_faulted(&w, &p, number, None);
+        if labels.iter().map(String::as_str).collect::<Vec<_>>() != awaits(parts) {
+            unpinned.push(format!("{number}: {labels:?}"));
+        }
+        check_key_after(&w, &p, number, &format!("{number} (no fault)"));
+        for i in 1..=labels.len() {
+            for mode in [Mode::Before, Mode::After] {
+                let w = World::new();
+                let p = session(&w, json!({}));
+                keyed_faulted(&w, &p, number, Some((i, mode)));
+                check_key_after(&w, &p, number, &format!("{number} — stop {mode:?} await {i} ({})", labels[i - 1]));
+                covered += 1;
+            }
+        }
+    }
+    println!("keyed crash points covered: {covered}");
+    assert!(unpinned.is_empty(), "a keyed path's awaits changed; pin them:\n{}", unpinned.join("\n"));
+}
+
+fn keyed_faulted(w: &World, p: &Prepared, number: &str, stop_at: Option<(usize, Mode)>) -> Vec<String> {
+    let faults = Faults::new(stop_at);
+    let healthy = w.h.ctx();
+    let db = FaultDb { inner: healthy.db, faults: &faults };
+    let queue = FaultQueue { inner: healthy.queue, faults: &faults };
+    let cache = FaultCache { inner: healthy.cache, faults: &faults };
+    let ctx = Ctx { db: &db, queue: &queue, cache: &cache, ..w.h.ctx() };
+    keyed_confirm(&ctx, p, number);
+    let log = faults.log.borrow().clone();
+    log
+}
+
+/// The key's row against the money right after the (stopped) request, the payer's immediate retry, then recovery.
+fn check_key_after(w: &World, p: &Prepared, number: &str, at: &str) {
+    let key = rows(w, "SELECT state, COALESCE(response_status, '') FROM idempotency_keys WHERE key = ?1", KEY);
+    let charges = rows(w, "SELECT id FROM charges WHERE payment_id = ?1", &p.payment_id).len();
+    let state = key.first().map(|r| r[0].clone());
+    match state.as_deref() {
+        None => assert_eq!(charges, 0, "{at}: no key row, yet the attempt was claimed"),
+        Some("in_flight") => assert!(charges > 0, "{at}: the key is claimed without the attempt"),
+        Some(other) => assert_eq!(other, "done", "{at}"),
+    }
+    let retry = keyed_confirm(&w.h.ctx(), p, number);
+    let body: Value = serde_json::from_slice(&retry.body).unwrap();
+    match state.as_deref() {
+        Some("in_flight") => {
+            assert_eq!((retry.status, body["error"]["code"].as_str()), (409, Some("idempotency_key_in_flight")), "{at}")
+        }
+        Some(_) => {
+            assert_eq!(retry.header("idempotent-replayed"), Some("true"), "{at}: an answered key replays");
+            // An answer that tells a settled payment (not one still PROCESSING, which a later lookup may settle)
+            // committed with that outcome: the database says the same.
+            let told = body["confirmResult"]["payment"]["status"].as_str();
+            if retry.status == 200 && told != Some("PROCESSING") {
+                let payment = rows(w, "SELECT status FROM payments WHERE id = ?1", &p.payment_id);
+                assert_eq!(told, Some(payment[0][0].as_str()), "{at}: replayed payment");
+                let session = rows(w, "SELECT status FROM checkout_sessions WHERE payment_id = ?1", &p.payment_id);
+                assert_eq!(body["checkout_session"]["status"], session[0][0].as_str(), "{at}: replayed session");
+            }
+        }
+        None => {}
+    }
+    recover(w);
+    check_invariants(w, p, at);
 }

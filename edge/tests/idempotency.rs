@@ -258,3 +258,129 @@ fn the_cvc_never_enters_the_fingerprint() {
         idempotency::request_hash(&h2.ctx(), "POST", path, &confirm_body(cards::SUCCESS, "123"))
     );
 }
+
+// ---- the payer's confirm: its key rides the confirm's own batches (#18) ---------------------------------------
+
+fn keyed_confirm_on(ctx: &hsrc_edge::platform::Ctx<'_>, token: &str, key: &str, number: &str) -> ApiResponse {
+    futures_executor::block_on(hsrc_edge::pipeline::handle(
+        ctx,
+        ApiRequest::new(Method::Post, &format!("/v1/checkout-sessions/token/{token}/confirm"))
+            .with_header("idempotency-key", key)
+            .with_json(&json!({
+                "payment_method": { "type": "card", "card": { "number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123" } },
+                "payer": { "name": "Ada Lovelace", "email": "ada@example.com" }
+            })),
+    ))
+}
+
+fn key_row(w: &World, key: &str) -> Option<(String, Option<i64>)> {
+    w.h.db.with_conn(|c| {
+        c.query_row("SELECT state, response_status FROM idempotency_keys WHERE key = ?1", [key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .ok()
+    })
+}
+
+#[test]
+fn a_payers_confirm_replays_byte_for_byte_whether_it_approved_declined_challenged_or_was_refused() {
+    for (number, status) in [
+        (cards::SUCCESS, 200),
+        ("4000000000000002", 200), // a decline is an answer: the payer may try another card
+        ("4000000000003220", 200),
+        ("4242424242424241", 400), // not a valid card number: refused before any claim
+    ] {
+        let w = World::new();
+        let token = w.create(json!({}))["token"].as_str().unwrap().to_string();
+        let first = keyed_confirm_on(&w.h.ctx(), &token, "pay-1", number);
+        assert_eq!(first.status, status, "{number}: {}", String::from_utf8_lossy(&first.body));
+        assert_eq!(key_row(&w, "pay-1"), Some(("done".into(), Some(i64::from(status)))), "{number}");
+        let again = keyed_confirm_on(&w.h.ctx(), &token, "pay-1", number);
+        assert_eq!((again.status, &again.body), (first.status, &first.body), "{number}");
+        assert_eq!(again.header("idempotent-replayed"), Some("true"), "{number}");
+    }
+}
+
+/// A database that lets another execution of the same key write its row just before this one's claim batch
+/// (the window between the key's read and the confirm's claim).
+struct Interleaved<'a> {
+    inner: &'a dyn hsrc_edge::platform::Database,
+    harness: &'a Harness,
+    done: std::cell::Cell<bool>,
+}
+
+#[async_trait::async_trait(?Send)]
+impl hsrc_edge::platform::Database for Interleaved<'_> {
+    async fn query(
+        &self,
+        stmt: hsrc_edge::platform::Stmt,
+    ) -> Result<Vec<hsrc_edge::platform::Row>, hsrc_edge::platform::DbError> {
+        self.inner.query(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<hsrc_edge::platform::Stmt>) -> Result<Vec<u64>, hsrc_edge::platform::DbError> {
+        self.inner.batch(stmts).await
+    }
+    async fn batch_rows(
+        &self,
+        stmts: Vec<hsrc_edge::platform::Stmt>,
+    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
+        if !self.done.get() && stmts.iter().any(|s| s.sql.starts_with("INSERT INTO idempotency_keys")) {
+            self.done.set(true);
+            self.harness.db.with_conn(|c| {
+                c.execute(
+                    "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) \
+                     SELECT 'session:' || token_hash, 'pay-race', 'hmac:other', 'in_flight', 0, 9e15, 'someone-else' FROM checkout_sessions",
+                    [],
+                )
+                .unwrap();
+            });
+        }
+        self.inner.batch_rows(stmts).await
+    }
+    async fn query_many(
+        &self,
+        stmts: Vec<hsrc_edge::platform::Stmt>,
+    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
+        self.inner.query_many(stmts).await
+    }
+}
+
+#[test]
+fn a_key_taken_between_its_read_and_the_confirms_claim_stops_the_confirm_with_nothing_written() {
+    let w = World::new();
+    let s = w.create(json!({}));
+    let token = s["token"].as_str().unwrap().to_string();
+    let healthy = w.h.ctx();
+    let db = Interleaved { inner: healthy.db, harness: &w.h, done: Default::default() };
+    let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
+    let resp = keyed_confirm_on(&ctx, &token, "pay-race", cards::SUCCESS);
+    assert!(db.done.get(), "the confirm claimed its key in a batch of its own");
+    assert_eq!(err_code(&resp), (409, "idempotency_key_in_flight".into()));
+    // The claim batch rolled back whole: no attempt, the session still open, the other execution's row untouched.
+    let (charges, session): (i64, String) = w.h.db.with_conn(|c| {
+        (
+            c.query_row("SELECT COUNT(*) FROM charges", [], |r| r.get(0)).unwrap(),
+            c.query_row("SELECT status FROM checkout_sessions", [], |r| r.get(0)).unwrap(),
+        )
+    });
+    assert_eq!((charges, session.as_str()), (0, "PENDING"));
+    let owner: String = w.h.db.with_conn(|c| {
+        c.query_row("SELECT owner FROM idempotency_keys WHERE key = 'pay-race'", [], |r| r.get(0)).unwrap()
+    });
+    assert_eq!(owner, "someone-else");
+    // Without the other execution, the same confirm runs.
+    assert_eq!(keyed_confirm_on(&w.h.ctx(), &token, "pay-again", cards::SUCCESS).status, 200);
+}
+
+#[test]
+fn a_payers_key_older_than_a_day_is_taken_over_by_the_confirms_claim() {
+    let w = World::new();
+    let token = w.create(json!({}))["token"].as_str().unwrap().to_string();
+    let refused = keyed_confirm_on(&w.h.ctx(), &token, "pay-old", "4242424242424241");
+    assert_eq!(refused.status, 400);
+    // The row as a day-old one would be (the session itself is still open).
+    w.h.db.with_conn(|c| c.execute("UPDATE idempotency_keys SET expires_at = 0", [])).unwrap();
+    let paid = keyed_confirm_on(&w.h.ctx(), &token, "pay-old", cards::SUCCESS);
+    assert_eq!(paid.status, 200, "{}", String::from_utf8_lossy(&paid.body));
+    assert_eq!(key_row(&w, "pay-old"), Some(("done".into(), Some(200))));
+}

@@ -22,7 +22,7 @@ pub async fn details(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiE
 
 pub async fn confirm(ctx: &Ctx<'_>, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let body: ConfirmRequest = call.req.json()?;
-    let result = confirm::confirm(ctx, call.param("token"), body, call.take_prefetched()).await?;
+    let result = confirm::confirm(ctx, call.param("token"), body, call.take_ahead()).await?;
     Ok(ApiResponse::ok(&result))
 }
 

@@ -50,6 +50,7 @@ pub async fn confirm(
                 payable: Payable::Vaulted(&pm.provider_reference),
                 needs_challenge: pm.challenge_required,
                 plan: None,
+                ride: None,
             };
             confirm::run_confirm(ctx, merchant, owner, payment, attempt, prelude).await?
         }
@@ -79,6 +80,7 @@ pub async fn confirm(
                 payable: Payable::Card(&valid),
                 needs_challenge: scenario.needs_challenge(),
                 plan: None,
+                ride: None,
             };
             let out = confirm::run_confirm(ctx, merchant, owner, payment, attempt, prelude).await?;
             drop(valid);

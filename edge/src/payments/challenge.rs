@@ -5,7 +5,7 @@
 
 use super::owner::Owner;
 use super::route::{route, Routed};
-use super::settle::{settle, settle_answered};
+use super::settle::{settle, settle_answered, Batch};
 use super::Verdict;
 use crate::accounts::auth::{self, Merchant};
 use crate::payments;
@@ -131,7 +131,7 @@ pub async fn resolve_challenge(
             code: "authentication_failed".into(),
             message: sandbox::decline_message("authentication_failed").into(),
         };
-        settle(ctx, owner, payment, &charge, verdict, mark, None).await?;
+        settle(ctx, owner, payment, &charge, verdict, Batch { prefix: mark, ride: None }, None).await?;
         return Ok(());
     }
     let (payment, charge) = pass(ctx, &payment, &charge, mark).await?;
@@ -141,7 +141,7 @@ pub async fn resolve_challenge(
     let token = challenge.vault_token.as_deref().unwrap_or(&challenge.id);
     match route(ctx, &owner, &providers, charge, &Instrument::Vaulted(token), capture).await? {
         Routed::Answered { charge, verdict } => {
-            settle_answered(ctx, owner, payment, &charge, verdict, None).await?;
+            settle_answered(ctx, owner, payment, &charge, verdict, None, None).await?;
         }
         Routed::Waiting { .. } => ctx.background.after_response(owner.reconcile_job()),
     }

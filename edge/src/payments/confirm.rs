@@ -8,6 +8,7 @@ use crate::card_testing;
 use crate::payments::challenge::providers_of;
 use crate::payments::insert_charge;
 use crate::payments::owner::Owner;
+use crate::payments::ride::{Ahead, Ride};
 use crate::payments::route::{route, Routed};
 use crate::payments::settle::settle_answered;
 use crate::payments::Trail;
@@ -45,17 +46,18 @@ pub fn reads(ctx: &Ctx<'_>, token: &str) -> Vec<Stmt> {
     reads
 }
 
-/// `POST /v1/checkout-sessions/token/:token/confirm`. `read` holds the rows of [`reads`] when the pipeline read
-/// them in its own round trip (the idempotency claim's); None: read here.
+/// `POST /v1/checkout-sessions/token/:token/confirm`. `ahead` holds the rows of [`reads`] when the pipeline read
+/// them in its own round trip (the idempotency key's read), and the key when it rides the confirm's batches; None:
+/// read here.
 pub async fn confirm(
     ctx: &Ctx<'_>,
     token: &str,
     req: ConfirmRequest,
-    read: Option<Vec<Vec<Row>>>,
+    ahead: Option<Ahead>,
 ) -> Result<ConfirmResponse, ApiError> {
-    let read = match read {
-        Some(rows) => rows,
-        None => ctx.db.query_many(reads(ctx, token)).await.map_err(store::internal)?,
+    let (read, key) = match ahead {
+        Some(Ahead { rows, key }) => (rows, key),
+        None => (ctx.db.query_many(reads(ctx, token)).await.map_err(store::internal)?, None),
     };
     let mut results = read.into_iter();
     let session: Option<SessionRow> = first_as(results.next()).map_err(store::internal)?;
@@ -99,18 +101,32 @@ pub async fn confirm(
         payer: Some(payer),
         ..session
     };
+    // The key's answer is this confirm's response, built from the state the batch that stores it writes.
+    let respond = |owner: &Owner, payment: &PaymentRow| match owner {
+        Owner::Session(session) => serde_json::to_vec(&response_of(session, payment, &merchant.name)).ok(),
+        Owner::Api(_) => None,
+    };
+    let ride = key.as_deref().map(|key| Ride { key, respond: &respond });
     let attempt = Attempt {
         claim,
         card: card_details,
         payable: Payable::Card(&card),
         needs_challenge: scenario.needs_challenge(),
         plan,
+        ride: ride.as_ref(),
     };
     let (owner, payment) = run_confirm(ctx, &merchant, Owner::Session(session), payment, attempt, prelude).await?;
     drop(card);
     let Owner::Session(session) = owner else { return Err(ApiError::internal()) };
-    let view = sessions::view_of(&session, &payment, &merchant.name);
-    Ok(ConfirmResponse { confirm_result: confirm_result(&payment), checkout_session: view })
+    Ok(response_of(&session, &payment, &merchant.name))
+}
+
+/// The checkout confirm's answer for the session and payment as they are.
+fn response_of(session: &SessionRow, payment: &PaymentRow, merchant_name: &str) -> ConfirmResponse {
+    ConfirmResponse {
+        confirm_result: confirm_result(payment),
+        checkout_session: sessions::view_of(session, payment, merchant_name),
+    }
 }
 
 /// The `{payment, paymentNextAction}` answer of every confirm (checkout and API-only alike).
@@ -137,6 +153,8 @@ pub struct Attempt<'a> {
     pub needs_challenge: bool,
     /// The installment plan the payer chose (#16; None: single payment). Its total is what is charged.
     pub plan: Option<hsrc_shared::installments::PaymentInstallments>,
+    /// The payer's idempotency key, claimed with this attempt and answered with its outcome.
+    pub ride: Option<&'a Ride<'a>>,
 }
 
 /// What a confirm reads before its claim besides its owner (the next attempt number, the card-testing counters),
@@ -194,7 +212,7 @@ pub async fn run_confirm(
     attempt: Attempt<'_>,
     prelude: Prelude,
 ) -> Result<(Owner, PaymentRow), ApiError> {
-    let Attempt { claim, card: card_details, payable, needs_challenge, plan } = attempt;
+    let Attempt { claim, card: card_details, payable, needs_challenge, plan, ride } = attempt;
     let charged = plan.as_ref().map_or(payment.amount, |p| p.total_amount);
     let payment_to = payment.status.next(PaymentEvent::Confirm)?;
     let Prelude { sequence, card_testing: seen, trail } = prelude;
@@ -240,9 +258,10 @@ pub async fn run_confirm(
         }
     }
 
-    // Batch 1: the card's budget, then claim the owner and the payment. Losers of a race, and a card over its
-    // budget, stop here with nothing written.
-    let mut statements = card_testing::in_claim(ctx, &merchant.id, fingerprint, &scope);
+    // Batch 1: the payer's key, the card's budget, then claim the owner and the payment. Losers of a race, a card
+    // over its budget and a key another execution took stop here with nothing written.
+    let mut statements = ride.map(|ride| ride.key.claim()).unwrap_or_default();
+    statements.extend(card_testing::in_claim(ctx, &merchant.id, fingerprint, &scope));
     statements.extend(claim);
     statements.extend(cas(
         ctx,
@@ -295,15 +314,32 @@ pub async fn run_confirm(
         let object = owner.payment_object(ctx, &payment, std::slice::from_ref(&charge)).await?;
         outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, object));
     }
+    // A challenge is the confirm's last write: its answer commits with the claim.
+    let answering = match (ride, &challenge_id) {
+        (Some(ride), Some(_)) => {
+            let answer = ride.answer(ctx, &owner, &payment);
+            let answers = !answer.is_empty();
+            statements.extend(answer);
+            answers
+        }
+        _ => false,
+    };
     let busy = owner.busy_message();
     if let Err(e) = outbox.run(ctx, statements).await {
         if let Some(refused) = card_testing::refused(ctx, &e, &merchant.id, fingerprint, &scope, seen).await {
             return Err(refused);
         }
-        return Err(match e {
-            crate::platform::DbError::Conflict => ApiError::conflict(codes::SESSION_PROCESSING, busy),
-            other => store::internal(other),
+        return Err(match (e, ride) {
+            (crate::platform::DbError::KeyTaken, Some(ride)) => ride.key.taken(),
+            (crate::platform::DbError::Conflict, _) => ApiError::conflict(codes::SESSION_PROCESSING, busy),
+            (other, _) => store::internal(other),
         });
+    }
+    if let Some(ride) = ride {
+        ride.key.claimed();
+        if answering {
+            ride.key.answered();
+        }
     }
 
     if needs_challenge {
@@ -325,7 +361,7 @@ pub async fn run_confirm(
                 }
                 trail
             });
-            settle_answered(ctx, owner, payment, &charge, verdict, trail).await
+            settle_answered(ctx, owner, payment, &charge, verdict, trail, ride).await
         }
         // Outcome unknown: the payment stays PROCESSING until a lookup settles it: right after the response
         // (wait_until), on the next read, or by the cron job, whichever comes first.

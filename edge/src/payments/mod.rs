@@ -13,7 +13,8 @@
 //! payments, #15), `methods` (tokenised cards), `installments`, `resource` (the merchant's reads, capture, void),
 //! `route` (walks the provider list, never names a provider), `settle` (writes an outcome onto the charge, payment
 //! and its owner with their events), `owner` (session or API-only), `challenge` (3DS), `reconcile` (lookups of
-//! waiting charges), `operations` (capture, void, authorization expiry, late approvals), `cursor`.
+//! waiting charges), `operations` (capture, void, authorization expiry, late approvals), `cursor`, `ride` (the
+//! payer's idempotency key written by the engine's own batches).
 
 pub mod api_confirm;
 pub mod api_payments;
@@ -28,6 +29,7 @@ pub mod owner;
 pub mod payer_view;
 pub mod reconcile;
 pub mod resource;
+pub mod ride;
 pub mod route;
 pub mod settle;
 

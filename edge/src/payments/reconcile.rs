@@ -7,7 +7,7 @@ use super::challenge::{expired_challenge, resolve_challenge};
 use super::cursor::{self, Position};
 use super::owner::Owner;
 use super::route::reference_of;
-use super::settle::settle;
+use super::settle::{settle, Batch};
 use super::Verdict;
 use crate::payments;
 use crate::platform::{query_as, Ctx};
@@ -67,7 +67,7 @@ async fn reconcile_pending_charge(ctx: &Ctx<'_>, owner: Owner, payment: &Payment
         Verdict::Failed { .. } => ChargeRow { written_off_at: Some(ctx.now_ms()), ..charge },
         _ => charge,
     };
-    settle(ctx, owner, payment.clone(), &charge, verdict, vec![], None).await?;
+    settle(ctx, owner, payment.clone(), &charge, verdict, Batch::default(), None).await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! batch guarded by compare-and-set on all three (so of two settlers of the same attempt exactly one wins).
 
 use super::owner::Owner;
+use super::ride::Ride;
 use super::{event, resolved, update_charge, Verdict};
 use crate::payments;
 use crate::platform::{Ctx, SqlValue, Stmt};
@@ -16,7 +17,8 @@ use hsrc_shared::{codes, ApiError};
 /// [`settle`] for a caller holding the provider's answer (the confirm, the 3DS pass), while a reader (a payer's
 /// poll, the cron job) may look the same attempt up and settle it first. Losing that race is not an error: the
 /// attempt is settled with the same answer, so the caller gets the owner and payment as stored (not a 409 for money
-/// that moved). Any other conflict stays one.
+/// that moved). Any other conflict stays one. `ride`: the payer's key, answered in the outcome batch (not when the
+/// reader won: then the request's answer is stored apart).
 pub async fn settle_answered(
     ctx: &Ctx<'_>,
     owner: Owner,
@@ -24,9 +26,10 @@ pub async fn settle_answered(
     charge: &ChargeRow,
     verdict: Verdict,
     trail: Option<payments::Trail>,
+    ride: Option<&Ride<'_>>,
 ) -> Result<(Owner, PaymentRow), ApiError> {
     let payment_id = payment.id.clone();
-    match settle(ctx, owner, payment, charge, verdict, vec![], trail).await {
+    match settle(ctx, owner, payment, charge, verdict, Batch { prefix: vec![], ride }, trail).await {
         Err(e) if e.status == 409 => {
             let stored = payments::charges(ctx, &payment_id).await?;
             if !stored.iter().any(|c| c.id == charge.id && c.status != charge.status) {
@@ -39,20 +42,28 @@ pub async fn settle_answered(
     }
 }
 
-/// Settles the stored attempt `charge` (now `charge.status`) with `verdict`. `prefix` joins the batch (e.g. the
-/// challenge mark of a failed 3DS, so the mark and the decline commit together); `trail` is the payment's charges and
-/// request trail when the caller read them already (None: read here). Returns the new session, payment.
+/// What a caller adds to the outcome batch: `prefix` (e.g. the challenge mark of a failed 3DS, so the mark and the
+/// decline commit together) and `ride` (the request's key, answered with the outcome).
+#[derive(Default)]
+pub struct Batch<'r> {
+    pub prefix: Vec<Stmt>,
+    pub ride: Option<&'r Ride<'r>>,
+}
+
+/// Settles the stored attempt `charge` (now `charge.status`) with `verdict`; `with` joins the batch. `trail` is the
+/// payment's charges and request trail when the caller read them already (None: read here). Returns the new
+/// session, payment.
 pub async fn settle(
     ctx: &Ctx<'_>,
     owner: Owner,
     payment: PaymentRow,
     charge: &ChargeRow,
     verdict: Verdict,
-    prefix: Vec<Stmt>,
+    with: Batch<'_>,
     trail: Option<payments::Trail>,
 ) -> Result<(Owner, PaymentRow), ApiError> {
     let done = resolved(ctx, charge, &verdict);
-    let mut statements = prefix;
+    let Batch { prefix: mut statements, ride } = with;
     statements.extend(update_charge(ctx, &done, charge.status));
     if done.status == ChargeStatus::Declined {
         statements.extend(crate::card_testing::record_decline(ctx, &payment, &done.id));
@@ -170,6 +181,16 @@ pub async fn settle(
             _ => {}
         }
     }
+    // The request's answer commits with the outcome it tells (when this state is an answer of the request's kind).
+    let ride = ride.filter(|ride| {
+        let answer = ride.answer(ctx, &owner_after, &payment_after);
+        let answers = !answer.is_empty();
+        statements.extend(answer);
+        answers
+    });
     outbox.commit(ctx, statements, "The payment changed at the same time; read it again.").await?;
+    if let Some(ride) = ride {
+        ride.key.answered();
+    }
     Ok((owner_after, payment_after))
 }

@@ -11,12 +11,15 @@
 //! slow first execution can never overwrite or delete the row of one that took over after it.
 
 use crate::http::ApiResponse;
+use crate::payments::ride::{Ahead, KeyRecord};
 use crate::platform::{first_as, Ctx, Row, SqlValue, Stmt};
 use crate::stmt;
 use crate::store;
 use hsrc_shared::{codes, crypto, pan_scan, ApiError, ErrorType};
 use serde::Deserialize;
 use serde_json::Value as Json;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 pub const KEY_TTL_MS: i64 = 24 * 3600 * 1000;
 /// An in-flight record older than this belongs to a request that died; a retry may take it over. Far above any
@@ -31,6 +34,9 @@ pub enum Claim {
     Run(Owner),
     /// Seen before: answer with this.
     Replay(ApiResponse),
+    /// First use on the confirm: the key is written by the confirm's own batches; run the request, then
+    /// [`Riding::settle`].
+    Ride(Rc<Riding>),
 }
 
 /// Proof that this execution holds the row.
@@ -55,6 +61,8 @@ struct Record {
     response_body: Option<String>,
     #[serde(deserialize_with = "crate::store::int")]
     locked_at: i64,
+    #[serde(deserialize_with = "crate::store::int")]
+    expires_at: i64,
     /// The execution holding the row (None on rows written before owner tokens).
     #[serde(default)]
     owner: Option<String>,
@@ -135,24 +143,31 @@ fn in_flight() -> ApiError {
 pub struct Guard<'g> {
     /// The guard's read; its rows go to `verdict`.
     pub read: Stmt,
-    /// `SELECT 1 FROM … WHERE … = ?7`: the same row, `?7` bound to `value`.
+    /// `SELECT 1 FROM … WHERE … = ?10`: the same row, `?10` bound to `value`.
     pub exists: &'static str,
     pub value: String,
     pub verdict: Box<dyn FnOnce(Vec<Row>) -> Result<(), ApiError> + 'g>,
-    /// The handler's own first reads, run in the claim's round trip too; their rows go to `keep` when this
-    /// execution wins the claim (the handler then reads nothing again; on a replay they are dropped).
-    pub also: Vec<Stmt>,
-    pub keep: Option<&'g std::cell::RefCell<Option<Vec<Vec<Row>>>>>,
+    /// The confirm (the hot path): its first reads join the key's, and the key rides its batches.
+    pub ahead: Option<ReadAhead<'g>>,
+}
+
+/// The handler's first reads, run in the key's round trip; what they read (and the key, when it rides) goes to
+/// `slot` when this execution is to run (on a replay they are dropped).
+pub struct ReadAhead<'g> {
+    pub reads: Vec<Stmt>,
+    pub slot: &'g RefCell<Option<Ahead>>,
 }
 
 pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> {
     claim_guarded(ctx, req, None).await
 }
 
-/// Claims the key in ONE round trip: the guard's read, the conditional insert (or takeover of an expired row) and
-/// the row as it now is, in one D1 batch (one transaction). The row's owner token says whether this execution won.
+/// Claims the key in ONE round trip. With a guard that reads ahead (the confirm) the trip only reads: the key's row
+/// is written by the handler's own batches ([`Claim::Ride`]). Otherwise the guard's read, the conditional insert
+/// (or takeover of an expired row) and the row as it now is go in one D1 batch (one transaction), and the row's
+/// owner token says whether this execution won.
 pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard<'_>>) -> Result<Claim, ApiError> {
-    let (scope, key) = (req.scope, req.key);
+    let key = req.key;
     if key.is_empty() || key.len() > MAX_KEY_LEN || key.chars().any(|c| c.is_control()) {
         // The guard's answer comes first, as it always has (an unknown token is a 404 whatever its key).
         if let Some(g) = guard {
@@ -164,44 +179,65 @@ pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard
             format!("Idempotency-Key must be 1 to {MAX_KEY_LEN} printable characters."),
         ));
     }
-    let hash = request_hash(ctx, req.method, req.path, req.body);
-    let owner = Owner(crypto::hex(&ctx.random_bytes::<16>()));
-    let now = ctx.now_ms();
-    let (exists, mut params) = match &guard {
-        Some(g) => (format!("EXISTS ({})", g.exists), vec![SqlValue::from(g.value.as_str())]),
-        None => ("1".to_string(), vec![]),
-    };
-    let mut insert = stmt!(
-        format!(
-            "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) SELECT ?1, ?2, ?3, 'in_flight', ?4, ?5, ?6 WHERE {exists} \
-             ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, state = 'in_flight', locked_at = excluded.locked_at, \
-             expires_at = excluded.expires_at, response_status = NULL, response_body = NULL, owner = excluded.owner WHERE idempotency_keys.expires_at <= ?4"
-        ),
-        scope,
-        key,
-        hash.as_str(),
-        now,
-        now + KEY_TTL_MS,
-        owner.0.as_str()
-    );
-    insert.params.append(&mut params);
-    let row = stmt!(
-        "SELECT request_hash, state, response_status, response_body, locked_at, owner FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
+    match guard {
+        Some(Guard { read, exists, value, verdict, ahead: Some(ahead) }) => {
+            claim_riding(ctx, req, (read, verdict), Exists { sql: exists, value }, ahead).await
+        }
+        Some(Guard { read, exists, value, verdict, ahead: None }) => {
+            claim_writing(ctx, req, Some(((read, verdict), Exists { sql: exists, value }))).await
+        }
+        None => claim_writing(ctx, req, None).await,
+    }
+}
+
+/// A guard's read and its judge.
+type Check<'g> = (Stmt, Box<dyn FnOnce(Vec<Row>) -> Result<(), ApiError> + 'g>);
+
+/// The guard's `EXISTS` condition on the row a key is written for, with its value.
+#[derive(Clone)]
+struct Exists {
+    sql: &'static str,
+    value: String,
+}
+
+fn row_stmt(scope: &str, key: &str) -> Stmt {
+    stmt!(
+        "SELECT request_hash, state, response_status, response_body, locked_at, expires_at, owner FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
         scope,
         key
-    );
-    let (verdict, mut statements, also, keep) = match guard {
-        Some(g) => (Some(g.verdict), vec![g.read], g.also, g.keep),
-        None => (None, vec![], vec![], None),
+    )
+}
+
+fn new_owner(ctx: &Ctx<'_>) -> Owner {
+    Owner(crypto::hex(&ctx.random_bytes::<16>()))
+}
+
+/// The claim as its own write: see [`claim_guarded`].
+async fn claim_writing(
+    ctx: &Ctx<'_>,
+    req: &Request<'_>,
+    guard: Option<(Check<'_>, Exists)>,
+) -> Result<Claim, ApiError> {
+    let (scope, key) = (req.scope, req.key);
+    let hash = request_hash(ctx, req.method, req.path, req.body);
+    let owner = new_owner(ctx);
+    let now = ctx.now_ms();
+    let (check, exists) = match guard {
+        Some((check, exists)) => (Some(check), Some(exists)),
+        None => (None, None),
     };
-    statements.extend([insert, row]);
-    statements.extend(also);
+    let insert = upsert_stmt(&Written::in_flight(scope, key, &hash, &owner, now), exists.as_ref());
+    let mut statements = Vec::with_capacity(3);
+    let verdict = check.map(|(read, verdict)| {
+        statements.push(read);
+        verdict
+    });
+    statements.extend([insert, row_stmt(scope, key)]);
     let mut results = ctx.db.query_many(statements).await.map_err(store::internal)?.into_iter();
     let guard_rows = verdict.is_some().then(|| results.next().unwrap_or_default());
     results.next(); // the insert's (no rows)
     let claimed: Option<Record> = first_as(results.next()).map_err(store::internal)?;
     let ours = claimed.as_ref().is_some_and(|c| c.owner.as_deref() == Some(owner.0.as_str()));
-    let also_rows: Vec<Vec<Row>> = results.collect();
     if let (Some(verdict), Some(rows)) = (verdict, guard_rows) {
         if let Err(refused) = verdict(rows) {
             // The token exists but has ended: the caller gets the guard's answer and keeps no row.
@@ -212,13 +248,61 @@ pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard
         }
     }
     if ours {
-        if let Some(keep) = keep {
-            *keep.borrow_mut() = Some(also_rows);
-        }
         return Ok(Claim::Run(owner));
     }
     // No row at all: the guard's row vanished, or a 5xx released the key in between: the next retry claims afresh.
     let Some(record) = claimed else { return Err(in_flight()) };
+    judge(ctx, req, &hash, record, now).await
+}
+
+/// The confirm's claim: the guard's read, the key's row and the handler's first reads in one round trip that only
+/// reads. A key not seen before (or expired) rides the handler's batches; one seen before is judged as always.
+async fn claim_riding(
+    ctx: &Ctx<'_>,
+    req: &Request<'_>,
+    (read, verdict): Check<'_>,
+    exists: Exists,
+    ahead: ReadAhead<'_>,
+) -> Result<Claim, ApiError> {
+    let (scope, key) = (req.scope, req.key);
+    let mut statements = vec![read, row_stmt(scope, key)];
+    statements.extend(ahead.reads);
+    let mut results = ctx.db.query_many(statements).await.map_err(store::internal)?.into_iter();
+    verdict(results.next().unwrap_or_default())?;
+    let record: Option<Record> = first_as(results.next()).map_err(store::internal)?;
+    let rows: Vec<Vec<Row>> = results.collect();
+    let hash = request_hash(ctx, req.method, req.path, req.body);
+    let now = ctx.now_ms();
+    match record {
+        Some(record) if record.expires_at > now => {
+            let claim = judge(ctx, req, &hash, record, now).await?;
+            if let Claim::Run(_) = claim {
+                *ahead.slot.borrow_mut() = Some(Ahead { rows, key: None });
+            }
+            Ok(claim)
+        }
+        // Not seen (or seen more than a day ago): the confirm's claim batch writes the row.
+        _ => {
+            let riding = Rc::new(Riding {
+                scope: scope.to_string(),
+                key: key.to_string(),
+                hash,
+                owner: new_owner(ctx),
+                exists,
+                now,
+                state: RefCell::default(),
+            });
+            let key: Rc<dyn KeyRecord> = riding.clone();
+            *ahead.slot.borrow_mut() = Some(Ahead { rows, key: Some(key) });
+            Ok(Claim::Ride(riding))
+        }
+    }
+}
+
+/// A key seen before: the same request gets its stored answer, another request a 422, a running one a 409 (a dead
+/// one is taken over).
+async fn judge(ctx: &Ctx<'_>, req: &Request<'_>, hash: &str, record: Record, now: i64) -> Result<Claim, ApiError> {
+    let (scope, key) = (req.scope, req.key);
     let same = if record.request_hash.starts_with("sha256:") {
         record.request_hash == legacy_hash(req.method, req.path, req.body)
     } else {
@@ -282,7 +366,7 @@ fn aad(scope: &str, key: &str) -> crate::accounts::sealed::Aad {
 /// A dead execution's row passes to this one with a new owner token, by compare-and-set on its lock time: of two
 /// racing retries one wins, and the dead one's `finish`, should it ever arrive, changes nothing.
 async fn take_over(ctx: &Ctx<'_>, scope: &str, key: &str, locked_at: i64) -> Result<Claim, ApiError> {
-    let owner = Owner(crypto::hex(&ctx.random_bytes::<16>()));
+    let owner = new_owner(ctx);
     let changed = ctx
         .db
         .batch(vec![stmt!(
@@ -303,30 +387,100 @@ async fn take_over(ctx: &Ctx<'_>, scope: &str, key: &str, locked_at: i64) -> Res
     }
 }
 
+/// A row as a request writes it in one statement: claimed (`in_flight`), or claimed and answered at once.
+struct Written<'a> {
+    scope: &'a str,
+    key: &'a str,
+    hash: &'a str,
+    owner: &'a Owner,
+    now: i64,
+    state: &'static str,
+    status: Option<i64>,
+    body: Option<String>,
+}
+
+impl<'a> Written<'a> {
+    fn in_flight(scope: &'a str, key: &'a str, hash: &'a str, owner: &'a Owner, now: i64) -> Self {
+        Self { scope, key, hash, owner, now, state: "in_flight", status: None, body: None }
+    }
+}
+
+/// What a finished request leaves in its row: its answer sealed for replay (`done`), or only that it ran
+/// (`unavailable`: a response with a secret shown once, or anything card-number-shaped).
+fn outcome(ctx: &Ctx<'_>, scope: &str, key: &str, body: &[u8], keep: Keep) -> (&'static str, Option<String>) {
+    let storable = keep == Keep::Replay && !pan_scan::contains_card_number(&String::from_utf8_lossy(body));
+    if storable {
+        ("done", Some(crate::accounts::sealed::seal(ctx, body, &aad(scope, key))))
+    } else {
+        ("unavailable", None)
+    }
+}
+
+/// Writes the row unless another execution holds it: a new row, or over one that expired. With `exists`, only for
+/// a guard's row that exists (`?10`).
+fn upsert_stmt(row: &Written<'_>, exists: Option<&Exists>) -> Stmt {
+    let condition = exists.map_or_else(|| "1".to_string(), |e| format!("EXISTS ({})", e.sql));
+    let mut insert = stmt!(
+        format!(
+            "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner, response_status, response_body) \
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE {condition} \
+             ON CONFLICT (scope, key) DO UPDATE SET request_hash = excluded.request_hash, state = excluded.state, locked_at = excluded.locked_at, \
+             expires_at = excluded.expires_at, response_status = excluded.response_status, response_body = excluded.response_body, \
+             owner = excluded.owner WHERE idempotency_keys.expires_at <= ?5"
+        ),
+        row.scope,
+        row.key,
+        row.hash,
+        row.state,
+        row.now,
+        row.now + KEY_TTL_MS,
+        row.owner.0.as_str(),
+        row.status,
+        row.body.clone()
+    );
+    if let Some(e) = exists {
+        insert.params.push(SqlValue::from(e.value.as_str()));
+    }
+    insert
+}
+
+/// Stores the answer in the row this execution owns (`in_flight_only`: and still running, the normal case).
+fn answer_stmt(
+    ctx: &Ctx<'_>,
+    (scope, key, owner): (&str, &str, &Owner),
+    status: u16,
+    body: &[u8],
+    keep: Keep,
+    in_flight_only: bool,
+) -> Stmt {
+    let (state, sealed) = outcome(ctx, scope, key, body, keep);
+    let running = if in_flight_only { " AND state = 'in_flight'" } else { "" };
+    stmt!(
+        format!(
+            "UPDATE idempotency_keys SET state = ?1, response_status = ?2, response_body = ?3 WHERE scope = ?4 AND key = ?5 AND owner = ?6{running}"
+        ),
+        state,
+        i64::from(status),
+        sealed,
+        scope,
+        key,
+        owner.0.as_str()
+    )
+}
+
 /// Records the outcome, only if this execution still owns the row. Server errors release the key so a retry can
 /// succeed; a response with a secret or a card-number-shaped value is marked `unavailable` instead of stored.
 pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, owner: &Owner, response: &ApiResponse, keep: Keep) {
-    let storable = keep == Keep::Replay && !pan_scan::contains_card_number(&String::from_utf8_lossy(&response.body));
     let stmt = if response.status >= 500 {
         release_stmt(scope, key, owner)
-    } else if storable {
-        stmt!(
-            "UPDATE idempotency_keys SET state = 'done', response_status = ?1, response_body = ?2 WHERE scope = ?3 AND key = ?4 AND state = 'in_flight' AND owner = ?5",
-            i64::from(response.status),
-            crate::accounts::sealed::seal(ctx, &response.body, &aad(scope, key)),
-            scope,
-            key,
-            owner.0.as_str()
-        )
     } else {
-        stmt!(
-            "UPDATE idempotency_keys SET state = 'unavailable', response_status = ?1, response_body = NULL WHERE scope = ?2 AND key = ?3 AND state = 'in_flight' AND owner = ?4",
-            i64::from(response.status),
-            scope,
-            key,
-            owner.0.as_str()
-        )
+        answer_stmt(ctx, (scope, key, owner), response.status, &response.body, keep, true)
     };
+    write_once(ctx, stmt).await;
+}
+
+/// Runs a key's one statement after the request; a row it did not change is logged, never retried.
+async fn write_once(ctx: &Ctx<'_>, stmt: Stmt) {
     match ctx.db.batch(vec![stmt]).await {
         Ok(changed) if changed.first().copied().unwrap_or(0) == 0 => crate::log::error(
             "idempotency",
@@ -334,5 +488,101 @@ pub async fn finish(ctx: &Ctx<'_>, scope: &str, key: &str, owner: &Owner, respon
         ),
         Ok(_) => {}
         Err(e) => crate::log::error("idempotency", &e.to_string()),
+    }
+}
+
+/// A key riding the confirm's batches (see `payments::ride`): claimed in the attempt's claim batch, answered in
+/// the batch that writes the confirm's result. What those batches did not write, [`settle`](Self::settle) writes
+/// after the handler.
+pub struct Riding {
+    scope: String,
+    key: String,
+    hash: String,
+    owner: Owner,
+    exists: Exists,
+    /// When the key was read (its row's lock and expiry count from here).
+    now: i64,
+    state: RefCell<Ridden>,
+}
+
+/// Which of the key's statements committed with the handler's batches.
+#[derive(Default)]
+struct Ridden {
+    claimed: bool,
+    taken: bool,
+    /// The answer placed in a batch not yet committed.
+    pending: Option<Vec<u8>>,
+    /// The answer committed.
+    answered: Option<Vec<u8>>,
+}
+
+impl Riding {
+    fn ids(&self) -> (&str, &str, &Owner) {
+        (&self.scope, &self.key, &self.owner)
+    }
+
+    /// After the handler: stores what its batches did not. Claimed and answered: nothing (one more check that the
+    /// stored answer is the one sent); claimed only (a wait, an error after the claim): the answer, as `finish`;
+    /// never claimed (refused before the claim batch): the row and its answer in one statement, unless another
+    /// execution of the key holds it or the answer is a 5xx (a retry may then succeed).
+    pub async fn settle(&self, ctx: &Ctx<'_>, response: &ApiResponse, keep: Keep) {
+        let state = std::mem::take(&mut *self.state.borrow_mut());
+        if let Some(stored) = &state.answered {
+            if response.status != 200 || stored.as_slice() != &*response.body {
+                crate::log::error(
+                    "idempotency",
+                    &format!("{} answered differently than stored; storing the answer sent", ctx.request_id),
+                );
+                write_once(ctx, answer_stmt(ctx, self.ids(), response.status, &response.body, keep, false)).await;
+            }
+            return;
+        }
+        if state.taken {
+            return;
+        }
+        if state.claimed {
+            return finish(ctx, &self.scope, &self.key, &self.owner, response, keep).await;
+        }
+        if response.status >= 500 {
+            return;
+        }
+        let (state, body) = outcome(ctx, &self.scope, &self.key, &response.body, keep);
+        let row = Written {
+            state,
+            status: Some(i64::from(response.status)),
+            body,
+            ..Written::in_flight(&self.scope, &self.key, &self.hash, &self.owner, self.now)
+        };
+        if let Err(e) = ctx.db.batch(vec![upsert_stmt(&row, Some(&self.exists))]).await {
+            crate::log::error("idempotency", &e.to_string());
+        }
+    }
+}
+
+impl KeyRecord for Riding {
+    fn claim(&self) -> Vec<Stmt> {
+        let row = Written::in_flight(&self.scope, &self.key, &self.hash, &self.owner, self.now);
+        vec![upsert_stmt(&row, None), Stmt::key_guard()]
+    }
+
+    fn answer(&self, ctx: &Ctx<'_>, body: Vec<u8>) -> Vec<Stmt> {
+        // Only the confirm rides, and its answers are kept for replay.
+        let stmt = answer_stmt(ctx, self.ids(), 200, &body, Keep::Replay, true);
+        self.state.borrow_mut().pending = Some(body);
+        vec![stmt]
+    }
+
+    fn claimed(&self) {
+        self.state.borrow_mut().claimed = true;
+    }
+
+    fn answered(&self) {
+        let mut state = self.state.borrow_mut();
+        state.answered = state.pending.take();
+    }
+
+    fn taken(&self) -> ApiError {
+        self.state.borrow_mut().taken = true;
+        in_flight()
     }
 }

@@ -66,9 +66,10 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
             Access::Token => {
                 let mut token = token_guard(ctx, call.param("token"));
                 if route.op == Op::Confirm {
-                    // The confirm's reads join the claim's round trip (the hot path: one trip fewer).
-                    token.also = confirm::reads(ctx, call.param("token"));
-                    token.keep = Some(call.prefetched());
+                    // The confirm's reads join the key's round trip, and the key rides the confirm's own batches
+                    // (the hot path: no round trip of the key's own).
+                    let reads = confirm::reads(ctx, call.param("token"));
+                    token.ahead = Some(idempotency::ReadAhead { reads, slot: call.ahead() });
                 }
                 guard = Some(token);
             }
@@ -89,11 +90,10 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
 fn token_guard<'g>(ctx: &'g Ctx<'_>, token: &str) -> idempotency::Guard<'g> {
     idempotency::Guard {
         read: payer_guard::token_read(token),
-        exists: "SELECT 1 FROM checkout_sessions WHERE token_hash = ?7",
+        exists: "SELECT 1 FROM checkout_sessions WHERE token_hash = ?10",
         value: token_hash(token),
         verdict: Box::new(move |rows| payer_guard::token_verdict(ctx, rows)),
-        also: vec![],
-        keep: None,
+        ahead: None,
     }
 }
 
@@ -143,6 +143,11 @@ where
         idempotency::Claim::Run(owner) => {
             let resp = handler().await.unwrap_or_else(|e| ApiResponse::error(&e));
             idempotency::finish(ctx, &scope, key, &owner, &resp, keep(route.op)).await;
+            Ok(resp)
+        }
+        idempotency::Claim::Ride(riding) => {
+            let resp = handler().await.unwrap_or_else(|e| ApiResponse::error(&e));
+            riding.settle(ctx, &resp, keep(route.op)).await;
             Ok(resp)
         }
     }

@@ -3,6 +3,7 @@
 
 use crate::accounts::auth::Caller;
 use crate::http::ApiRequest;
+use crate::payments::ride::Ahead;
 use std::ops::Deref;
 
 /// Captured `{name}` path segments.
@@ -12,23 +13,24 @@ pub type Params = Vec<(&'static str, String)>;
 pub struct Call<'r> {
     pub req: &'r ApiRequest,
     params: Params,
-    /// Rows the pipeline read for the handler in a round trip of its own (the idempotency claim's).
-    prefetched: std::cell::RefCell<Option<Vec<Vec<crate::platform::Row>>>>,
+    /// What the pipeline read for the handler in a round trip of its own (the idempotency key's), with the key
+    /// when it rides the handler's batches.
+    ahead: std::cell::RefCell<Option<Ahead>>,
 }
 
 impl<'r> Call<'r> {
     pub fn new(req: &'r ApiRequest, params: Params) -> Self {
-        Self { req, params, prefetched: Default::default() }
+        Self { req, params, ahead: Default::default() }
     }
 
-    /// Where the pipeline puts rows it read for the handler.
-    pub fn prefetched(&self) -> &std::cell::RefCell<Option<Vec<Vec<crate::platform::Row>>>> {
-        &self.prefetched
+    /// Where the pipeline puts what it read for the handler.
+    pub fn ahead(&self) -> &std::cell::RefCell<Option<Ahead>> {
+        &self.ahead
     }
 
-    /// The handler's rows read ahead, once (None: it reads them itself).
-    pub fn take_prefetched(&self) -> Option<Vec<Vec<crate::platform::Row>>> {
-        self.prefetched.borrow_mut().take()
+    /// What was read ahead for the handler, once (None: it reads its rows itself).
+    pub fn take_ahead(&self) -> Option<Ahead> {
+        self.ahead.borrow_mut().take()
     }
 
     /// A `{name}` capture of the path; empty when the route has none of that name.
