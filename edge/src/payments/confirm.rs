@@ -9,12 +9,12 @@ use crate::payments::challenge::providers_of;
 use crate::payments::insert_charge;
 use crate::payments::owner::Owner;
 use crate::payments::ride::{Ahead, Ride};
-use crate::payments::route::{route, Routed};
+use crate::payments::route::{new_attempt, route, Routed};
 use crate::payments::settle::settle_answered;
 use crate::payments::Trail;
 use crate::payments::{self, installments, methods};
 use crate::platform::{first_as, Ctx, IdSql, Row, Stmt};
-use crate::providers::{self, attempt_reference, sandbox, Instrument, VaultOutcome};
+use crate::providers::{self, sandbox, Instrument, VaultOutcome};
 use crate::records::{ChargeRow, PaymentRow, SessionRow};
 use crate::sessions;
 use crate::sessions::transitions::{cas, Target};
@@ -223,26 +223,8 @@ pub async fn run_confirm(
     card_testing::precheck(&seen)?;
     let needs_challenge = owner.secure_mode() || needs_challenge;
     let providers = providers_of(merchant);
-    let charge = ChargeRow {
-        id: ctx.new_id("ch").into(),
-        payment_id: payment.id.clone(),
-        sequence,
-        provider: providers[0].clone(),
-        status: if needs_challenge { ChargeStatus::RequiresAction } else { ChargeStatus::Pending },
-        amount: charged,
-        decline_code: None,
-        message: None,
-        latency_ms: None,
-        // Attempt before call: the reference the provider will see is stored before it is sent.
-        provider_reference: Some(attempt_reference(&payment.id, sequence)),
-        request_id: Some(ctx.request_id.clone()),
-        created_at: ctx.now_ms(),
-        resolved_at: None,
-        version: 1,
-        authorization_expires_at: None,
-        written_off_at: None,
-        installments: plan.clone(),
-    };
+    let status = if needs_challenge { ChargeStatus::RequiresAction } else { ChargeStatus::Pending };
+    let charge = ChargeRow { status, ..new_attempt(ctx, &payment.id, sequence, &providers[0], charged, plan.clone()) };
     let challenge_id = needs_challenge.then(|| ctx.new_id("chl"));
     // A card vaulted already (a pm_) is authorized after the challenge by its own token.
     let vault_token = match payable {

@@ -9,6 +9,8 @@ use crate::providers::{self, attempt_reference, Authorize, Instrument, Outcome};
 use crate::records::ChargeRow;
 
 use crate::webhooks::events::{types, Outbox};
+use hsrc_shared::api::ids::PaymentId;
+use hsrc_shared::installments::PaymentInstallments;
 use hsrc_shared::lifecycle::ChargeStatus;
 use hsrc_shared::ApiError;
 
@@ -20,26 +22,40 @@ pub enum Routed {
     Waiting { charge: ChargeRow },
 }
 
-/// A new pending attempt after `prev` at `provider`, with its derived reference.
-pub fn next_attempt(ctx: &Ctx<'_>, prev: &ChargeRow, provider: &str) -> ChargeRow {
-    let sequence = prev.sequence + 1;
+/// A new pending attempt of `payment_id` at `provider`: number `sequence`, its provider reference derived (attempt
+/// before call: the reference the provider will see is stored before it is sent).
+pub fn new_attempt(
+    ctx: &Ctx<'_>,
+    payment_id: &PaymentId,
+    sequence: i64,
+    provider: &str,
+    amount: i64,
+    installments: Option<PaymentInstallments>,
+) -> ChargeRow {
     ChargeRow {
         id: ctx.new_id("ch").into(),
+        payment_id: payment_id.clone(),
         sequence,
         provider: provider.to_string(),
         status: ChargeStatus::Pending,
+        amount,
         decline_code: None,
         message: None,
         latency_ms: None,
-        provider_reference: Some(attempt_reference(&prev.payment_id, sequence)),
+        provider_reference: Some(attempt_reference(payment_id, sequence)),
         request_id: Some(ctx.request_id.clone()),
         created_at: ctx.now_ms(),
         resolved_at: None,
         version: 1,
         authorization_expires_at: None,
         written_off_at: None,
-        ..prev.clone()
+        installments,
     }
+}
+
+/// The attempt after `prev` at `provider` (a fallback): same payment, amount and plan.
+pub fn next_attempt(ctx: &Ctx<'_>, prev: &ChargeRow, provider: &str) -> ChargeRow {
+    new_attempt(ctx, &prev.payment_id, prev.sequence + 1, provider, prev.amount, prev.installments.clone())
 }
 
 /// The provider reference of a stored charge (rows written before #12 used the charge id).
