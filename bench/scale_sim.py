@@ -7,16 +7,22 @@ Model (each piece from the code or from Cloudflare's documentation, none tuned t
 - A D1 database runs one query at a time (D1 docs, "Limits": a database is single-threaded; at 1 ms per query it
   serves about 1,000 queries/s). Every query of a confirm waits in that database's FIFO queue and holds it for
   `query_ms` (exponentially distributed around the mean: some are index reads, some are write batches).
-- A confirm is a chain of sequential round trips, as counted in BENCHMARKS.md's analysis: 13 with an
-  Idempotency-Key (9 reads, 2 write batches, claim and finish of the key), 11 without. Between two queries the
-  request spends `rtt_ms` on the network between the Worker and the database's primary; `worker_ms` of its own CPU.
+- A confirm is a chain of sequential round trips to D1 (`cargo run -p hsrc-edge --example confirm_round_trips`):
+  3 with or without an Idempotency-Key since round 8 — one read trip (the key, session, merchant, payment, charges,
+  card-testing counts in one batch), the claim batch and the outcome batch; the acquirer's HTTP call between the two
+  batches holds no database (locally the sandbox ledger's write stands in for it: 4 there). Each round trip holds the
+  database for `query_ms` (D1's 1 ms per query; the native profile measures 0.3-0.6 ms of SQLite per trip, so
+  1 ms is the conservative side). Rounds 1-7 modelled 13 round trips (`--queries 13 --primary-queries 10`).
+  Between two queries the request spends `rtt_ms` on the network between the Worker and the database's primary;
+  `worker_ms` of its own CPU.
 - Arrivals are Poisson. Traffic comes from 1,000 merchants with Zipf(1.1) popularity (a few large shops, a long
   tail), as a payments platform sees it.
 - Layouts: one database for everything; N databases with merchants placed by a directory (a merchant lives in one
-  shard; the directory lookup is cached at the edge, so it adds no query); and N shards with read replication for
-  the payer's token view (reads move to a replica: only the writes and the reads that must see them stay on the
-  primary — for confirm the merchant read and the two card-testing counts move, 10 of 13 round trips stay).
-
+  shard; the directory lookup is cached at the edge, so it adds no query); and N shards with read replication.
+  Replicas take the payer's token view and, since round 8, confirm's one read trip: read with the payer's bookmark
+  (D1 Sessions API) it sees the payer's own writes, and the claim batch's compare-and-set on the versions it read
+  stops a confirm whose read was stale from another writer (a 409 the widget retries), so 2 of 3 round trips stay
+  on the primary (`--primary-queries 2`).
 Output: per layout and offered rate, confirms/s served, p50 and p99 latency, and the busiest database's
 utilisation. The knee (p99 more than double the idle p99) is the layout's ceiling.
 """
@@ -87,8 +93,8 @@ def main():
     ap.add_argument("--query-ms", type=float, default=1.0)
     ap.add_argument("--rtt-ms", type=float, default=2.0)
     ap.add_argument("--worker-ms", type=float, default=5.0)
-    ap.add_argument("--queries", type=int, default=13)
-    ap.add_argument("--primary-queries", type=int, default=10)
+    ap.add_argument("--queries", type=int, default=3)
+    ap.add_argument("--primary-queries", type=int, default=2)
     ap.add_argument("--merchants", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
