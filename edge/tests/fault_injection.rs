@@ -588,4 +588,16 @@ fn check_key_after(w: &World, p: &Prepared, number: &str, at: &str) {
     }
     recover(w);
     check_invariants(w, p, at);
+    if state.as_deref() == Some("in_flight") {
+        // The stopped execution's key is answered from the state its attempt settled into, never run again.
+        let resumed = keyed_confirm(&w.h.ctx(), p, number);
+        let body: Value = serde_json::from_slice(&resumed.body).unwrap();
+        assert_eq!(resumed.status, 200, "{at}: the settled key's retry: {body}");
+        assert_eq!(resumed.header("idempotent-replayed"), Some("true"), "{at}");
+        let payment = rows(w, "SELECT status FROM payments WHERE id = ?1", &p.payment_id);
+        assert_eq!(body["confirmResult"]["payment"]["status"].as_str(), Some(payment[0][0].as_str()), "{at}");
+        let key = rows(w, "SELECT state FROM idempotency_keys WHERE key = ?1", KEY);
+        assert_eq!(key[0][0], "done", "{at}: the resumed answer is kept");
+        check_invariants(w, p, at);
+    }
 }

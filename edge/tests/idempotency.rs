@@ -384,3 +384,95 @@ fn a_payers_key_older_than_a_day_is_taken_over_by_the_confirms_claim() {
     assert_eq!(paid.status, 200, "{}", String::from_utf8_lossy(&paid.body));
     assert_eq!(key_row(&w, "pay-old"), Some(("done".into(), Some(200))));
 }
+
+/// A database whose first batch that starts with `needle` fails, the Worker living on (a transient D1 error).
+struct FailOnce<'a> {
+    inner: &'a dyn hsrc_edge::platform::Database,
+    needle: &'static str,
+    failed: std::cell::Cell<bool>,
+}
+
+impl FailOnce<'_> {
+    fn trips(&self, stmts: &[hsrc_edge::platform::Stmt]) -> bool {
+        let hit = !self.failed.get() && stmts.first().is_some_and(|s| s.sql.starts_with(self.needle));
+        self.failed.set(self.failed.get() || hit);
+        hit
+    }
+}
+
+#[async_trait::async_trait(?Send)]
+impl hsrc_edge::platform::Database for FailOnce<'_> {
+    async fn query(
+        &self,
+        stmt: hsrc_edge::platform::Stmt,
+    ) -> Result<Vec<hsrc_edge::platform::Row>, hsrc_edge::platform::DbError> {
+        self.inner.query(stmt).await
+    }
+    async fn batch(&self, stmts: Vec<hsrc_edge::platform::Stmt>) -> Result<Vec<u64>, hsrc_edge::platform::DbError> {
+        if self.trips(&stmts) {
+            return Err(hsrc_edge::platform::DbError::Other("D1_ERROR: network connection lost".into()));
+        }
+        self.inner.batch(stmts).await
+    }
+    async fn batch_rows(
+        &self,
+        stmts: Vec<hsrc_edge::platform::Stmt>,
+    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
+        if self.trips(&stmts) {
+            return Err(hsrc_edge::platform::DbError::Other("D1_ERROR: network connection lost".into()));
+        }
+        self.inner.batch_rows(stmts).await
+    }
+    async fn query_many(
+        &self,
+        stmts: Vec<hsrc_edge::platform::Stmt>,
+    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
+        self.inner.query_many(stmts).await
+    }
+}
+
+#[test]
+fn a_server_error_after_the_claim_keeps_the_key_and_its_retry_answers_from_the_settled_payment() {
+    let w = World::new();
+    let token = w.create(json!({}))["token"].as_str().unwrap().to_string();
+    // The provider approved; the outcome batch fails once and the request ends in a 500.
+    let healthy = w.h.ctx();
+    let db = FailOnce { inner: healthy.db, needle: "UPDATE charges", failed: Default::default() };
+    let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
+    let first = keyed_confirm_on(&ctx, &token, "pay-blip", cards::SUCCESS);
+    assert!(db.failed.get(), "the outcome batch never ran");
+    assert_eq!(first.status, 500, "{}", String::from_utf8_lossy(&first.body));
+    // The attempt and its charge committed with the key: the key stays in flight (a release would let the retry
+    // run the confirm again and keep whatever it answered).
+    assert_eq!(key_row(&w, "pay-blip"), Some(("in_flight".into(), None)));
+    w.h.background.jobs.borrow_mut().clear(); // the reconcile job the 500 left behind runs with the cron below
+    let retry = keyed_confirm_on(&w.h.ctx(), &token, "pay-blip", cards::SUCCESS);
+    assert_eq!(err_code(&retry), (409, "idempotency_key_in_flight".into()));
+    // Another key meanwhile meets the processing session: a conflict is not an answer, so it keeps no row.
+    let other = keyed_confirm_on(&w.h.ctx(), &token, "pay-other", cards::SUCCESS);
+    assert_eq!(other.status, 409, "{}", String::from_utf8_lossy(&other.body));
+    assert_eq!(key_row(&w, "pay-other"), None);
+
+    // The reconciler settles the attempt by its reference; the key's retry now answers with that state.
+    let c = &w.h.config;
+    w.h.runtime.advance_ms(c.sandbox_async_delay_ms + c.write_off_after_ms + 1_000);
+    futures_executor::block_on(hsrc_edge::jobs::scheduled::run(&w.h.ctx()));
+    let status: String = w.h.db.with_conn(|c| c.query_row("SELECT status FROM payments", [], |r| r.get(0)).unwrap());
+    assert_eq!(status, "SUCCEEDED");
+    let answered = keyed_confirm_on(&w.h.ctx(), &token, "pay-blip", cards::SUCCESS);
+    assert_eq!(answered.status, 200, "{}", String::from_utf8_lossy(&answered.body));
+    assert_eq!(answered.header("idempotent-replayed"), Some("true"));
+    let body: serde_json::Value = serde_json::from_slice(&answered.body).unwrap();
+    assert_eq!(body["confirmResult"]["payment"]["status"], "SUCCEEDED", "{body}");
+    assert_eq!(key_row(&w, "pay-blip"), Some(("done".into(), Some(200))));
+    let again = keyed_confirm_on(&w.h.ctx(), &token, "pay-blip", cards::SUCCESS);
+    assert_eq!(again.body, answered.body);
+    // One attempt, one charge at the provider.
+    let (charges, ledger): (i64, i64) = w.h.db.with_conn(|c| {
+        (
+            c.query_row("SELECT COUNT(*) FROM charges", [], |r| r.get(0)).unwrap(),
+            c.query_row("SELECT COUNT(*) FROM sandbox_ledger", [], |r| r.get(0)).unwrap(),
+        )
+    });
+    assert_eq!((charges, ledger), (1, 1));
+}

@@ -1,27 +1,18 @@
 // Real-browser flows through the loader on the demo merchant page: what a payer does, what the merchant page
 // hears (its event log), and what the merchant's server reads back from the API (the final word).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, baseUrl, eventually, fetchPayment, fetchSession, fireCron, launchBrowser, loggedEvents, payWith, secretKey,
+  api, baseUrl, eventually, fetchPayment, fetchSession, fireCron, useBrowser, loggedEvents, payWith,
   startEmbedded, verifiedStatus, waitForEvent, withPage, WAIT,
 } from './helpers.mjs';
 
-let browser;
+const browser = useBrowser();
 const FLOW = { timeout: 150_000 };
 
-before(async () => {
-  baseUrl();
-  secretKey();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 test('embedded checkout succeeds and the server confirms the payment', FLOW, () =>
-  withPage(browser, 'embedded-success', async (page) => {
+  withPage(browser(), 'embedded-success', async (page) => {
     const frame = await startEmbedded(page);
     await payWith(frame, '4242 4242 4242 4242');
     const done = await waitForEvent(page, 'completed');
@@ -36,7 +27,7 @@ test('embedded checkout succeeds and the server confirms the payment', FLOW, () 
   }));
 
 test('a declined card shows the reason in Turkish, and another card then succeeds', FLOW, () =>
-  withPage(browser, 'decline-then-success', async (page) => {
+  withPage(browser(), 'decline-then-success', async (page) => {
     const frame = await startEmbedded(page, { locale: 'tr' });
     await payWith(frame, '4000 0000 0000 9995');
     const declined = await waitForEvent(page, 'declined');
@@ -58,7 +49,7 @@ test('a declined card shows the reason in Turkish, and another card then succeed
   }));
 
 test('3DS challenge passed inside the checkout completes the payment', FLOW, () =>
-  withPage(browser, '3ds-pass', async (page) => {
+  withPage(browser(), '3ds-pass', async (page) => {
     const frame = await startEmbedded(page);
     await payWith(frame, '4000 0000 0000 3220');
     await waitForEvent(page, 'requires_action');
@@ -74,7 +65,7 @@ test('3DS challenge passed inside the checkout completes the payment', FLOW, () 
   }));
 
 test('3DS challenge failed returns to the checkout as a decline', FLOW, () =>
-  withPage(browser, '3ds-fail', async (page) => {
+  withPage(browser(), '3ds-fail', async (page) => {
     const frame = await startEmbedded(page);
     await payWith(frame, '4000 0000 0000 3220');
     const action = await waitForEvent(page, 'requires_action');
@@ -90,7 +81,7 @@ test('3DS challenge failed returns to the checkout as a decline', FLOW, () =>
   }));
 
 test('a provider timeout shows processing, then settles to success', FLOW, () =>
-  withPage(browser, 'timeout-then-success', async (page) => {
+  withPage(browser(), 'timeout-then-success', async (page) => {
     const frame = await startEmbedded(page);
     await payWith(frame, '4000 0000 0000 0119');
     await frame.getByRole('heading', { name: 'Confirming your payment' }).waitFor();
@@ -107,7 +98,7 @@ test('a provider timeout shows processing, then settles to success', FLOW, () =>
   }));
 
 test('an unpaid session expires in front of the payer', FLOW, () =>
-  withPage(browser, 'expiry', async (page) => {
+  withPage(browser(), 'expiry', async (page) => {
     const { status, body } = await api('POST', '/v1/checkout-sessions', {
       amount: 4990, currency: 'TRY', expires_in: 6, url: `${baseUrl()}/demo`, locale: 'en',
     });
@@ -126,7 +117,7 @@ test('an unpaid session expires in front of the payer', FLOW, () =>
   }));
 
 test('the payer cancels the checkout', FLOW, () =>
-  withPage(browser, 'payer-cancel', async (page) => {
+  withPage(browser(), 'payer-cancel', async (page) => {
     const frame = await startEmbedded(page);
     const ready = await waitForEvent(page, 'ready');
     await frame.getByRole('button', { name: 'Cancel payment' }).click();
@@ -139,7 +130,7 @@ test('the payer cancels the checkout', FLOW, () =>
   }));
 
 test('hosted page pays and returns to return_url, where the server verifies', FLOW, () =>
-  withPage(browser, 'hosted-success', async (page) => {
+  withPage(browser(), 'hosted-success', async (page) => {
     await page.goto(`${baseUrl()}/demo`);
     await page.selectOption('#locale', 'en');
     await page.click('#pay-hosted');
@@ -158,7 +149,7 @@ test('hosted page pays and returns to return_url, where the server verifies', FL
   }));
 
 test('a keyboard-only payer gets errors tied to their fields, then pays', FLOW, () =>
-  withPage(browser, 'keyboard-only', async (page) => {
+  withPage(browser(), 'keyboard-only', async (page) => {
     const frame = await startEmbedded(page);
     const focused = (sel) => frame.locator(sel).evaluate((el) => el === document.activeElement);
     await frame.locator('#f-name').focus();
@@ -192,7 +183,7 @@ test('a keyboard-only payer gets errors tied to their fields, then pays', FLOW, 
   }));
 
 test('the loader ignores messages that do not come from its iframe', FLOW, () =>
-  withPage(browser, 'loader-spoof', async (page) => {
+  withPage(browser(), 'loader-spoof', async (page) => {
     await startEmbedded(page);
     // Same origin as the edge here (the demo is served by it), so only the event.source check can stop this.
     await page.evaluate(() => {

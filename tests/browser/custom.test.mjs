@@ -1,11 +1,11 @@
 // API-only payments (#15) in a real browser: the custom demo page (/demo/custom) pays with HSRC's card element, its
 // server confirms the pm_, 3DS runs through HSRCCheckout.handleNextAction, and the final status comes from the API.
 // Also the loader's auto-mount rule: only into an existing [data-hsrc-checkout], never next to an explicit mount.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, baseUrl, fetchPayment, launchBrowser, secretKey, withPage, WAIT } from './helpers.mjs';
+import { api, baseUrl, fetchPayment, useBrowser, withPage, WAIT } from './helpers.mjs';
 
-let browser;
+const browser = useBrowser();
 const FLOW = { timeout: 150_000 };
 const publishableKey = () => {
   const key = process.env.HSRC_PUBLISHABLE_KEY;
@@ -13,15 +13,6 @@ const publishableKey = () => {
   return key;
 };
 
-before(async () => {
-  baseUrl();
-  secretKey();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 async function openCustom(page, { secure = false } = {}) {
   await page.goto(`${baseUrl()}/demo/custom?pk=${encodeURIComponent(publishableKey())}`);
@@ -50,7 +41,7 @@ async function logged(page, kind) {
 }
 
 test('the card element creates a payment method, the server confirms it, the API says SUCCEEDED', FLOW, () =>
-  withPage(browser, 'custom-success', async (page) => {
+  withPage(browser(), 'custom-success', async (page) => {
     const card = await openCustom(page);
     // The merchant page never holds a card field of its own.
     assert.equal(await page.locator('input[autocomplete="cc-number"]').count(), 0);
@@ -68,7 +59,7 @@ test('the card element creates a payment method, the server confirms it, the API
   }));
 
 test('a wrong card number is a field error inside the element, and nothing is created', FLOW, () =>
-  withPage(browser, 'custom-field-error', async (page) => {
+  withPage(browser(), 'custom-field-error', async (page) => {
     const card = await openCustom(page);
     await typeCard(card, '4242 4242 4242 4241');
     await page.click('#pay');
@@ -79,7 +70,7 @@ test('a wrong card number is a field error inside the element, and nothing is cr
   }));
 
 test('3DS through handleNextAction: the challenge opens in a modal and the payment succeeds', FLOW, () =>
-  withPage(browser, 'custom-3ds-pass', async (page) => {
+  withPage(browser(), 'custom-3ds-pass', async (page) => {
     const card = await openCustom(page);
     await typeCard(card, '4000 0000 0000 3220');
     await page.click('#pay');
@@ -93,7 +84,7 @@ test('3DS through handleNextAction: the challenge opens in a modal and the payme
   }));
 
 test('3DS failed through handleNextAction, then another card on the same payment', FLOW, () =>
-  withPage(browser, 'custom-3ds-fail-retry', async (page) => {
+  withPage(browser(), 'custom-3ds-fail-retry', async (page) => {
     const card = await openCustom(page, { secure: true });
     await typeCard(card, '4242 4242 4242 4242');
     await page.click('#pay');
@@ -123,7 +114,7 @@ async function newSessionToken() {
 const checkoutFrames = (page) => page.locator('iframe[src*="/checkout/embed"]').count();
 
 test('opened as url?token=…, the loader mounts once into [data-hsrc-checkout]', FLOW, () =>
-  withPage(browser, 'loader-auto-mount', async (page) => {
+  withPage(browser(), 'loader-auto-mount', async (page) => {
     const token = await newSessionToken();
     await page.goto(`${baseUrl()}/demo?token=${encodeURIComponent(token)}`);
     await page.locator('#checkout iframe').waitFor();
@@ -132,7 +123,7 @@ test('opened as url?token=…, the loader mounts once into [data-hsrc-checkout]'
   }));
 
 test('a page that mounts the checkout itself gets exactly one form, not a second auto-mounted one', FLOW, () =>
-  withPage(browser, 'loader-explicit-mount', async (page) => {
+  withPage(browser(), 'loader-explicit-mount', async (page) => {
     const token = await newSessionToken();
     await page.goto(`${baseUrl()}/demo?token=${encodeURIComponent(token)}`);
     await page.locator('#checkout iframe').waitFor();
@@ -149,7 +140,7 @@ test('a page that mounts the checkout itself gets exactly one form, not a second
   }));
 
 test('a page without [data-hsrc-checkout] is never auto-mounted into', FLOW, () =>
-  withPage(browser, 'loader-no-slot', async (page) => {
+  withPage(browser(), 'loader-no-slot', async (page) => {
     const token = await newSessionToken();
     await page.goto(`${baseUrl()}/demo/custom?pk=${encodeURIComponent(publishableKey())}&token=${encodeURIComponent(token)}`);
     await page.frameLocator('#card-element iframe').locator('#f-card-number').waitFor();

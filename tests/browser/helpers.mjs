@@ -1,6 +1,7 @@
 // Shared helpers of the real-browser tests: Debian Chromium driven by playwright-core, against a running local
 // Worker (`HSRC_BASE_URL`, started by scripts/test.sh). Every wait is bounded; a failing test leaves a screenshot in
 // tests/artifacts/.
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -35,6 +36,25 @@ export function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 30_000,
   });
+}
+
+/**
+ * The browser of a test file (or of the `describe` it is called in): launched before its tests, once the
+ * environment they need is there, and closed after them. `setup` runs after the launch. Returns a getter:
+ * `const browser = useBrowser(); … withPage(browser(), …)`.
+ */
+export function useBrowser({ setup } = {}) {
+  let browser;
+  before(async () => {
+    baseUrl();
+    secretKey();
+    browser = await launchBrowser();
+    await setup?.();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }
 
 /** Calls the API as the merchant's server; asserts nothing, returns {status, body}. */

@@ -1,28 +1,22 @@
 // Installments (#16) in real Chromium on the hosted page: the plan radio group appears after the card's first
 // digits, follows the card, is chosen with the keyboard only, keeps single payment first, and is clean under
 // axe-core (pinned in package.json, evaluated in the page); then the payment and the receipt carry the plan.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { api, baseUrl, fetchPayment, launchBrowser, secretKey, withPage, WAIT } from './helpers.mjs';
+import { api, fetchPayment, useBrowser, withPage, WAIT } from './helpers.mjs';
 
-let browser;
 let axeSource;
 const FLOW = { timeout: 150_000 };
 
-before(async () => {
-  baseUrl();
-  secretKey();
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  browser = await launchBrowser();
-  // The default settings: installments on, the payer pays the interest.
-  const reset = await api('POST', '/v1/settings/installments', {});
-  assert.equal(reset.status, 200, JSON.stringify(reset.body));
-});
-
-after(async () => {
-  await browser?.close();
+const browser = useBrowser({
+  setup: async () => {
+    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    // The default settings: installments on, the payer pays the interest.
+    const reset = await api('POST', '/v1/settings/installments', {});
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+  },
 });
 
 /** A hosted checkout of ₺125,00 in `locale`; returns its payment id after opening it. */
@@ -57,7 +51,7 @@ async function radioNames(group) {
 }
 
 test('Turkish: plans follow the card, 3 installments chosen by keyboard, receipt shows both amounts', FLOW, () =>
-  withPage(browser, 'installments-tr', async (page) => {
+  withPage(browser(), 'installments-tr', async (page) => {
     const paymentId = await openHosted(page, 'tr');
     await fillPayer(page, '5549 6000');
     const group = page.getByRole('group', { name: 'Taksit seçenekleri' });
@@ -101,7 +95,7 @@ test('Turkish: plans follow the card, 3 installments chosen by keyboard, receipt
   }));
 
 test('English: a Troy card gets its own mark, 6 installments by keyboard; a debit card offers no plans', FLOW, () =>
-  withPage(browser, 'installments-en', async (page) => {
+  withPage(browser(), 'installments-en', async (page) => {
     const paymentId = await openHosted(page, 'en');
     await fillPayer(page, '4132 2600 0000 0003');
     // Debit: nothing to choose (and nothing blocks paying in one).

@@ -3,9 +3,9 @@
 // console finds it by its order id and by the customer reference, lists it without a session, and opens its detail
 // at #/payments/:id — the API card instead of the session card, both charges of a decline then a retry, its events,
 // and the "Paid?" verdict. An unpaid one can be cancelled from the console (through the confirmation dialog).
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, baseUrl, fetchPayment, launchBrowser, searchOps as search, signInOps as signIn, withPage, WAIT } from './helpers.mjs';
+import { api, baseUrl, fetchPayment, useBrowser, searchOps as search, signInOps as signIn, withPage, WAIT } from './helpers.mjs';
 
 const RUN = Date.now().toString(36);
 const ENABLED = process.env.HSRC_BASE_URL && process.env.HSRC_SECRET_KEY;
@@ -35,16 +35,14 @@ async function confirmWith(id, number) {
 }
 
 describe('operations console: API-only payments', { skip: ENABLED ? false : 'HSRC_BASE_URL and HSRC_SECRET_KEY are set by scripts/test.sh' }, () => {
-  let browser;
-  before(async () => { browser = await launchBrowser(); });
-  after(async () => { await browser?.close(); });
+  const browser = useBrowser();
 
   it('finds an API-only payment and opens its detail without a session', async () => {
     const id = await apiPayment(`ord_api_${RUN}`);
     assert.equal(await confirmWith(id, '4000000000009995'), 'REQUIRES_PAYMENT_METHOD');
     assert.equal(await confirmWith(id, '4242424242424242'), 'SUCCEEDED');
 
-    await withPage(browser, 'ops-api-payment', async (page) => {
+    await withPage(browser(), 'ops-api-payment', async (page) => {
       await signIn(page);
       // By order id and by the customer reference: one row, no session, marked API-only.
       assert.deepEqual(await search(page, `ord_api_${RUN}`), [{ session: '', payment: id, apiOnly: true }]);
@@ -78,7 +76,7 @@ describe('operations console: API-only payments', { skip: ENABLED ? false : 'HSR
 
   it('cancels an unpaid API-only payment from the console', async () => {
     const id = await apiPayment(`ord_api_cancel_${RUN}`);
-    await withPage(browser, 'ops-api-cancel', async (page) => {
+    await withPage(browser(), 'ops-api-cancel', async (page) => {
       await signIn(page);
       await page.goto(`${baseUrl()}/ops#/payments/${id}`);
       await page.waitForFunction((pid) => document.querySelector('#detail-title code')?.textContent === pid, id, { timeout: WAIT.ui });

@@ -3,9 +3,9 @@
 // left; going back refunds nothing; a partial refund goes through the confirmation dialog with an Idempotency-Key;
 // the refunds table, the timeline and the "Paid?" verdict then show it, the field offers the rest, and a search by the
 // refund id finds the session. An amount over what is left is refused on the page without calling the API.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, baseUrl, eventually, fetchPayment, launchBrowser, signInOps as signIn, withPage, WAIT } from './helpers.mjs';
+import { api, baseUrl, eventually, fetchPayment, useBrowser, signInOps as signIn, withPage, WAIT } from './helpers.mjs';
 
 const RUN = Date.now().toString(36);
 const ENABLED = process.env.HSRC_BASE_URL && process.env.HSRC_SECRET_KEY;
@@ -33,14 +33,12 @@ async function openDetail(page, sessionId) {
 }
 
 describe('operations console: refunds', { skip: ENABLED ? false : 'HSRC_BASE_URL and HSRC_SECRET_KEY are set by scripts/test.sh' }, () => {
-  let browser;
-  before(async () => { browser = await launchBrowser(); });
-  after(async () => { await browser?.close(); });
+  const browser = useBrowser();
 
   it('refunds part of a paid session after confirmation and shows it everywhere', async () => {
     const s = await paidSession(`ord_refund_${RUN}`);
     // Watch the console's own API calls: the refund must carry an Idempotency-Key.
-    await withPage(browser, 'ops-refund', async (page) => {
+    await withPage(browser(), 'ops-refund', async (page) => {
       const refundCalls = [];
       page.on('request', (r) => {
         if (r.url().endsWith('/v1/refunds') && r.method() === 'POST') refundCalls.push({ key: r.headers()['idempotency-key'], body: r.postDataJSON() });
@@ -109,7 +107,7 @@ describe('operations console: refunds', { skip: ENABLED ? false : 'HSRC_BASE_URL
       body: JSON.stringify({ payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' } }, payer: { name: 'Ada L', email: 'ada@example.com' } }),
     });
     await eventually(async () => (await fetchPayment(s.payment_id)).status === 'AUTHORIZED', { what: 'authorized' });
-    await withPage(browser, 'ops-refund-authorized', async (page) => {
+    await withPage(browser(), 'ops-refund-authorized', async (page) => {
       await signIn(page);
       await openDetail(page, s.id);
       assert.ok(await page.isDisabled('#action-refund'));

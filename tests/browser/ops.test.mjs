@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from './helpers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -110,13 +110,6 @@ function startReceiver() {
 }
 
 // ---- the browser ------------------------------------------------------------------------------------------------
-
-const launch = () => chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  timeout: 30_000,
-});
 
 async function signIn(page, { lang = 'en' } = {}) {
   await page.goto(`${BASE}/ops`);
@@ -270,7 +263,7 @@ describe('operations console', { skip: !BASE || !KEY ? 'HSRC_BASE_URL and HSRC_S
       return true;
     }, 90_000);
 
-    browser = await launch();
+    browser = await launchBrowser();
   });
 
   after(async () => {

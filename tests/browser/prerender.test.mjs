@@ -1,22 +1,13 @@
 // The embed page arrives with the form rendered by the edge (widget/src/markup.rs), so the payer can type before the
 // wasm is there; the wasm then takes the form over (widget/src/app/takeover.rs). The widget's wasm is held back
 // here until the test lets it through, so "before" and "after" are certain.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { baseUrl, launchBrowser, loggedEvents, payWith, secretKey, verifiedStatus, waitForEvent, withPage, WAIT } from './helpers.mjs';
+import { baseUrl, useBrowser, loggedEvents, payWith, verifiedStatus, waitForEvent, withPage, WAIT } from './helpers.mjs';
 
-let browser;
+const browser = useBrowser();
 const FLOW = { timeout: 150_000 };
 
-before(async () => {
-  baseUrl();
-  secretKey();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-});
 
 /** Holds the form's wasm until `release()` is called; `requested` resolves when the iframe asked for it. */
 async function holdWasm(page) {
@@ -59,7 +50,7 @@ function shape(frame) {
 }
 
 test('the server-rendered form is the one the wasm builds', FLOW, () =>
-  withPage(browser, 'prerender-same-markup', async (page) => {
+  withPage(browser(), 'prerender-same-markup', async (page) => {
     const wasm = await holdWasm(page);
     const frame = await openEmbedded(page);
     await wasm.requested;
@@ -76,7 +67,7 @@ test('the server-rendered form is the one the wasm builds', FLOW, () =>
   }));
 
 test('what the payer typed before the wasm arrived survives the takeover, with focus and caret', FLOW, () =>
-  withPage(browser, 'prerender-typed-kept', async (page) => {
+  withPage(browser(), 'prerender-typed-kept', async (page) => {
     const wasm = await holdWasm(page);
     const frame = await openEmbedded(page);
     await wasm.requested;

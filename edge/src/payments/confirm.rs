@@ -121,6 +121,20 @@ pub async fn confirm(
     Ok(response_of(&session, &payment, &merchant.name))
 }
 
+/// The answer of a confirm whose claim committed but whose execution stopped before storing its answer (its
+/// `Idempotency-Key` is left `in_flight`), from the rows of [`reads`] as a retry of the key read them: the session
+/// and payment as they stand once the attempt settled (by the reconciler or a reader); None while it is still
+/// processing, or when the rows do not read as a confirm's.
+pub fn answer_from_reads(rows: &[Vec<Row>]) -> Option<Vec<u8>> {
+    let session: SessionRow = first_as(rows.first().cloned()).ok()??;
+    let merchant: auth::Merchant = first_as(rows.get(1).cloned()).ok()??;
+    let payment: PaymentRow = first_as(rows.get(2).cloned()).ok()??;
+    if payment.status == PaymentStatus::Processing {
+        return None;
+    }
+    serde_json::to_vec(&response_of(&session, &payment, &merchant.name)).ok()
+}
+
 /// The checkout confirm's answer for the session and payment as they are.
 fn response_of(session: &SessionRow, payment: &PaymentRow, merchant_name: &str) -> ConfirmResponse {
     ConfirmResponse {

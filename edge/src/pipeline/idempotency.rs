@@ -156,6 +156,9 @@ pub struct Guard<'g> {
 pub struct ReadAhead<'g> {
     pub reads: Vec<Stmt>,
     pub slot: &'g RefCell<Option<Ahead>>,
+    /// The answer the handler's committed writes give, from `reads`' rows (None: not yet): for a key whose claim
+    /// committed with the handler's batch but whose execution stopped before its answer was stored.
+    pub resume: fn(&[Vec<Row>]) -> Option<Vec<u8>>,
 }
 
 pub async fn claim(ctx: &Ctx<'_>, req: &Request<'_>) -> Result<Claim, ApiError> {
@@ -194,7 +197,6 @@ pub async fn claim_guarded(ctx: &Ctx<'_>, req: &Request<'_>, guard: Option<Guard
 type Check<'g> = (Stmt, Box<dyn FnOnce(Vec<Row>) -> Result<(), ApiError> + 'g>);
 
 /// The guard's `EXISTS` condition on the row a key is written for, with its value.
-#[derive(Clone)]
 struct Exists {
     sql: &'static str,
     value: String,
@@ -274,6 +276,13 @@ async fn claim_riding(
     let hash = request_hash(ctx, req.method, req.path, req.body);
     let now = ctx.now_ms();
     match record {
+        // On this path a row is in flight only once the handler's claim batch committed it with the attempt (a
+        // charge exists): the request never runs again; its answer is the state the attempt settled into.
+        Some(record) if record.expires_at > now && record.state == "in_flight" && same_request(req, &hash, &record) => {
+            let body = (ahead.resume)(&rows).ok_or_else(in_flight)?;
+            store_resumed(ctx, (scope, key), &record, &body).await;
+            Ok(Claim::Replay(replay(200, body)))
+        }
         Some(record) if record.expires_at > now => {
             let claim = judge(ctx, req, &hash, record, now).await?;
             if let Claim::Run(_) = claim {
@@ -303,12 +312,7 @@ async fn claim_riding(
 /// one is taken over).
 async fn judge(ctx: &Ctx<'_>, req: &Request<'_>, hash: &str, record: Record, now: i64) -> Result<Claim, ApiError> {
     let (scope, key) = (req.scope, req.key);
-    let same = if record.request_hash.starts_with("sha256:") {
-        record.request_hash == legacy_hash(req.method, req.path, req.body)
-    } else {
-        crypto::constant_time_eq(record.request_hash.as_bytes(), hash.as_bytes())
-    };
-    if !same {
+    if !same_request(req, hash, &record) {
         return Err(ApiError::new(
             422,
             ErrorType::IdempotencyError,
@@ -320,14 +324,7 @@ async fn judge(ctx: &Ctx<'_>, req: &Request<'_>, hash: &str, record: Record, now
         ("done", Some(status), Some(sealed)) => {
             // The stored response may hold a payer token, so it is sealed at rest, bound to this row.
             let body = crate::accounts::sealed::open(ctx, &sealed, &aad(scope, key)).ok_or_else(ApiError::internal)?;
-            Ok(Claim::Replay(ApiResponse {
-                status: status as u16,
-                headers: vec![
-                    ("content-type".into(), "application/json".into()),
-                    ("idempotent-replayed".into(), "true".into()),
-                ],
-                body: body.into(),
-            }))
+            Ok(Claim::Replay(replay(status as u16, body)))
         }
         ("unavailable", _, _) => Err(ApiError::new(
             409,
@@ -341,6 +338,44 @@ async fn judge(ctx: &Ctx<'_>, req: &Request<'_>, hash: &str, record: Record, now
         }
         _ => Err(in_flight()),
     }
+}
+
+/// Whether `record` was written for this very request (its fingerprint; rows before the HMAC the old way).
+fn same_request(req: &Request<'_>, hash: &str, record: &Record) -> bool {
+    if record.request_hash.starts_with("sha256:") {
+        record.request_hash == legacy_hash(req.method, req.path, req.body)
+    } else {
+        crypto::constant_time_eq(record.request_hash.as_bytes(), hash.as_bytes())
+    }
+}
+
+fn replay(status: u16, body: Vec<u8>) -> ApiResponse {
+    ApiResponse {
+        status,
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("idempotent-replayed".into(), "true".into()),
+        ],
+        body: body.into(),
+    }
+}
+
+/// Stores a resumed answer in the row its stopped execution left in flight, by compare-and-set on the row as read:
+/// of two racing retries one stores it; both answer with it (it is the state as it stands).
+async fn store_resumed(ctx: &Ctx<'_>, (scope, key): (&str, &str), record: &Record, body: &[u8]) {
+    let (state, sealed) = outcome(ctx, scope, key, body, Keep::Replay);
+    let stmt = stmt!(
+        "UPDATE idempotency_keys SET state = ?1, response_status = 200, response_body = ?2 \
+         WHERE scope = ?3 AND key = ?4 AND state = 'in_flight' AND locked_at = ?5 AND owner IS ?6",
+        state,
+        sealed,
+        scope,
+        key,
+        record.locked_at,
+        record.owner.as_deref()
+    );
+    crate::log::info("idempotency.resumed", &format!("{} scope={scope}", ctx.request_id));
+    write_once(ctx, stmt).await;
 }
 
 /// Gives up a claim this execution holds (nothing ran).
@@ -528,12 +563,9 @@ impl Riding {
     pub async fn settle(&self, ctx: &Ctx<'_>, response: &ApiResponse, keep: Keep) {
         let state = std::mem::take(&mut *self.state.borrow_mut());
         if let Some(stored) = &state.answered {
+            // The stored answer committed with the state it describes; it stays the key's answer.
             if response.status != 200 || stored.as_slice() != &*response.body {
-                crate::log::error(
-                    "idempotency",
-                    &format!("{} answered differently than stored; storing the answer sent", ctx.request_id),
-                );
-                write_once(ctx, answer_stmt(ctx, self.ids(), response.status, &response.body, keep, false)).await;
+                crate::log::error("idempotency", &format!("{} answered differently than stored", ctx.request_id));
             }
             return;
         }
@@ -541,9 +573,17 @@ impl Riding {
             return;
         }
         if state.claimed {
-            return finish(ctx, &self.scope, &self.key, &self.owner, response, keep).await;
+            // A server error after the claim (the attempt and its charge committed): the row stays in flight, and
+            // a retry answers from the state the attempt settles into (`claim_riding`), never runs it again.
+            if response.status >= 500 {
+                return;
+            }
+            let stmt = answer_stmt(ctx, self.ids(), response.status, &response.body, keep, true);
+            return write_once(ctx, stmt).await;
         }
-        if response.status >= 500 {
+        // Refused before the claim. A conflict (a lost race, "try again in a moment") or a server error is not
+        // the request's answer: a retry runs again.
+        if response.status >= 500 || response.status == 409 || response.status == 429 {
             return;
         }
         let (state, body) = outcome(ctx, &self.scope, &self.key, &response.body, keep);

@@ -69,7 +69,8 @@ async fn run(ctx: &Ctx<'_>, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
                     // The confirm's reads join the key's round trip, and the key rides the confirm's own batches
                     // (the hot path: no round trip of the key's own).
                     let reads = confirm::reads(ctx, call.param("token"));
-                    token.ahead = Some(idempotency::ReadAhead { reads, slot: call.ahead() });
+                    let resume = confirm::answer_from_reads;
+                    token.ahead = Some(idempotency::ReadAhead { reads, slot: call.ahead(), resume });
                 }
                 guard = Some(token);
             }
