@@ -344,7 +344,7 @@ fn paths() -> Vec<Path> {
 }
 
 /// Runs `step` on a platform that stops at `stop_at` (or only counts); returns the labels of the awaits seen.
-fn faulted(w: &World, p: &Prepared, step: Step, stop_at: Option<(usize, Mode)>) -> Vec<String> {
+fn faulted(w: &World, p: &Prepared, step: impl Fn(&Ctx<'_>, &Prepared), stop_at: Option<(usize, Mode)>) -> Vec<String> {
     let faults = Faults::new(stop_at);
     let healthy = w.h.ctx();
     let db = FaultDb { inner: healthy.db, faults: &faults };
@@ -545,15 +545,7 @@ fn every_crash_point_of_a_keyed_confirm_leaves_its_key_telling_the_truth() {
 }
 
 fn keyed_faulted(w: &World, p: &Prepared, number: &str, stop_at: Option<(usize, Mode)>) -> Vec<String> {
-    let faults = Faults::new(stop_at);
-    let healthy = w.h.ctx();
-    let db = FaultDb { inner: healthy.db, faults: &faults };
-    let queue = FaultQueue { inner: healthy.queue, faults: &faults };
-    let cache = FaultCache { inner: healthy.cache, faults: &faults };
-    let ctx = Ctx { db: &db, queue: &queue, cache: &cache, ..w.h.ctx() };
-    keyed_confirm(&ctx, p, number);
-    let log = faults.log.borrow().clone();
-    log
+    faulted(w, p, |ctx, p| drop(keyed_confirm(ctx, p, number)), stop_at)
 }
 
 /// The key's row against the money right after the (stopped) request, the payer's immediate retry, then recovery.

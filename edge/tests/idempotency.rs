@@ -6,9 +6,11 @@ mod common;
 use common::{err_code, World};
 use hsrc_edge::http::{ApiRequest, ApiResponse, Method};
 use hsrc_edge::pipeline::idempotency::{self, Claim, Keep};
+use hsrc_edge::platform::{Database, DbError, Row, Stmt};
 use hsrc_shared::test_cards as cards;
 use hsrc_testkit::native::Harness;
 use serde_json::json;
+use std::cell::Cell;
 
 fn create_with_key(w: &World, key: &str, amount: i64) -> ApiResponse {
     w.h.request(
@@ -150,6 +152,7 @@ fn answer(status: u16, body: &str) -> ApiResponse {
     ApiResponse { status, headers: vec![], body: body.as_bytes().to_vec().into() }
 }
 
+/// The key's row as (state, response status), if there is one.
 fn row(w: &World, key: &str) -> Option<(String, Option<i64>)> {
     w.h.db.with_conn(|c| {
         c.query_row("SELECT state, response_status FROM idempotency_keys WHERE key = ?1", [key], |r| {
@@ -273,15 +276,6 @@ fn keyed_confirm_on(ctx: &hsrc_edge::platform::Ctx<'_>, token: &str, key: &str, 
     ))
 }
 
-fn key_row(w: &World, key: &str) -> Option<(String, Option<i64>)> {
-    w.h.db.with_conn(|c| {
-        c.query_row("SELECT state, response_status FROM idempotency_keys WHERE key = ?1", [key], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .ok()
-    })
-}
-
 #[test]
 fn a_payers_confirm_replays_byte_for_byte_whether_it_approved_declined_challenged_or_was_refused() {
     for (number, status) in [
@@ -294,55 +288,44 @@ fn a_payers_confirm_replays_byte_for_byte_whether_it_approved_declined_challenge
         let token = w.create(json!({}))["token"].as_str().unwrap().to_string();
         let first = keyed_confirm_on(&w.h.ctx(), &token, "pay-1", number);
         assert_eq!(first.status, status, "{number}: {}", String::from_utf8_lossy(&first.body));
-        assert_eq!(key_row(&w, "pay-1"), Some(("done".into(), Some(i64::from(status)))), "{number}");
+        assert_eq!(row(&w, "pay-1"), Some(("done".into(), Some(i64::from(status)))), "{number}");
         let again = keyed_confirm_on(&w.h.ctx(), &token, "pay-1", number);
         assert_eq!((again.status, &again.body), (first.status, &first.body), "{number}");
         assert_eq!(again.header("idempotent-replayed"), Some("true"), "{number}");
     }
 }
 
-/// A database that lets another execution of the same key write its row just before this one's claim batch
-/// (the window between the key's read and the confirm's claim).
-struct Interleaved<'a> {
-    inner: &'a dyn hsrc_edge::platform::Database,
-    harness: &'a Harness,
-    done: std::cell::Cell<bool>,
+/// A database that runs `hook` before each write batch: `Err` fails the batch (nothing written), `Ok` lets it run.
+struct Hooked<'a> {
+    inner: &'a dyn Database,
+    hook: Box<Hook<'a>>,
 }
 
+type Hook<'a> = dyn Fn(&[Stmt]) -> Result<(), DbError> + 'a;
+
 #[async_trait::async_trait(?Send)]
-impl hsrc_edge::platform::Database for Interleaved<'_> {
-    async fn query(
-        &self,
-        stmt: hsrc_edge::platform::Stmt,
-    ) -> Result<Vec<hsrc_edge::platform::Row>, hsrc_edge::platform::DbError> {
+impl Database for Hooked<'_> {
+    async fn query(&self, stmt: Stmt) -> Result<Vec<Row>, DbError> {
         self.inner.query(stmt).await
     }
-    async fn batch(&self, stmts: Vec<hsrc_edge::platform::Stmt>) -> Result<Vec<u64>, hsrc_edge::platform::DbError> {
+    async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<u64>, DbError> {
+        (self.hook)(&stmts)?;
         self.inner.batch(stmts).await
     }
-    async fn batch_rows(
-        &self,
-        stmts: Vec<hsrc_edge::platform::Stmt>,
-    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
-        if !self.done.get() && stmts.iter().any(|s| s.sql.starts_with("INSERT INTO idempotency_keys")) {
-            self.done.set(true);
-            self.harness.db.with_conn(|c| {
-                c.execute(
-                    "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) \
-                     SELECT 'session:' || token_hash, 'pay-race', 'hmac:other', 'in_flight', 0, 9e15, 'someone-else' FROM checkout_sessions",
-                    [],
-                )
-                .unwrap();
-            });
-        }
+    async fn batch_rows(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
+        (self.hook)(&stmts)?;
         self.inner.batch_rows(stmts).await
     }
-    async fn query_many(
-        &self,
-        stmts: Vec<hsrc_edge::platform::Stmt>,
-    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
+    async fn query_many(&self, stmts: Vec<Stmt>) -> Result<Vec<Vec<Row>>, DbError> {
         self.inner.query_many(stmts).await
     }
+}
+
+/// Whether `stmts` is a batch that starts with `sql`, the first time only (`seen` remembers).
+fn first_batch_starting(stmts: &[Stmt], sql: &str, seen: &Cell<bool>) -> bool {
+    let hit = !seen.get() && stmts.first().is_some_and(|s| s.sql.starts_with(sql));
+    seen.set(seen.get() || hit);
+    hit
 }
 
 #[test]
@@ -350,11 +333,29 @@ fn a_key_taken_between_its_read_and_the_confirms_claim_stops_the_confirm_with_no
     let w = World::new();
     let s = w.create(json!({}));
     let token = s["token"].as_str().unwrap().to_string();
+    // Another execution of the same key writes its row just before this one's claim batch (the window between
+    // the key's read and the confirm's claim).
     let healthy = w.h.ctx();
-    let db = Interleaved { inner: healthy.db, harness: &w.h, done: Default::default() };
+    let raced = Cell::new(false);
+    let db = Hooked {
+        inner: healthy.db,
+        hook: Box::new(|stmts| {
+            if first_batch_starting(stmts, "INSERT INTO idempotency_keys", &raced) {
+                w.h.db.with_conn(|c| {
+                    c.execute(
+                        "INSERT INTO idempotency_keys (scope, key, request_hash, state, locked_at, expires_at, owner) \
+                         SELECT 'session:' || token_hash, 'pay-race', 'hmac:other', 'in_flight', 0, 9e15, 'someone-else' FROM checkout_sessions",
+                        [],
+                    )
+                    .unwrap();
+                });
+            }
+            Ok(())
+        }),
+    };
     let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
     let resp = keyed_confirm_on(&ctx, &token, "pay-race", cards::SUCCESS);
-    assert!(db.done.get(), "the confirm claimed its key in a batch of its own");
+    assert!(raced.get(), "the confirm claimed its key in a batch of its own");
     assert_eq!(err_code(&resp), (409, "idempotency_key_in_flight".into()));
     // The claim batch rolled back whole: no attempt, the session still open, the other execution's row untouched.
     let (charges, session): (i64, String) = w.h.db.with_conn(|c| {
@@ -382,53 +383,7 @@ fn a_payers_key_older_than_a_day_is_taken_over_by_the_confirms_claim() {
     w.h.db.with_conn(|c| c.execute("UPDATE idempotency_keys SET expires_at = 0", [])).unwrap();
     let paid = keyed_confirm_on(&w.h.ctx(), &token, "pay-old", cards::SUCCESS);
     assert_eq!(paid.status, 200, "{}", String::from_utf8_lossy(&paid.body));
-    assert_eq!(key_row(&w, "pay-old"), Some(("done".into(), Some(200))));
-}
-
-/// A database whose first batch that starts with `needle` fails, the Worker living on (a transient D1 error).
-struct FailOnce<'a> {
-    inner: &'a dyn hsrc_edge::platform::Database,
-    needle: &'static str,
-    failed: std::cell::Cell<bool>,
-}
-
-impl FailOnce<'_> {
-    fn trips(&self, stmts: &[hsrc_edge::platform::Stmt]) -> bool {
-        let hit = !self.failed.get() && stmts.first().is_some_and(|s| s.sql.starts_with(self.needle));
-        self.failed.set(self.failed.get() || hit);
-        hit
-    }
-}
-
-#[async_trait::async_trait(?Send)]
-impl hsrc_edge::platform::Database for FailOnce<'_> {
-    async fn query(
-        &self,
-        stmt: hsrc_edge::platform::Stmt,
-    ) -> Result<Vec<hsrc_edge::platform::Row>, hsrc_edge::platform::DbError> {
-        self.inner.query(stmt).await
-    }
-    async fn batch(&self, stmts: Vec<hsrc_edge::platform::Stmt>) -> Result<Vec<u64>, hsrc_edge::platform::DbError> {
-        if self.trips(&stmts) {
-            return Err(hsrc_edge::platform::DbError::Other("D1_ERROR: network connection lost".into()));
-        }
-        self.inner.batch(stmts).await
-    }
-    async fn batch_rows(
-        &self,
-        stmts: Vec<hsrc_edge::platform::Stmt>,
-    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
-        if self.trips(&stmts) {
-            return Err(hsrc_edge::platform::DbError::Other("D1_ERROR: network connection lost".into()));
-        }
-        self.inner.batch_rows(stmts).await
-    }
-    async fn query_many(
-        &self,
-        stmts: Vec<hsrc_edge::platform::Stmt>,
-    ) -> Result<Vec<Vec<hsrc_edge::platform::Row>>, hsrc_edge::platform::DbError> {
-        self.inner.query_many(stmts).await
-    }
+    assert_eq!(row(&w, "pay-old"), Some(("done".into(), Some(200))));
 }
 
 #[test]
@@ -437,21 +392,30 @@ fn a_server_error_after_the_claim_keeps_the_key_and_its_retry_answers_from_the_s
     let token = w.create(json!({}))["token"].as_str().unwrap().to_string();
     // The provider approved; the outcome batch fails once and the request ends in a 500.
     let healthy = w.h.ctx();
-    let db = FailOnce { inner: healthy.db, needle: "UPDATE charges", failed: Default::default() };
+    let failed = Cell::new(false);
+    let db = Hooked {
+        inner: healthy.db,
+        hook: Box::new(|stmts| {
+            if first_batch_starting(stmts, "UPDATE charges", &failed) {
+                return Err(DbError::Other("D1_ERROR: network connection lost".into()));
+            }
+            Ok(())
+        }),
+    };
     let ctx = hsrc_edge::platform::Ctx { db: &db, ..w.h.ctx() };
     let first = keyed_confirm_on(&ctx, &token, "pay-blip", cards::SUCCESS);
-    assert!(db.failed.get(), "the outcome batch never ran");
+    assert!(failed.get(), "the outcome batch never ran");
     assert_eq!(first.status, 500, "{}", String::from_utf8_lossy(&first.body));
     // The attempt and its charge committed with the key: the key stays in flight (a release would let the retry
     // run the confirm again and keep whatever it answered).
-    assert_eq!(key_row(&w, "pay-blip"), Some(("in_flight".into(), None)));
+    assert_eq!(row(&w, "pay-blip"), Some(("in_flight".into(), None)));
     w.h.background.jobs.borrow_mut().clear(); // the reconcile job the 500 left behind runs with the cron below
     let retry = keyed_confirm_on(&w.h.ctx(), &token, "pay-blip", cards::SUCCESS);
     assert_eq!(err_code(&retry), (409, "idempotency_key_in_flight".into()));
     // Another key meanwhile meets the processing session: a conflict is not an answer, so it keeps no row.
     let other = keyed_confirm_on(&w.h.ctx(), &token, "pay-other", cards::SUCCESS);
     assert_eq!(other.status, 409, "{}", String::from_utf8_lossy(&other.body));
-    assert_eq!(key_row(&w, "pay-other"), None);
+    assert_eq!(row(&w, "pay-other"), None);
 
     // The reconciler settles the attempt by its reference; the key's retry now answers with that state.
     let c = &w.h.config;
@@ -464,7 +428,7 @@ fn a_server_error_after_the_claim_keeps_the_key_and_its_retry_answers_from_the_s
     assert_eq!(answered.header("idempotent-replayed"), Some("true"));
     let body: serde_json::Value = serde_json::from_slice(&answered.body).unwrap();
     assert_eq!(body["confirmResult"]["payment"]["status"], "SUCCEEDED", "{body}");
-    assert_eq!(key_row(&w, "pay-blip"), Some(("done".into(), Some(200))));
+    assert_eq!(row(&w, "pay-blip"), Some(("done".into(), Some(200))));
     let again = keyed_confirm_on(&w.h.ctx(), &token, "pay-blip", cards::SUCCESS);
     assert_eq!(again.body, answered.body);
     // One attempt, one charge at the provider.

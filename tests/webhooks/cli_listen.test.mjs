@@ -15,7 +15,9 @@ import standardwebhooks from "standardwebhooks";
 const { Webhook } = standardwebhooks;
 const BASE = process.env.HSRC_BASE_URL;
 const KEY = process.env.HSRC_SECRET_KEY;
-const BIN = process.env.HSRC_CLI_BIN || path.resolve(import.meta.dirname, "../../target/debug/hsrc");
+// The CLI as scripts/test.sh built it (a shared CARGO_TARGET_DIR moves it out of the checkout).
+const TARGET = process.env.CARGO_TARGET_DIR || path.resolve(import.meta.dirname, "../../target");
+const BIN = process.env.HSRC_CLI_BIN || path.join(TARGET, "debug", "hsrc");
 
 function receiver() {
   const arrivals = [];
