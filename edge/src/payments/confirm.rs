@@ -311,15 +311,8 @@ pub async fn run_confirm(
         outbox.push(ctx, owner.event(types::PAYMENT_REQUIRES_ACTION, object));
     }
     // A challenge is the confirm's last write: its answer commits with the claim.
-    let answering = match (ride, &challenge_id) {
-        (Some(ride), Some(_)) => {
-            let answer = ride.answer(ctx, &owner, &payment);
-            let answers = !answer.is_empty();
-            statements.extend(answer);
-            answers
-        }
-        _ => false,
-    };
+    let answering =
+        challenge_id.is_some() && ride.is_some_and(|ride| ride.answer_into(ctx, &owner, &payment, &mut statements));
     let busy = owner.busy_message();
     if let Err(e) = outbox.run(ctx, statements).await {
         if let Some(refused) = card_testing::refused(ctx, &e, &merchant.id, fingerprint, &scope, seen).await {

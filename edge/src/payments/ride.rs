@@ -2,7 +2,7 @@
 //! confirm (the hot path). The key's row is claimed in the attempt's claim batch and its answer stored in the batch
 //! that writes the confirm's result, so the key commits with the money's writes and a keyed confirm pays for no
 //! transaction of its own (on workerd each write transaction cost about half a no-op request: bench/analysis.md,
-//! round 8). The engine only places the record's statements and says which batches committed; what the statements
+//! round 6). The engine only places the record's statements and says which batches committed; what the statements
 //! are is the pipeline's (`pipeline::idempotency`).
 
 use super::owner::Owner;
@@ -41,8 +41,10 @@ pub struct Ride<'a> {
 }
 
 impl Ride<'_> {
-    /// The statements that store the answer `owner` and `payment` give, if they give one.
-    pub fn answer(&self, ctx: &Ctx<'_>, owner: &Owner, payment: &PaymentRow) -> Vec<Stmt> {
-        (self.respond)(owner, payment).map(|body| self.key.answer(ctx, body)).unwrap_or_default()
+    /// Adds to `batch` the statements that store the answer `owner` and `payment` give; false when they give none.
+    pub fn answer_into(&self, ctx: &Ctx<'_>, owner: &Owner, payment: &PaymentRow, batch: &mut Vec<Stmt>) -> bool {
+        let Some(body) = (self.respond)(owner, payment) else { return false };
+        batch.extend(self.key.answer(ctx, body));
+        true
     }
 }

@@ -182,12 +182,7 @@ pub async fn settle(
         }
     }
     // The request's answer commits with the outcome it tells (when this state is an answer of the request's kind).
-    let ride = ride.filter(|ride| {
-        let answer = ride.answer(ctx, &owner_after, &payment_after);
-        let answers = !answer.is_empty();
-        statements.extend(answer);
-        answers
-    });
+    let ride = ride.filter(|ride| ride.answer_into(ctx, &owner_after, &payment_after, &mut statements));
     outbox.commit(ctx, statements, "The payment changed at the same time; read it again.").await?;
     if let Some(ride) = ride {
         ride.key.answered();
